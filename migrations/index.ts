@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { Init1795360675890 } from './1795360675890-Init.js';
+
+/** Applied in this order; `npm run migration:generate -- Name` appends here. */
+export const MIGRATIONS: Array<new () => MigrationInterface> = [Init1795360675890];

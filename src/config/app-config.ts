@@ -1,0 +1,157 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { envSchema, type Env } from './config.schema.js';
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  http: { host: string; port: number };
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  /** Postgres: external when a URL is set, else the embedded server under dataDir. */
+  database: { url?: string; poolSize: number };
+  /** Redis: queues and the socket.io adapter when set, else in-process jobs and adapter. */
+  redis: { url?: string; prefix: string };
+  auth: {
+    /** HS256 secret or RS256 public key; absent only in embedded development (a local secret). */
+    secret?: string;
+    publicKey?: string;
+    issuer?: string;
+    audience?: string;
+    operatorRole: string;
+  };
+  llm: {
+    baseUrl?: string;
+    apiKey?: string;
+    model: string;
+    enableThinking: boolean;
+    sampling: { temperature: number; topP: number; topK: number; presencePenalty: number };
+    maxTokens: number;
+    firstTokenTimeoutMs: number;
+    totalTimeoutMs: number;
+    retries: number;
+    maxConcurrent: number;
+    maxWaiting: number;
+    busyRetryAfterMs: number;
+  };
+  whisper: { baseUrl?: string; apiKey?: string; model: string };
+  prompt: {
+    set: string;
+    dir: string;
+    budgetTokens: number;
+    historyMaxMessages: number;
+    companionName: string;
+  };
+  chat: {
+    messageMaxChars: number;
+    rateLimitPerMinute: number;
+    maxPayloadBytes: number;
+    allowedOrigins: string[];
+    syncPageSize: number;
+    replyLeaseMs: number;
+  };
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..').replace(/[/\\]dist$/, '');
+
+/** Reads and validates the environment once; every problem is reported, not just the first. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const input = Object.fromEntries(
+    Object.entries(source).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
+  const e = parsed.data;
+
+  const problems: string[] = [];
+  if (e.JWT_SECRET && e.JWT_PUBLIC_KEY) {
+    problems.push(
+      'JWT_SECRET and JWT_PUBLIC_KEY: set one (HS256 secret or RS256 public key), not both',
+    );
+  }
+  if (e.NODE_ENV === 'production') {
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'LLM_BASE_URL'] as const) {
+      if (!e[name]) problems.push(`${name}: required when NODE_ENV=production`);
+    }
+    if (!e.JWT_SECRET && !e.JWT_PUBLIC_KEY) {
+      problems.push('JWT_SECRET or JWT_PUBLIC_KEY: one is required when NODE_ENV=production');
+    }
+  }
+  if (e.LLM_FIRST_TOKEN_TIMEOUT_MS > e.LLM_TOTAL_TIMEOUT_MS) {
+    problems.push('LLM_FIRST_TOKEN_TIMEOUT_MS: must not exceed LLM_TOTAL_TIMEOUT_MS');
+  }
+  if (e.PROMPT_BUDGET_TOKENS <= e.LLM_MAX_TOKENS / 4) {
+    problems.push('PROMPT_BUDGET_TOKENS: too small for the history next to LLM_MAX_TOKENS');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT },
+    logLevel: e.LOG_LEVEL,
+    dataDir: resolve(e.DATA_DIR),
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    auth: {
+      secret: e.JWT_SECRET,
+      publicKey: e.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n'),
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      operatorRole: e.OPERATOR_ROLE,
+    },
+    llm: {
+      baseUrl: e.LLM_BASE_URL,
+      apiKey: e.LLM_API_KEY,
+      model: e.LLM_MODEL,
+      enableThinking: e.LLM_ENABLE_THINKING,
+      sampling: {
+        temperature: e.LLM_TEMPERATURE,
+        topP: e.LLM_TOP_P,
+        topK: e.LLM_TOP_K,
+        presencePenalty: e.LLM_PRESENCE_PENALTY,
+      },
+      maxTokens: e.LLM_MAX_TOKENS,
+      firstTokenTimeoutMs: e.LLM_FIRST_TOKEN_TIMEOUT_MS,
+      totalTimeoutMs: e.LLM_TOTAL_TIMEOUT_MS,
+      retries: e.LLM_RETRIES,
+      maxConcurrent: e.LLM_MAX_CONCURRENT,
+      maxWaiting: e.LLM_MAX_WAITING,
+      busyRetryAfterMs: e.LLM_BUSY_RETRY_AFTER_MS,
+    },
+    whisper: { baseUrl: e.WHISPER_BASE_URL, apiKey: e.WHISPER_API_KEY, model: e.WHISPER_MODEL },
+    prompt: {
+      set: e.PROMPT_SET,
+      dir: resolve(PROJECT_ROOT, 'prompts'),
+      budgetTokens: e.PROMPT_BUDGET_TOKENS,
+      historyMaxMessages: e.PROMPT_HISTORY_MAX_MESSAGES,
+      companionName: e.COMPANION_NAME,
+    },
+    chat: {
+      messageMaxChars: e.MESSAGE_MAX_CHARS,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
+      allowedOrigins: e.WS_ALLOWED_ORIGINS,
+      syncPageSize: e.SYNC_PAGE_SIZE,
+      replyLeaseMs: e.REPLY_LEASE_MS,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const got =
+      issue.code === 'invalid_type' && issue.input === undefined ? 'missing' : issue.message;
+    return `${name}: ${got}`;
+  });
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((v) => protocols.includes(new URL(v).protocol), {
+      message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    });
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+/**
+ * Every environment variable the service reads, with its default. Parsed once at boot; a bad
+ * value stops start-up with the variable's name and what was wrong (see loadConfig).
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('.data'),
+
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9:_-]+$/)
+    .default('companion'),
+
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_PUBLIC_KEY: z
+    .string()
+    .includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' })
+    .optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  OPERATOR_ROLE: z.string().default('operator'),
+
+  LLM_BASE_URL: url(['http:', 'https:']).optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().min(1).default('companion-qwen3'),
+  LLM_ENABLE_THINKING: bool.default(false),
+  LLM_TEMPERATURE: num(0, 2).default(0.7),
+  LLM_TOP_P: num(0, 1).default(0.8),
+  LLM_TOP_K: int(-1, 1000).default(20),
+  LLM_PRESENCE_PENALTY: num(-2, 2).default(1.5),
+  LLM_MAX_TOKENS: int(1, 32768).default(512),
+  LLM_FIRST_TOKEN_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  LLM_TOTAL_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+  LLM_RETRIES: int(0, 5).default(1),
+  LLM_MAX_CONCURRENT: int(1, 10_000).default(64),
+  LLM_MAX_WAITING: int(0, 100_000).default(256),
+  LLM_BUSY_RETRY_AFTER_MS: int(100, 600_000).default(5_000),
+
+  WHISPER_BASE_URL: url(['http:', 'https:']).optional(),
+  WHISPER_API_KEY: z.string().optional(),
+  WHISPER_MODEL: z.string().min(1).default('whisper-large-v3'),
+
+  PROMPT_SET: z
+    .string()
+    .regex(/^[a-z0-9-]+\/v\d+$/, 'must look like name/vN')
+    .default('companion/v1'),
+  PROMPT_BUDGET_TOKENS: int(256, 1_000_000).default(6_144),
+  PROMPT_HISTORY_MAX_MESSAGES: int(1, 1000).default(60),
+  COMPANION_NAME: z.string().min(1).max(40).default('Mira'),
+
+  MESSAGE_MAX_CHARS: int(1, 100_000).default(4_000),
+  RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(30),
+  WS_MAX_PAYLOAD_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
+  WS_ALLOWED_ORIGINS: list.default([]),
+  SYNC_PAGE_SIZE: int(1, 1000).default(200),
+
+  REPLY_LEASE_MS: int(500, 600_000).default(15_000),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(25_000),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,54 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ENTITIES } from './entities.js';
+
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'migration'],
+    extra: { max: poolSize, application_name: 'companion-backend' },
+  };
+}
+
+/** A pg advisory-lock key so that pods starting together run the migrations once, in turn. */
+const MIGRATION_LOCK_KEY = 7_304_112_901;
+
+/** Applies pending migrations under an advisory lock; returns the names it applied. */
+export async function runMigrations(url: string): Promise<string[]> {
+  const ds = new DataSource({ ...dataSourceOptions(url, 2), logging: ['error'] });
+  await ds.initialize();
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+      .catch(() => undefined);
+    await runner.release();
+    await ds.destroy();
+  }
+}
+
+/** The SQL that would bring the database in line with the entities: empty when in sync. */
+export async function pendingSchemaChanges(url: string): Promise<{ up: string[]; down: string[] }> {
+  const ds = new DataSource({ ...dataSourceOptions(url, 2), logging: false });
+  await ds.initialize();
+  try {
+    const log = await ds.driver.createSchemaBuilder().log();
+    return {
+      up: log.upQueries.map((q) => q.query),
+      down: log.downQueries.map((q) => q.query).reverse(),
+    };
+  } finally {
+    await ds.destroy();
+  }
+}
