@@ -1,0 +1,233 @@
+import OpenAI, { APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { LlmError } from './llm.errors.js';
+import { GateFullError, type LlmGate } from './llm-gate.js';
+import { ThinkFilter } from './think-filter.js';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface LlmSettings {
+  baseUrl: string;
+  apiKey?: string;
+  model: string;
+  enableThinking: boolean;
+  sampling: { temperature: number; topP: number; topK: number; presencePenalty: number };
+  maxTokens: number;
+  firstTokenTimeoutMs: number;
+  totalTimeoutMs: number;
+  retries: number;
+  busyRetryAfterMs: number;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export type LlmEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'done'; finishReason: string | null; usage: Usage | null; model: string };
+
+/** vLLM's extensions to the OpenAI request body. */
+interface VllmExtras {
+  top_k: number;
+  chat_template_kwargs: { enable_thinking: boolean };
+}
+
+/**
+ * Streams chat completions from vLLM's OpenAI-compatible server through the official client.
+ * Timeouts: one for the first token, one for the whole reply. A failed attempt is retried only
+ * while nothing has reached the caller, so the user never sees a reply restart. Reasoning text
+ * (`<think>`) is removed before it is yielded.
+ */
+export class LlmClient {
+  private readonly client: OpenAI;
+
+  constructor(
+    private readonly settings: LlmSettings,
+    private readonly gate: LlmGate,
+  ) {
+    this.client = new OpenAI({
+      baseURL: settings.baseUrl,
+      apiKey: settings.apiKey || 'none',
+      maxRetries: 0,
+      timeout: settings.totalTimeoutMs,
+    });
+  }
+
+  get model(): string {
+    return this.settings.model;
+  }
+
+  async *stream(messages: ChatMessage[], signal: AbortSignal): AsyncGenerator<LlmEvent> {
+    let release: () => void;
+    try {
+      release = await this.gate.acquire(signal);
+    } catch (e) {
+      if (e instanceof GateFullError) {
+        throw new LlmError('busy', e.message, { retryAfterMs: this.settings.busyRetryAfterMs });
+      }
+      throw new LlmError('cancelled', 'cancelled while waiting for the model');
+    }
+    const deadline = Date.now() + this.settings.totalTimeoutMs;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        let yielded = false;
+        try {
+          for await (const event of this.attempt(messages, signal, deadline)) {
+            yielded = true;
+            yield event;
+          }
+          return;
+        } catch (e) {
+          const error = e instanceof LlmError ? e : new LlmError('upstream', String(e));
+          const retryable =
+            !yielded && attempt < this.settings.retries && isRetryable(error) && !signal.aborted;
+          if (!retryable) throw error;
+          await sleep(Math.min(250 * 2 ** attempt, 2000), signal);
+        }
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private async *attempt(
+    messages: ChatMessage[],
+    outer: AbortSignal,
+    deadline: number,
+  ): AsyncGenerator<LlmEvent> {
+    const abort = new AbortController();
+    let reason: 'first_token' | 'total' | null = null;
+    const onOuterAbort = () => abort.abort(outer.reason);
+    outer.addEventListener('abort', onOuterAbort, { once: true });
+    const expire = (why: 'first_token' | 'total') => () => {
+      reason = why;
+      abort.abort(new Error(why));
+    };
+    const remaining = Math.max(0, deadline - Date.now());
+    let firstTokenTimer: NodeJS.Timeout | undefined = setTimeout(
+      expire('first_token'),
+      Math.min(this.settings.firstTokenTimeoutMs, remaining),
+    );
+    const totalTimer = setTimeout(expire('total'), remaining);
+    const filter = new ThinkFilter();
+    let sawContent = false;
+    let finishReason: string | null = null;
+    let usage: Usage | null = null;
+    let model = this.settings.model;
+
+    try {
+      const { sampling } = this.settings;
+      const body: OpenAI.ChatCompletionCreateParamsStreaming & VllmExtras = {
+        model: this.settings.model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: this.settings.maxTokens,
+        temperature: sampling.temperature,
+        top_p: sampling.topP,
+        top_k: sampling.topK,
+        presence_penalty: sampling.presencePenalty,
+        chat_template_kwargs: { enable_thinking: this.settings.enableThinking },
+      };
+      const stream = await this.client.chat.completions.create(body, { signal: abort.signal });
+      for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+        if (chunk.model) model = chunk.model;
+        if (chunk.usage) {
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+          };
+        }
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+        const raw = choice.delta?.content;
+        if (!raw) continue;
+        if (!sawContent) {
+          sawContent = true;
+          clearTimeout(firstTokenTimer);
+          firstTokenTimer = undefined;
+        }
+        const visible = filter.push(raw);
+        if (visible) yield { type: 'delta', text: visible };
+      }
+      // The SDK ends the iteration quietly when the request is aborted or the connection drops.
+      if (abort.signal.aborted) throw abort.signal.reason;
+      if (finishReason === null) throw new Error('the stream ended before the reply finished');
+      const rest = filter.flush();
+      if (rest) yield { type: 'delta', text: rest };
+      yield { type: 'done', finishReason, usage, model };
+    } catch (e) {
+      throw e instanceof LlmError ? e : this.classify(e, reason, outer, sawContent);
+    } finally {
+      clearTimeout(firstTokenTimer);
+      clearTimeout(totalTimer);
+      outer.removeEventListener('abort', onOuterAbort);
+      abort.abort(); // closes the HTTP stream when the consumer stops early
+    }
+  }
+
+  private classify(
+    e: unknown,
+    timeout: 'first_token' | 'total' | null,
+    outer: AbortSignal,
+    afterFirstToken: boolean,
+  ): LlmError {
+    if (timeout === 'first_token') {
+      return new LlmError('timeout', 'no first token within the time limit', { afterFirstToken });
+    }
+    if (timeout === 'total') {
+      return new LlmError('timeout', 'the reply took longer than the time limit', {
+        afterFirstToken,
+      });
+    }
+    if (outer.aborted || e instanceof APIUserAbortError) {
+      return new LlmError('cancelled', 'cancelled', { afterFirstToken });
+    }
+    if (e instanceof APIError && typeof e.status === 'number') {
+      const status: number = e.status;
+      if (status === 429 || status === 503) {
+        return new LlmError('busy', `model endpoint busy (${status})`, {
+          status,
+          retryAfterMs:
+            retryAfterMs(e.headers as Headers | undefined) ?? this.settings.busyRetryAfterMs,
+          afterFirstToken,
+        });
+      }
+      return new LlmError('upstream', `model endpoint error ${status}`, {
+        status,
+        afterFirstToken,
+      });
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    return new LlmError('upstream', `model endpoint unreachable or stream broken: ${message}`, {
+      afterFirstToken,
+    });
+  }
+}
+
+function isRetryable(e: LlmError): boolean {
+  if (e.failure === 'timeout') return true;
+  if (e.failure !== 'upstream') return false;
+  return e.details.status === undefined || e.details.status >= 500;
+}
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const value = headers?.get('retry-after-ms') ?? null;
+  if (value && Number.isFinite(Number(value))) return Number(value);
+  const seconds = headers?.get('retry-after');
+  if (seconds && Number.isFinite(Number(seconds))) return Number(seconds) * 1000;
+  return undefined;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+}

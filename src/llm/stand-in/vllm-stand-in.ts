@@ -1,0 +1,313 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * An HTTP server that speaks the part of vLLM's OpenAI-compatible API the service uses, byte for
+ * byte as vLLM writes it: `POST /v1/chat/completions` (SSE chunks: a role chunk, content chunks,
+ * a finish chunk, the usage chunk when `stream_options.include_usage` is set, then `[DONE]`),
+ * `GET /v1/models` and `GET /health`. Embedded mode starts it when LLM_BASE_URL is unset; tests
+ * script it. It produces placeholder text, never a model's answer.
+ */
+
+export interface ChatRequestBody {
+  model?: string;
+  messages?: Array<{ role: string; content: string }>;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  [key: string]: unknown;
+}
+
+export interface StandInScript {
+  /** Non-200: answer with vLLM's JSON error body instead of a completion. */
+  status?: number;
+  errorMessage?: string;
+  headers?: Record<string, string>;
+  /** The content, as the pieces that become chunks. */
+  pieces?: string[];
+  /** Delay before the first chunk (prefill) and between content chunks. */
+  firstDelayMs?: number;
+  pieceDelayMs?: number;
+  finishReason?: 'stop' | 'length';
+  /** Stop after this many content pieces: `hang` keeps the connection open, `drop` cuts it. */
+  stopAfter?: { pieces: number; then: 'hang' | 'drop' };
+  promptTokens?: number;
+}
+
+export type Responder = (
+  body: ChatRequestBody,
+  index: number,
+) => StandInScript | Promise<StandInScript>;
+
+export interface RecordedRequest {
+  body: ChatRequestBody;
+  /** The client went away before the response ended (e.g. an aborted generation). */
+  aborted: boolean;
+  finished: boolean;
+}
+
+export interface VllmStandIn {
+  url: string;
+  requests: RecordedRequest[];
+  setResponder(responder: Responder): void;
+  close(): Promise<void>;
+}
+
+export async function startVllmStandIn(options: {
+  model: string;
+  port?: number;
+  host?: string;
+  responder?: Responder;
+}): Promise<VllmStandIn> {
+  let responder = options.responder ?? placeholderResponder;
+  const requests: RecordedRequest[] = [];
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch(() => res.destroy());
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health') {
+      res.writeHead(200).end();
+      return;
+    }
+    if (req.method === 'GET' && path === '/v1/models') {
+      return json(res, 200, modelList(options.model));
+    }
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      return json(res, 404, { detail: 'Not Found' });
+    }
+    let body: ChatRequestBody;
+    try {
+      body = JSON.parse(await readBody(req)) as ChatRequestBody;
+    } catch {
+      return json(res, 400, vllmError('Invalid JSON body', 'BadRequestError', 400));
+    }
+    const record: RecordedRequest = { body, aborted: false, finished: false };
+    requests.push(record);
+    res.on('close', () => {
+      if (!record.finished) record.aborted = true;
+    });
+    if (body.model !== options.model) {
+      return json(
+        res,
+        404,
+        vllmError(`The model \`${String(body.model)}\` does not exist.`, 'NotFoundError', 404),
+      );
+    }
+    const script = await responder(body, requests.length - 1);
+    if (script.status && script.status !== 200) {
+      res.writeHead(script.status, { 'content-type': 'application/json', ...script.headers });
+      res.end(
+        JSON.stringify(
+          vllmError(script.errorMessage ?? 'error', errorType(script.status), script.status),
+        ),
+      );
+      record.finished = true;
+      return;
+    }
+    if (body.stream) await streamCompletion(res, body, script, record);
+    else await wholeCompletion(res, body, script, record);
+  }
+
+  async function streamCompletion(
+    res: ServerResponse,
+    body: ChatRequestBody,
+    script: StandInScript,
+    record: RecordedRequest,
+  ): Promise<void> {
+    const id = `chatcmpl-${randomBytes(16).toString('hex')}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = options.model;
+    const pieces = script.pieces ?? [];
+    const head = (choices: unknown[]) => ({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      choices,
+    });
+    const send = (payload: unknown) => {
+      if (!res.destroyed) res.write(`data: ${JSON.stringify(payload)}\n\n`);
+    };
+
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', ...script.headers });
+    await delay(script.firstDelayMs ?? 0);
+    if (res.destroyed) return;
+    send(
+      head([
+        {
+          index: 0,
+          delta: { role: 'assistant', content: '' },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ]),
+    );
+    for (let i = 0; i < pieces.length; i++) {
+      if (script.stopAfter && i === script.stopAfter.pieces) {
+        if (script.stopAfter.then === 'drop') await cut(res);
+        return; // 'hang': keep the connection open until the client gives up
+      }
+      if (i > 0) await delay(script.pieceDelayMs ?? 0);
+      if (res.destroyed) return;
+      send(
+        head([{ index: 0, delta: { content: pieces[i] }, logprobs: null, finish_reason: null }]),
+      );
+    }
+    if (script.stopAfter && script.stopAfter.pieces >= pieces.length) {
+      if (script.stopAfter.then === 'drop') await cut(res);
+      return;
+    }
+    send(
+      head([
+        {
+          index: 0,
+          delta: { content: '' },
+          logprobs: null,
+          finish_reason: script.finishReason ?? 'stop',
+          stop_reason: null,
+        },
+      ]),
+    );
+    if (body.stream_options?.include_usage) {
+      const promptTokens = script.promptTokens ?? estimateTokens(body);
+      const completionTokens = pieces.length + 1;
+      send({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [],
+        usage: {
+          prompt_tokens: promptTokens,
+          total_tokens: promptTokens + completionTokens,
+          completion_tokens: completionTokens,
+        },
+      });
+    }
+    if (!res.destroyed) res.end('data: [DONE]\n\n');
+    record.finished = true;
+  }
+
+  async function wholeCompletion(
+    res: ServerResponse,
+    body: ChatRequestBody,
+    script: StandInScript,
+    record: RecordedRequest,
+  ): Promise<void> {
+    await delay(script.firstDelayMs ?? 0);
+    const pieces = script.pieces ?? [];
+    const promptTokens = script.promptTokens ?? estimateTokens(body);
+    json(res, 200, {
+      id: `chatcmpl-${randomBytes(16).toString('hex')}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: options.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: pieces.join(''), refusal: null, tool_calls: [] },
+          logprobs: null,
+          finish_reason: script.finishReason ?? 'stop',
+          stop_reason: null,
+        },
+      ],
+      usage: {
+        prompt_tokens: promptTokens,
+        total_tokens: promptTokens + pieces.length + 1,
+        completion_tokens: pieces.length + 1,
+      },
+      prompt_logprobs: null,
+    });
+    record.finished = true;
+  }
+
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/v1`,
+    requests,
+    setResponder: (r) => (responder = r),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Embedded mode's answer: plainly a placeholder, in the user's script when it is Chinese. */
+export const placeholderResponder: Responder = (body) => {
+  const last = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
+  const text = typeof last?.content === 'string' ? last.content : '';
+  const chinese = /[\u4e00-\u9fff]/.test(text);
+  const reply = chinese
+    ? `（占位模型，不是真正的回复）我收到了你的消息，共 ${[...text].length} 个字。配置 LLM_BASE_URL 连接 vLLM 后，这里会是陪伴模型的回答。`
+    : `(Stand-in model, not a real reply.) I received your message of ${[...text].length} characters. Set LLM_BASE_URL to a vLLM server and the companion model answers here.`;
+  const pieces = chinese ? [...reply] : reply.split(/(?<= )/);
+  return { pieces, firstDelayMs: 80, pieceDelayMs: 15 };
+};
+
+function modelList(model: string) {
+  const created = Math.floor(Date.now() / 1000);
+  return {
+    object: 'list',
+    data: [
+      {
+        id: model,
+        object: 'model',
+        created,
+        owned_by: 'vllm',
+        root: model,
+        parent: null,
+        max_model_len: 32768,
+        permission: [],
+      },
+    ],
+  };
+}
+
+function vllmError(message: string, type: string, code: number) {
+  return { error: { message, type, param: null, code } };
+}
+
+function errorType(status: number): string {
+  if (status === 400) return 'BadRequestError';
+  if (status === 404) return 'NotFoundError';
+  if (status === 429) return 'TooManyRequestsError';
+  if (status === 503) return 'ServiceUnavailableError';
+  return 'InternalServerError';
+}
+
+function estimateTokens(body: ChatRequestBody): number {
+  const chars = (body.messages ?? []).reduce((n, m) => n + String(m.content ?? '').length, 0);
+  return Math.max(1, Math.ceil(chars / 3)) + 3 * (body.messages?.length ?? 0);
+}
+
+function json(res: ServerResponse, status: number, payload: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Cuts the connection mid-stream, after what was written so far has reached the client. */
+async function cut(res: ServerResponse): Promise<void> {
+  await new Promise<void>((resolve) => res.write('', () => resolve()));
+  await delay(20);
+  res.socket?.destroy();
+}
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}
