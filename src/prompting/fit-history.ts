@@ -1,0 +1,47 @@
+export interface HistoryTurn {
+  role: 'user' | 'assistant';
+  content: string;
+  /** Tokens of the content alone, when already known. */
+  tokens?: number;
+}
+
+export interface FittedPrompt {
+  messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+  /** Tokens of the whole prompt as the model will see it, reply primer included. */
+  tokens: number;
+  /** Oldest turns left out to stay within the budget. */
+  dropped: number;
+}
+
+/**
+ * The system prompt plus as much recent history as fits in `budget` tokens, newest first. The
+ * newest turn is always kept (the message being answered); older turns go first.
+ */
+export function fitHistory(input: {
+  system: string;
+  history: HistoryTurn[];
+  budget: number;
+  count: (text: string) => number;
+  messageOverhead: number;
+  primerTokens: number;
+}): FittedPrompt {
+  const { system, history, budget, count, messageOverhead, primerTokens } = input;
+  let used = count(system) + messageOverhead + primerTokens;
+  const kept: HistoryTurn[] = [];
+  for (let i = history.length - 1; i >= 0; i--) {
+    const turn = history[i];
+    const cost = (turn.tokens ?? count(turn.content)) + messageOverhead;
+    if (kept.length > 0 && used + cost > budget) break;
+    used += cost;
+    kept.push(turn);
+  }
+  kept.reverse();
+  return {
+    messages: [
+      { role: 'system', content: system },
+      ...kept.map((t) => ({ role: t.role, content: t.content })),
+    ],
+    tokens: used,
+    dropped: history.length - kept.length,
+  };
+}

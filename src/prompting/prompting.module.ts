@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PromptService } from './prompt.service.js';
+import { QwenTokenizer } from './qwen-tokenizer.js';
+import { TemplateStore } from './template-store.js';
+
+@Global()
+@Module({
+  providers: [
+    PromptService,
+    { provide: QwenTokenizer, useFactory: () => new QwenTokenizer() },
+    {
+      provide: TemplateStore,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new TemplateStore(config.prompt.dir, config.prompt.set),
+    },
+  ],
+  exports: [PromptService, QwenTokenizer],
+})
+export class PromptingModule {}
