@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { devJwtSecret } from './dev-secret.js';
+import { TokenVerifier } from './token-verifier.js';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: TokenVerifier,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new TokenVerifier({
+          ...config.auth,
+          secret: config.auth.publicKey
+            ? undefined
+            : (config.auth.secret ?? devJwtSecret(config.dataDir)),
+        }),
+    },
+  ],
+  exports: [TokenVerifier],
+})
+export class AuthModule {}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { MessageKind, MessageRole, MessageStatus } from './message.entity.js';
+
+/** Protocol v1 of the `/chat` namespace. docs/protocol.md is the contract; keep them in step. */
+export const PROTOCOL_VERSION = 1;
+
+const clientMsgId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+
+export const sendMessageSchema = z
+  .object({
+    clientMsgId,
+    conversationId: z.string().uuid().optional(),
+    text: z.string(),
+  })
+  .strict();
+export type SendMessage = z.infer<typeof sendMessageSchema>;
+
+export const syncSchema = z
+  .object({
+    conversationId: z.string().uuid(),
+    afterSeq: z.number().int().min(0),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+export type SyncRequest = z.infer<typeof syncSchema>;
+
+export const cancelSchema = z.object({ replyId: z.string().uuid() }).strict();
+export type CancelRequest = z.infer<typeof cancelSchema>;
+
+/** Stable error codes: clients switch on these, never on the message text. */
+export enum ChatErrorCode {
+  InvalidPayload = 'invalid_payload',
+  TextTooLong = 'text_too_long',
+  TextEmpty = 'text_empty',
+  ConversationNotFound = 'conversation_not_found',
+  RateLimited = 'rate_limited',
+  Busy = 'busy',
+  ModelError = 'model_error',
+  ModelTimeout = 'model_timeout',
+  ReplyInterrupted = 'reply_interrupted',
+  ReplyNotFound = 'reply_not_found',
+  ReplyNotActive = 'reply_not_active',
+  Unavailable = 'unavailable',
+  TokenExpired = 'token_expired',
+  Internal = 'internal',
+}
+
+/** A stored message as clients see it. */
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  seq: number;
+  role: MessageRole;
+  kind: MessageKind;
+  content: string;
+  status: MessageStatus;
+  clientMsgId: string | null;
+  inReplyTo: string | null;
+  model: string | null;
+  errorCode: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface ErrorBody {
+  code: ChatErrorCode;
+  message: string;
+  clientMsgId?: string;
+  replyId?: string;
+  conversationId?: string;
+  retryAfterMs?: number;
+}
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+
+export interface SendAck {
+  messageId: string;
+  conversationId: string;
+  seq: number;
+  /** True when this clientMsgId was already stored: nothing new was created. */
+  duplicate: boolean;
+}
+
+export interface SyncAck {
+  conversationId: string;
+  messages: MessageView[];
+  /** More messages follow: ask again with afterSeq = the last seq received. */
+  hasMore: boolean;
+  lastSeq: number;
+}
+
+export interface CancelAck {
+  replyId: string;
+}
+
+/** Every server-to-client event and its payload. */
+export interface ClientEventMap {
+  'message:new': { message: MessageView };
+  'reply:start': { replyId: string; conversationId: string; inReplyTo: string; seq: number };
+  'reply:delta': { replyId: string; index: number; text: string };
+  'reply:end': { replyId: string; message: MessageView };
+  error: ErrorBody;
+}

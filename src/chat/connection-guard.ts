@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import { TokenVerifier } from '../auth/token-verifier.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Lifecycle } from '../observability/lifecycle.js';
+
+export interface SocketData {
+  userId: string;
+  roles: string[];
+  expiresAt?: number;
+  expiryTimer?: NodeJS.Timeout;
+  /** Token bucket for the per-socket event limit. */
+  bucket?: { tokens: number; at: number };
+}
+
+type ConnectError = Error & { data?: { code: string; message: string } };
+
+function refusal(code: string, message: string): ConnectError {
+  const e: ConnectError = new Error(code);
+  e.data = { code, message };
+  return e;
+}
+
+/**
+ * Admission to /chat: the origin must be on the allowlist (when one is set; native apps send no
+ * Origin header), the pod must not be draining, and the handshake must carry a valid JWT in
+ * `auth.token`. Refusals reach the client as `connect_error` whose message is the code.
+ */
+@Injectable()
+export class ConnectionGuard {
+  private readonly logger = new Logger(ConnectionGuard.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tokens: TokenVerifier,
+    private readonly lifecycle: Lifecycle,
+  ) {}
+
+  admit(socket: Socket, next: (err?: Error) => void): void {
+    const origin = socket.handshake.headers.origin;
+    const allowed = this.config.chat.allowedOrigins;
+    if (origin && allowed.length > 0 && !allowed.includes(origin)) {
+      this.logger.warn({ origin }, 'connection refused: origin not allowed');
+      return next(refusal('origin_not_allowed', 'this origin may not connect'));
+    }
+    if (this.lifecycle.draining) {
+      return next(refusal('unavailable', 'this server is restarting; reconnect in a moment'));
+    }
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const principal = this.tokens.verify(auth?.token);
+    if (!principal) return next(refusal('unauthorized', 'a valid token is required'));
+    const data = socket.data as SocketData;
+    data.userId = principal.userId;
+    data.roles = principal.roles;
+    data.expiresAt = principal.expiresAt;
+    next();
+  }
+}

@@ -1,0 +1,337 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { uuidv7 } from '../common/uuid.js';
+import { ChatErrorCode } from './chat.protocol.js';
+import { ChatException } from './chat.exception.js';
+import type { MessageEntity, MessageStatus } from './message.entity.js';
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+export interface StoredUserMessage {
+  message: MessageEntity;
+  /** The clientMsgId was stored before; nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface ReplyOutcome {
+  status: Exclude<MessageStatus, 'received' | 'streaming'>;
+  content: string;
+  contentTokens: number | null;
+  errorCode: string | null;
+  model: string | null;
+  promptVersion: string | null;
+  ttftMs: number | null;
+  totalMs: number | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+}
+
+/** Postgres access for conversations and messages; every query is scoped by user or conversation. */
+@Injectable()
+export class MessageRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async findByClientMsgId(userId: string, clientMsgId: string): Promise<MessageEntity | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM messages WHERE user_id = $1 AND client_msg_id = $2`,
+      [userId, clientMsgId],
+    );
+    return rows[0] ? toEntity(rows[0]) : null;
+  }
+
+  /**
+   * Stores a user message exactly once per (user, clientMsgId): allocates the next seq of the
+   * conversation (creating the conversation when none is given) in the same transaction. Callers
+   * look up the clientMsgId first; a concurrent repeat that slips past is caught here.
+   */
+  async insertUserMessage(input: {
+    userId: string;
+    clientMsgId: string;
+    conversationId?: string;
+    content: string;
+    contentTokens: number | null;
+    kind: 'text' | 'voice';
+  }): Promise<StoredUserMessage> {
+    try {
+      const message = await this.db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO users (id) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [
+          input.userId,
+        ]);
+        let conversationId = input.conversationId;
+        if (conversationId) {
+          await this.assertOwner(tx, conversationId, input.userId);
+        } else {
+          conversationId = uuidv7();
+          await tx.query(`INSERT INTO conversations (id, user_id) VALUES ($1, $2)`, [
+            conversationId,
+            input.userId,
+          ]);
+        }
+        const seq = await nextSeq(tx, conversationId);
+        const rows = await tx.query<Row[]>(
+          `INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, content_tokens,
+                                 client_msg_id, status)
+           VALUES ($1, $2, $3, $4, 'user', $5, $6, $7, $8, 'received') RETURNING *`,
+          [
+            uuidv7(),
+            conversationId,
+            input.userId,
+            seq,
+            input.kind,
+            input.content,
+            input.contentTokens,
+            input.clientMsgId,
+          ],
+        );
+        return toEntity(rows[0]);
+      });
+      return { message, duplicate: false };
+    } catch (e) {
+      if (isUniqueViolation(e, 'UQ_messages_user_client_msg')) {
+        // A concurrent retry of the same message won the race: answer as for any repeat.
+        const stored = await this.findByClientMsgId(input.userId, input.clientMsgId);
+        if (stored) return { message: stored, duplicate: true };
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a reply if the conversation has a user message waiting for one, claiming the
+   * conversation's single reply slot: a `streaming` row leased to `owner`, answering the latest
+   * user message before it. Checked and written under the conversation's row lock, so two pods (or
+   * two triggers) never start two replies, nor answer a message twice. Null when nothing waits.
+   * Waiting means: the latest user message (newer than `afterSeq` when given, which follow-ups
+   * use so a failed reply is never retried on its own) has no completed or cancelled reply after
+   * it, and no reply is streaming.
+   */
+  async startReply(input: {
+    conversationId: string;
+    owner: string;
+    leaseMs: number;
+    afterSeq?: number;
+  }): Promise<{ reply: MessageEntity; answering: MessageEntity } | null> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        await tx.query(`SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE`, [
+          input.conversationId,
+        ]);
+        const waiting = await tx.query<Row[]>(
+          `WITH latest AS (SELECT * FROM messages WHERE conversation_id = $1 AND role = 'user'
+                            ORDER BY seq DESC LIMIT 1)
+           SELECT u.* FROM latest u
+            WHERE u.seq > $2
+              AND NOT EXISTS (SELECT 1 FROM messages r
+                               WHERE r.conversation_id = $1 AND r.role = 'assistant'
+                                 AND (r.status = 'streaming'
+                                      OR (r.seq > u.seq AND r.status IN ('completed', 'cancelled'))))`,
+          [input.conversationId, input.afterSeq ?? 0],
+        );
+        if (!waiting[0]) return null;
+        const answering = toEntity(waiting[0]);
+        const seq = await nextSeq(tx, input.conversationId);
+        const rows = await tx.query<Row[]>(
+          `INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, in_reply_to, status,
+                                 lease_owner, lease_expires_at)
+           VALUES ($1, $2, $3, $4, 'assistant', 'text', '', $5, 'streaming', $6,
+                   now() + make_interval(secs => $7::double precision / 1000))
+           RETURNING *`,
+          [
+            uuidv7(),
+            input.conversationId,
+            answering.userId,
+            seq,
+            answering.id,
+            input.owner,
+            input.leaseMs,
+          ],
+        );
+        return { reply: toEntity(rows[0]), answering };
+      });
+    } catch (e) {
+      if (isUniqueViolation(e, 'UQ_messages_streaming_reply')) return null;
+      throw e;
+    }
+  }
+
+  /** Writes the reply's final state in one statement; null if it was no longer streaming. */
+  async finishReply(replyId: string, outcome: ReplyOutcome): Promise<MessageEntity | null> {
+    const rows = await this.db.query<Row[]>(
+      `UPDATE messages
+          SET status = $2, content = $3, content_tokens = $4, error_code = $5, model = $6,
+              prompt_version = $7, ttft_ms = $8, total_ms = $9, prompt_tokens = $10,
+              completion_tokens = $11, completed_at = now(), lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = $1 AND status = 'streaming'
+        RETURNING *`,
+      [
+        replyId,
+        outcome.status,
+        outcome.content,
+        outcome.contentTokens,
+        outcome.errorCode,
+        outcome.model,
+        outcome.promptVersion,
+        outcome.ttftMs,
+        outcome.totalMs,
+        outcome.promptTokens,
+        outcome.completionTokens,
+      ],
+    );
+    return firstRow(rows);
+  }
+
+  async renewLeases(replyIds: string[], owner: string, leaseMs: number): Promise<void> {
+    if (replyIds.length === 0) return;
+    await this.db.query(
+      `UPDATE messages SET lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = ANY($1::uuid[]) AND lease_owner = $2 AND status = 'streaming'`,
+      [replyIds, owner, leaseMs],
+    );
+  }
+
+  /** Replies whose pod stopped renewing its lease (killed, partitioned): marked failed, returned. */
+  async failExpiredReplies(limit = 500): Promise<MessageEntity[]> {
+    const rows = await this.db.query<Row[]>(
+      `UPDATE messages
+          SET status = 'failed', error_code = $1, completed_at = now(),
+              lease_owner = NULL, lease_expires_at = NULL
+        WHERE id IN (SELECT id FROM messages
+                      WHERE status = 'streaming' AND lease_expires_at < now()
+                      ORDER BY lease_expires_at LIMIT $2
+                      FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [ChatErrorCode.ReplyInterrupted, limit],
+    );
+    return updatedRows(rows).map(toEntity);
+  }
+
+  /** Messages after `afterSeq`, oldest first, for `sync`; only the owner's conversation. */
+  async listAfter(
+    userId: string,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ messages: MessageEntity[]; lastSeq: number }> {
+    const conv = await this.db.query<Array<{ last_seq: number }>>(
+      `SELECT last_seq FROM conversations WHERE id = $1 AND user_id = $2`,
+      [conversationId, userId],
+    );
+    if (!conv[0]) throw notFound(conversationId);
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [conversationId, afterSeq, limit],
+    );
+    return { messages: rows.map(toEntity), lastSeq: conv[0].last_seq };
+  }
+
+  /** The turns before `beforeSeq` a prompt may use: newest `limit`, returned oldest first. */
+  async historyBefore(
+    conversationId: string,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<MessageEntity[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM messages
+        WHERE conversation_id = $1 AND seq < $2
+          AND (role = 'user' OR (status IN ('completed', 'cancelled') AND content <> ''))
+        ORDER BY seq DESC LIMIT $3`,
+      [conversationId, beforeSeq, limit],
+    );
+    return rows.map(toEntity).reverse();
+  }
+
+  async findReply(replyId: string): Promise<MessageEntity | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM messages WHERE id = $1 AND role = 'assistant'`,
+      [replyId],
+    );
+    return rows[0] ? toEntity(rows[0]) : null;
+  }
+
+  async findById(id: string): Promise<MessageEntity | null> {
+    const rows = await this.db.query<Row[]>(`SELECT * FROM messages WHERE id = $1`, [id]);
+    return rows[0] ? toEntity(rows[0]) : null;
+  }
+
+  private async assertOwner(
+    tx: EntityManager,
+    conversationId: string,
+    userId: string,
+  ): Promise<void> {
+    const rows = await tx.query<unknown[]>(
+      `SELECT 1 FROM conversations WHERE id = $1 AND user_id = $2`,
+      [conversationId, userId],
+    );
+    if (rows.length === 0) throw notFound(conversationId);
+  }
+}
+
+/** The next seq of a conversation; the row lock orders concurrent writers to one conversation. */
+async function nextSeq(tx: EntityManager, conversationId: string): Promise<number> {
+  const rows = await tx.query<[Array<{ last_seq: number }>, number]>(
+    `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
+      WHERE id = $1 RETURNING last_seq`,
+    [conversationId],
+  );
+  const seq = rows[0]?.[0]?.last_seq;
+  if (seq === undefined) throw notFound(conversationId);
+  return seq;
+}
+
+function notFound(conversationId: string): ChatException {
+  // Another user's conversation gets the same answer as a missing one: ids are not probeable.
+  return new ChatException(ChatErrorCode.ConversationNotFound, 'no such conversation', {
+    conversationId,
+  });
+}
+
+function isUniqueViolation(e: unknown, constraint: string): boolean {
+  const err = e as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string };
+  };
+  const code = err.driverError?.code ?? err.code;
+  const name = err.driverError?.constraint ?? err.constraint;
+  return code === PG_UNIQUE_VIOLATION && name === constraint;
+}
+
+type Row = Record<string, unknown>;
+
+/** TypeORM returns [rows, count] for UPDATE ... RETURNING on Postgres. */
+function updatedRows(result: unknown): Row[] {
+  if (Array.isArray(result) && Array.isArray(result[0])) return result[0] as Row[];
+  return (result as Row[]) ?? [];
+}
+
+function firstRow(result: unknown): MessageEntity | null {
+  const row = updatedRows(result)[0];
+  return row ? toEntity(row) : null;
+}
+
+function toEntity(r: Row): MessageEntity {
+  return {
+    id: r.id as string,
+    conversationId: r.conversation_id as string,
+    userId: r.user_id as string,
+    seq: Number(r.seq),
+    role: r.role as MessageEntity['role'],
+    kind: r.kind as MessageEntity['kind'],
+    content: r.content as string,
+    contentTokens: r.content_tokens === null ? null : Number(r.content_tokens),
+    clientMsgId: (r.client_msg_id as string | null) ?? null,
+    inReplyTo: (r.in_reply_to as string | null) ?? null,
+    status: r.status as MessageStatus,
+    errorCode: (r.error_code as string | null) ?? null,
+    model: (r.model as string | null) ?? null,
+    promptVersion: (r.prompt_version as string | null) ?? null,
+    ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
+    totalMs: r.total_ms === null ? null : Number(r.total_ms),
+    promptTokens: r.prompt_tokens === null ? null : Number(r.prompt_tokens),
+    completionTokens: r.completion_tokens === null ? null : Number(r.completion_tokens),
+    leaseOwner: (r.lease_owner as string | null) ?? null,
+    leaseExpiresAt: (r.lease_expires_at as Date | null) ?? null,
+    createdAt: r.created_at as Date,
+    completedAt: (r.completed_at as Date | null) ?? null,
+  };
+}

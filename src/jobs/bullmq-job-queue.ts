@@ -1,0 +1,78 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
+import {
+  DEFAULT_ATTEMPTS,
+  QUEUE,
+  type JobName,
+  type JobOptions,
+  type JobPayloads,
+} from './job-names.js';
+import { JobQueue } from './job-queue.js';
+import { JobRegistry } from './job-registry.js';
+
+const ENQUEUE_TIMEOUT_MS = 3000;
+
+@Injectable()
+export class BullMqJobQueue extends JobQueue {
+  constructor(@InjectQueue(QUEUE) private readonly queue: Queue) {
+    super();
+  }
+
+  async add<N extends JobName>(
+    name: N,
+    data: JobPayloads[N],
+    options: JobOptions = {},
+  ): Promise<void> {
+    // A Redis outage must not hold up the caller: the add fails after a bound instead of queueing forever.
+    await withTimeout(
+      this.queue.add(name, data, {
+        jobId: options.jobId,
+        delay: options.delayMs,
+        attempts: options.attempts ?? DEFAULT_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: true,
+        removeOnFail: { count: 1000 },
+      }),
+      ENQUEUE_TIMEOUT_MS,
+      `enqueue ${name}`,
+    );
+  }
+
+  async depth(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+}
+
+/** The BullMQ worker: every job goes to its registered handler. */
+@Processor(QUEUE, { concurrency: 8 })
+export class QueueWorker extends WorkerHost {
+  private readonly logger = new Logger(QueueWorker.name);
+
+  constructor(private readonly registry: JobRegistry) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    try {
+      return await this.registry.run(job.name, job.data);
+    } catch (e) {
+      this.logger.warn(
+        { job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, err: String(e) },
+        'job failed',
+      );
+      throw e;
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,12 @@
+import type { JobName, JobOptions, JobPayloads } from './job-names.js';
+
+/** Where services put background work; BullMQ on Redis, or in-process in embedded mode. */
+export abstract class JobQueue {
+  abstract add<N extends JobName>(
+    name: N,
+    data: JobPayloads[N],
+    options?: JobOptions,
+  ): Promise<void>;
+  /** Jobs waiting, delayed or running. */
+  abstract depth(): Promise<number>;
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of the service; one registry per app instance (tests boot several). */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly connections = new Gauge({
+    name: 'companion_socket_connections',
+    help: 'Open socket.io connections on the /chat namespace',
+    registers: [this.registry],
+  });
+
+  readonly messages = new Counter({
+    name: 'companion_messages_total',
+    help: 'Client messages by kind and outcome (stored, duplicate, refused)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly replies = new Counter({
+    name: 'companion_replies_total',
+    help: 'Replies by final status and error code',
+    labelNames: ['status', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly replyDuration = new Histogram({
+    name: 'companion_reply_duration_seconds',
+    help: 'Time from the start of a reply to its end',
+    labelNames: ['status'] as const,
+    buckets: [0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120],
+    registers: [this.registry],
+  });
+
+  readonly timeToFirstToken = new Histogram({
+    name: 'companion_reply_ttft_seconds',
+    help: 'Time from the user message being stored to the first visible token',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15],
+    registers: [this.registry],
+  });
+
+  readonly ingestToUpstream = new Histogram({
+    name: 'companion_ingest_to_upstream_seconds',
+    help: 'Backend time from receiving a message to sending the model request',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  readonly errors = new Counter({
+    name: 'companion_client_errors_total',
+    help: 'Error events sent to clients, by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly llmInFlight = new Gauge({
+    name: 'companion_llm_requests_in_flight',
+    help: 'Model requests running on this pod',
+    registers: [this.registry],
+  });
+
+  readonly llmWaiting = new Gauge({
+    name: 'companion_llm_requests_waiting',
+    help: 'Model requests waiting for a slot on this pod',
+    registers: [this.registry],
+  });
+
+  readonly queueDepth = new Gauge({
+    name: 'companion_queue_depth',
+    help: 'Background jobs waiting, delayed or running',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly collectors: Array<() => Promise<void> | void> = [];
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'companion_' });
+  }
+
+  /** Gauges read from their source at scrape time (queue depth, gate occupancy). */
+  onScrape(collect: () => Promise<void> | void): void {
+    this.collectors.push(collect);
+  }
+
+  async scrape(): Promise<string> {
+    await Promise.allSettled(this.collectors.map(async (c) => c()));
+    return this.registry.metrics();
+  }
+}
