@@ -10,7 +10,11 @@ delete swcrc.$schema;
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
-    if (/^\.{1,2}\//.test(specifier) && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
+    if (
+      /^\.{1,2}\//.test(specifier) &&
+      specifier.endsWith('.js') &&
+      context.parentURL?.endsWith('.ts')
+    ) {
       const candidate = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
       if (existsSync(fileURLToPath(candidate))) return nextResolve(candidate.href, context);
     }
@@ -19,7 +23,11 @@ registerHooks({
   load(url, context, nextLoad) {
     if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context);
     const filename = fileURLToPath(url);
-    const { code } = transformSync(readFileSync(filename, 'utf8'), { ...swcrc, filename, swcrc: false });
+    const { code } = transformSync(readFileSync(filename, 'utf8'), {
+      ...swcrc,
+      filename,
+      swcrc: false,
+    });
     return { format: 'module', source: code, shortCircuit: true };
   },
 });
