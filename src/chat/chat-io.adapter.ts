@@ -44,8 +44,9 @@ export class ChatIoAdapter extends IoAdapter {
       connectTimeout: 10_000,
       cors: { origin: allowed.length > 0 ? allowed : true, credentials: false },
     } as ServerOptions);
-    server.engine.on('connection', (raw: { request?: unknown }) => {
-      // The handshake is verified by then; the request object is dead weight per connection.
+    server.engine.on('connection', (raw: RawConnection) => {
+      // Keep the one header admission needs; the request object is dead weight per connection.
+      raw.origin = raw.request?.headers.origin;
       raw.request = undefined;
     });
     if (this.config.redis.url) {
@@ -101,6 +102,12 @@ export class ChatIoAdapter extends IoAdapter {
     await super.dispose();
     await Promise.allSettled(this.redisClients.map((c) => c.quit()));
   }
+}
+
+/** engine.io's connection, with the Origin header kept aside for the namespace guard. */
+export interface RawConnection {
+  request?: { headers: Record<string, string | string[] | undefined> };
+  origin?: string | string[];
 }
 
 function takeToken(data: SocketData): boolean {

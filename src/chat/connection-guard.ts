@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Lifecycle } from '../observability/lifecycle.js';
+import type { RawConnection } from './chat-io.adapter.js';
 
 export interface SocketData {
   userId: string;
@@ -37,9 +38,10 @@ export class ConnectionGuard {
   ) {}
 
   admit(socket: Socket, next: (err?: Error) => void): void {
-    const origin = socket.handshake.headers.origin;
+    const origin =
+      (socket.conn as unknown as RawConnection).origin ?? socket.handshake.headers.origin;
     const allowed = this.config.chat.allowedOrigins;
-    if (origin && allowed.length > 0 && !allowed.includes(origin)) {
+    if (typeof origin === 'string' && allowed.length > 0 && !allowed.includes(origin)) {
       this.logger.warn({ origin }, 'connection refused: origin not allowed');
       return next(refusal('origin_not_allowed', 'this origin may not connect'));
     }

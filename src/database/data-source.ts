@@ -1,6 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
+import { QuietTypeOrmLogger } from './typeorm-logger.js';
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
@@ -11,7 +12,9 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error', 'migration'],
+    logger: new QuietTypeOrmLogger(),
+    logging: ['error', 'warn', 'migration', 'schema'],
+    maxQueryExecutionTime: 500,
     extra: { max: poolSize, application_name: 'companion-backend' },
   };
 }
@@ -21,7 +24,7 @@ const MIGRATION_LOCK_KEY = 7_304_112_901;
 
 /** Applies pending migrations under an advisory lock; returns the names it applied. */
 export async function runMigrations(url: string): Promise<string[]> {
-  const ds = new DataSource({ ...dataSourceOptions(url, 2), logging: ['error'] });
+  const ds = new DataSource({ ...dataSourceOptions(url, 2), logger: undefined, logging: false });
   await ds.initialize();
   const runner = ds.createQueryRunner();
   try {
@@ -40,7 +43,7 @@ export async function runMigrations(url: string): Promise<string[]> {
 
 /** The SQL that would bring the database in line with the entities: empty when in sync. */
 export async function pendingSchemaChanges(url: string): Promise<{ up: string[]; down: string[] }> {
-  const ds = new DataSource({ ...dataSourceOptions(url, 2), logging: false });
+  const ds = new DataSource({ ...dataSourceOptions(url, 2), logger: undefined, logging: false });
   await ds.initialize();
   try {
     const log = await ds.driver.createSchemaBuilder().log();

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, chownSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import pg from 'pg';
@@ -57,10 +57,16 @@ export async function startEmbeddedPostgres(
   return { url, stop: () => server.stop() };
 }
 
-/** PostgreSQL refuses to run as root; the package then runs it as `postgres`, who must own the folder. */
+/**
+ * PostgreSQL refuses to run as root; the package then runs it as `postgres`, who must own the
+ * folder and be able to reach it (the data folder gets search permission for others if it lacks it).
+ */
 function prepareDirectory(databaseDir: string): void {
   mkdirSync(databaseDir, { recursive: true });
   if (userInfo().uid !== 0) return;
+  const parent = dirname(databaseDir);
+  const mode = statSync(parent).mode;
+  if ((mode & 0o001) === 0) chmodSync(parent, (mode & 0o777) | 0o011);
   const uid = Number(execFileSync('id', ['-u', USER]).toString().trim());
   const gid = Number(execFileSync('id', ['-g', USER]).toString().trim());
   chownSync(databaseDir, uid, gid);

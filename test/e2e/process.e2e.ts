@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
+import type { SendAck, SyncAck } from '../../src/chat/chat.protocol.js';
+import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
+import { ChatClient } from '../support/chat-client.js';
+import { spawnServer } from '../support/server-process.js';
+import { sql } from '../support/sql.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { TEST_MODEL, sleep } from '../support/test-app.js';
+import { TEST_JWT_SECRET } from '../support/tokens.js';
+
+let db: TestDatabase;
+let model: VllmStandIn;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  model = await startVllmStandIn({ model: TEST_MODEL });
+});
+afterAll(async () => {
+  await model.close();
+  await db.drop();
+});
+
+const serverEnv = () => ({
+  DATABASE_URL: db.url,
+  LLM_BASE_URL: model.url,
+  LLM_MODEL: TEST_MODEL,
+  JWT_SECRET: TEST_JWT_SECRET,
+  REPLY_LEASE_MS: '1500',
+  SHUTDOWN_GRACE_MS: '5000',
+  LOG_LEVEL: 'info',
+});
+
+describe('a server killed mid-reply', () => {
+  it('keeps the user message, ends the reply as interrupted with nothing half-written, and answers a retry', async () => {
+    model.setResponder(() => ({
+      pieces: Array.from({ length: 100 }, (_, i) => `t${i} `),
+      pieceDelayMs: 50,
+    }));
+    const first = await spawnServer(serverEnv());
+    const phone = await ChatClient.connect(first.url, 'killed-user');
+    const payload = { clientMsgId: 'before-the-crash', text: 'are you still there?' };
+    const ack = await phone.request<SendAck>('message:send', payload);
+    const start = await phone.next('reply:start');
+    await phone.next('reply:delta', (d) => d.index >= 3);
+    expect(await first.kill('SIGKILL')).toBeNull();
+    phone.close();
+
+    const [reply] = await sql(db.url, 'SELECT status, content FROM messages WHERE id = $1', [
+      start.replyId,
+    ]);
+    expect(reply).toEqual({ status: 'streaming', content: '' });
+    await sleep(100);
+    expect(model.requests.at(-1)!.aborted).toBe(true);
+
+    model.setResponder(() => ({ pieces: ['Yes, ', "I'm here."] }));
+    const second = await spawnServer(serverEnv());
+    try {
+      const back = await ChatClient.connect(second.url, 'killed-user');
+      const ended = await back.next('reply:end', (e) => e.replyId === start.replyId, 8000);
+      expect(ended.message).toMatchObject({
+        status: 'failed',
+        errorCode: 'reply_interrupted',
+        content: '',
+      });
+      expect((await back.next('error')).code).toBe('reply_interrupted');
+
+      const sync = await back.request<SyncAck>('sync', {
+        conversationId: ack.conversationId,
+        afterSeq: 0,
+      });
+      expect(sync.messages.map((m) => [m.role, m.status, m.content])).toEqual([
+        ['user', 'received', 'are you still there?'],
+        ['assistant', 'failed', ''],
+      ]);
+      // The phone sends its unanswered message again: it is not stored twice, and it is answered.
+      const again = await back.request<SendAck>('message:send', payload);
+      expect(again).toMatchObject({ messageId: ack.messageId, duplicate: true });
+      const answer = await back.next('reply:end', (e) => e.message.status === 'completed');
+      expect(answer.message.content).toBe("Yes, I'm here.");
+      back.close();
+    } finally {
+      await second.kill('SIGTERM');
+    }
+  }, 30_000);
+});
+
+describe('graceful shutdown', () => {
+  it('lets a reply in flight finish, refuses new connections, and exits 0', async () => {
+    model.setResponder(() => ({
+      pieces: Array.from({ length: 12 }, (_, i) => `p${i} `),
+      pieceDelayMs: 80,
+    }));
+    const server = await spawnServer(serverEnv());
+    const phone = await ChatClient.connect(server.url, 'drain-user');
+    await phone.request<SendAck>('message:send', {
+      clientMsgId: 'drain-1',
+      text: 'long answer please',
+    });
+    await phone.next('reply:delta', (d) => d.index >= 1);
+    server.proc.kill('SIGTERM');
+    await sleep(150);
+    const late = ChatClient.open(server.url, 'drain-user');
+    const refusal = await late.refusal().catch((e: Error) => ({ message: e.message }));
+    late.close();
+    expect(['unavailable', 'websocket error', 'xhr poll error']).toContain(refusal.message);
+    const end = await phone.next('reply:end', () => true, 5000);
+    expect(end.message.status).toBe('completed');
+    expect(end.message.content.trim().split(' ')).toHaveLength(12);
+    expect(await server.exited).toBe(0);
+    phone.close();
+  }, 20_000);
+});
+
+describe('embedded mode', () => {
+  it('starts with no external services, answers through the stand-in, and keeps data across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'companion-embedded-'));
+    try {
+      const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+      const server = await spawnServer(env, 60_000);
+      expect(server.logs.join('\n')).toMatch(/STAND-IN/);
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({
+        status: 'ready',
+        checks: { database: 'up', redis: 'disabled', model: 'up' },
+      });
+      const secret = readFileSync(join(dataDir, 'dev-jwt-secret'), 'utf8').trim();
+      const token = jwt.sign({}, secret, { subject: 'demo-user', expiresIn: '10m' });
+      const phone = await ChatClient.connect(server.url, 'demo-user', { token });
+      const ack = await phone.request<SendAck>('message:send', {
+        clientMsgId: 'embedded-1',
+        text: 'hi there',
+      });
+      const end = await phone.next('reply:end', () => true, 10_000);
+      expect(end.message.content).toMatch(/Stand-in model, not a real reply/);
+      phone.close();
+      expect(await server.kill('SIGTERM')).toBe(0);
+
+      const again = await spawnServer(env, 60_000);
+      const back = await ChatClient.connect(again.url, 'demo-user', { token });
+      const sync = await back.request<SyncAck>('sync', {
+        conversationId: ack.conversationId,
+        afterSeq: 0,
+      });
+      expect(sync.messages.map((m) => m.content)).toEqual(['hi there', end.message.content]);
+      back.close();
+      // Killed hard, the embedded Postgres outlives the process; the next start must cope.
+      expect(await again.kill('SIGKILL')).toBeNull();
+      const third = await spawnServer(env, 60_000);
+      expect((await fetch(`${third.url}/readyz`)).status).toBe(200);
+      expect(await third.kill('SIGTERM')).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('refuses to start with a clear message per bad variable', async () => {
+    const err = await spawnServer(
+      { PORT: 'seventy', LLM_TEMPERATURE: '9', DATABASE_URL: 'mysql://x' },
+      15_000,
+    ).catch((e: Error) => e.message);
+    expect(err).toMatch(/exited with 1/);
+    expect(err).toMatch(/PORT: /);
+    expect(err).toMatch(/LLM_TEMPERATURE: /);
+    expect(err).toMatch(/DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\//);
+  });
+});

@@ -1,0 +1,63 @@
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
+import {
+  startVllmStandIn,
+  type Responder,
+  type VllmStandIn,
+} from '../../src/llm/stand-in/vllm-stand-in.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { TEST_JWT_SECRET } from './tokens.js';
+
+export const TEST_MODEL = 'companion-qwen3-test';
+
+export interface TestApp {
+  url: string;
+  running: RunningApp;
+  config: AppConfig;
+  model: VllmStandIn;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** Replies the stand-in gives unless a test scripts another one. */
+export const quickReply: Responder = () => ({ pieces: ['Hello', ', ', 'friend', '.'] });
+
+/**
+ * The real application on a fresh database of its own and a scriptable vLLM stand-in. `env`
+ * overrides any environment variable (REDIS_URL is unset unless given).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { db?: TestDatabase; model?: VllmStandIn } = {},
+): Promise<TestApp> {
+  const db = options.db ?? (await createTestDatabase());
+  const model =
+    options.model ?? (await startVllmStandIn({ model: TEST_MODEL, responder: quickReply }));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: db.url,
+    LLM_BASE_URL: model.url,
+    LLM_MODEL: TEST_MODEL,
+    JWT_SECRET: TEST_JWT_SECRET,
+    SHUTDOWN_GRACE_MS: '3000',
+    ...env,
+  });
+  const running = await startApp(config);
+  return {
+    url: running.url,
+    running,
+    config,
+    model,
+    db,
+    close: async () => {
+      await running.shutdown();
+      if (!options.model) await model.close();
+      if (!options.db) await db.drop();
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
