@@ -1,4 +1,4 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import {
@@ -15,8 +15,14 @@ const ENQUEUE_TIMEOUT_MS = 3000;
 
 @Injectable()
 export class BullMqJobQueue extends JobQueue {
+  private readonly logger = new Logger(BullMqJobQueue.name);
+  private readonly reportError = onceEvery(30_000);
+
   constructor(@InjectQueue(QUEUE) private readonly queue: Queue) {
     super();
+    this.queue.on('error', (e: Error) => {
+      if (this.reportError()) this.logger.warn({ err: e.message }, 'job queue cannot reach Redis');
+    });
   }
 
   async add<N extends JobName>(
@@ -49,6 +55,7 @@ export class BullMqJobQueue extends JobQueue {
 @Processor(QUEUE, { concurrency: 8 })
 export class QueueWorker extends WorkerHost {
   private readonly logger = new Logger(QueueWorker.name);
+  private readonly reportError = onceEvery(30_000);
 
   constructor(private readonly registry: JobRegistry) {
     super();
@@ -65,6 +72,22 @@ export class QueueWorker extends WorkerHost {
       throw e;
     }
   }
+
+  @OnWorkerEvent('error')
+  onError(e: Error): void {
+    if (this.reportError()) this.logger.warn({ err: e.message }, 'job worker cannot reach Redis');
+  }
+}
+
+/** True at most once per interval: a Redis outage logs a line, not a line per retry. */
+function onceEvery(ms: number): () => boolean {
+  let last = 0;
+  return () => {
+    const now = Date.now();
+    if (now - last < ms) return false;
+    last = now;
+    return true;
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

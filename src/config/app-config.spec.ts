@@ -1,0 +1,76 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './app-config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const config = loadConfig({});
+    expect(config.database.url).toBeUndefined();
+    expect(config.redis.url).toBeUndefined();
+    expect(config.llm.sampling).toEqual({
+      temperature: 0.7,
+      topP: 0.8,
+      topK: 20,
+      presencePenalty: 1.5,
+    });
+    expect(config.llm.enableThinking).toBe(false);
+    expect(config.http.port).toBe(3000);
+  });
+
+  it('names every bad variable and what is wrong with it', () => {
+    const found = problems({
+      PORT: 'abc',
+      LLM_TOP_P: '3',
+      REDIS_URL: 'http://x',
+      LLM_ENABLE_THINKING: 'maybe',
+    });
+    expect(found).toHaveLength(4);
+    expect(found.find((p) => p.startsWith('PORT:'))).toBeDefined();
+    expect(found.find((p) => p.startsWith('LLM_TOP_P:'))).toMatch(/1/);
+    expect(found.find((p) => p.startsWith('REDIS_URL:'))).toMatch(/redis:\/\//);
+    expect(found.find((p) => p.startsWith('LLM_ENABLE_THINKING:'))).toBeDefined();
+  });
+
+  it('demands real services and a real key in production', () => {
+    const found = problems({ NODE_ENV: 'production' });
+    expect(found).toEqual([
+      'DATABASE_URL: required when NODE_ENV=production',
+      'REDIS_URL: required when NODE_ENV=production',
+      'LLM_BASE_URL: required when NODE_ENV=production',
+      'JWT_SECRET or JWT_PUBLIC_KEY: one is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('refuses a short HS256 secret and both kinds of key at once', () => {
+    expect(problems({ JWT_SECRET: 'short' })).toEqual([
+      'JWT_SECRET: must be at least 32 characters',
+    ]);
+    const both = problems({
+      JWT_SECRET: 'x'.repeat(40),
+      JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----',
+    });
+    expect(both[0]).toMatch(/set one/);
+  });
+
+  it('parses lists and booleans', () => {
+    const config = loadConfig({
+      WS_ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+      LLM_ENABLE_THINKING: 'true',
+    });
+    expect(config.chat.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.llm.enableThinking).toBe(true);
+  });
+
+  it('ignores empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.url).toBeUndefined();
+  });
+});

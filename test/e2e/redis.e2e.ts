@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { SendAck } from '../../src/chat/chat.protocol.js';
+import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
+import { ChatClient } from '../support/chat-client.js';
+import { deleteKeys, startPrivateRedis, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { sql } from '../support/sql.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { TEST_MODEL, quickReply, sleep, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('two pods sharing Postgres and Redis', () => {
+  let db: TestDatabase;
+  let model: VllmStandIn;
+  let pod1: TestApp;
+  let pod2: TestApp;
+  const prefix = uniquePrefix('pods');
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    model = await startVllmStandIn({ model: TEST_MODEL, responder: quickReply });
+    const env = { REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '4' };
+    pod1 = await startTestApp(env, { db, model });
+    pod2 = await startTestApp(env, { db, model });
+  });
+  afterAll(async () => {
+    await pod1.close();
+    await pod2.close();
+    await model.close();
+    await db.drop();
+    await deleteKeys(testRedisUrl(), prefix);
+  });
+
+  it('reaches a device connected to the other pod', async () => {
+    const phone = await ChatClient.connect(pod1.url, 'multi-1');
+    const laptop = await ChatClient.connect(pod2.url, 'multi-1');
+    const ack = await phone.request<SendAck>('message:send', {
+      clientMsgId: 'p1',
+      text: 'from pod one',
+    });
+    expect((await laptop.next('message:new')).message.id).toBe(ack.messageId);
+    const end = await laptop.next('reply:end');
+    expect(laptop.streamedText(end.replyId)).toBe('Hello, friend.');
+    phone.close();
+    laptop.close();
+  });
+
+  it('cancels a reply from a device on the other pod', async () => {
+    model.setResponder(() => ({ pieces: Array.from({ length: 40 }, () => 'z'), pieceDelayMs: 40 }));
+    const phone = await ChatClient.connect(pod1.url, 'multi-2');
+    const laptop = await ChatClient.connect(pod2.url, 'multi-2');
+    await phone.request('message:send', { clientMsgId: 'c1', text: 'long one' });
+    const start = await laptop.next('reply:start');
+    await laptop.next('reply:delta', (d) => d.index >= 1);
+    expect(await laptop.request('reply:cancel', { replyId: start.replyId })).toEqual({
+      ok: true,
+      replyId: start.replyId,
+    });
+    const end = await phone.next('reply:end');
+    expect(end.message.status).toBe('cancelled');
+    model.setResponder(quickReply);
+    phone.close();
+    laptop.close();
+  });
+
+  it('shares the rate limit across pods', async () => {
+    const a = await ChatClient.connect(pod1.url, 'multi-3');
+    const b = await ChatClient.connect(pod2.url, 'multi-3');
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      const c = i % 2 === 0 ? a : b;
+      results.push(
+        await c.request<{ ok: boolean; error?: { code: string } }>('message:send', {
+          clientMsgId: `r${i}`,
+          text: 'x',
+        }),
+      );
+    }
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, false]);
+    expect(results[4]!.error!.code).toBe('rate_limited');
+    a.close();
+    b.close();
+  });
+
+  it('runs the conversation roll-up job on a BullMQ worker', async () => {
+    const phone = await ChatClient.connect(pod1.url, 'multi-4');
+    const ack = await phone.request<SendAck>('message:send', {
+      clientMsgId: 'j1',
+      text: '  Exam  stress\nagain ',
+    });
+    await phone.next('reply:end');
+    let row: Record<string, unknown> | undefined;
+    for (let i = 0; i < 50; i++) {
+      [row] = await sql(db.url, 'SELECT title, message_count FROM conversations WHERE id = $1', [
+        ack.conversationId,
+      ]);
+      if (row?.title) break;
+      await sleep(100);
+    }
+    expect(row).toEqual({ title: 'Exam stress again', message_count: 2 });
+    phone.close();
+  });
+});
+
+describe('when Redis goes away', () => {
+  it('keeps chatting, reports not ready, and recovers when Redis is back', async () => {
+    const redis = await startPrivateRedis();
+    const app = await startTestApp({ REDIS_URL: redis.url });
+    try {
+      const phone = await ChatClient.connect(app.url, 'outage-1');
+      await phone.request('message:send', { clientMsgId: 'before', text: 'hi' });
+      await phone.next('reply:end');
+      await redis.stop();
+      const ack = await phone.request<{ ok: boolean } & SendAck>('message:send', {
+        clientMsgId: 'during',
+        conversationId: undefined,
+        text: 'still there?',
+      });
+      expect(ack.ok).toBe(true);
+      const end = await phone.next('reply:end', (e) => e.message.inReplyTo === ack.messageId, 8000);
+      expect(end.message.status).toBe('completed');
+      const ready = await fetch(`${app.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { redis: 'down', database: 'up' } });
+      await redis.start();
+      let status = 0;
+      for (let i = 0; i < 60 && status !== 200; i++) {
+        await sleep(250);
+        status = (await fetch(`${app.url}/readyz`)).status;
+      }
+      expect(status).toBe(200);
+      phone.close();
+    } finally {
+      await app.close();
+      await redis.stop();
+    }
+  }, 30_000);
+});

@@ -1,0 +1,97 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { JobName } from '../../src/jobs/job-names.js';
+import { JobQueue } from '../../src/jobs/job-queue.js';
+import { JobRegistry } from '../../src/jobs/job-registry.js';
+import { JobsModule } from '../../src/jobs/jobs.module.js';
+import { deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
+
+/** Records what the handler saw; fails the first `failures` calls. */
+@Injectable()
+class RecordingJob implements OnModuleInit {
+  static seen: string[] = [];
+  static failures = 0;
+  constructor(private readonly registry: JobRegistry) {}
+  onModuleInit(): void {
+    this.registry.register(JobName.ConversationRollup, ({ conversationId }) => {
+      RecordingJob.seen.push(conversationId);
+      if (RecordingJob.failures-- > 0) return Promise.reject(new Error('transient'));
+      return Promise.resolve();
+    });
+  }
+}
+
+const prefixes: string[] = [];
+let module: TestingModule | null = null;
+
+async function boot(redisUrl?: string): Promise<JobQueue> {
+  const prefix = uniquePrefix('jobs');
+  prefixes.push(prefix);
+  @Module({ imports: [JobsModule.forRoot({ url: redisUrl, prefix })], providers: [RecordingJob] })
+  class Host {}
+  module = await Test.createTestingModule({ imports: [Host] }).compile();
+  await module.init();
+  return module.get(JobQueue);
+}
+
+async function until(check: () => boolean, ms = 8000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+afterEach(async () => {
+  await module?.close();
+  module = null;
+  RecordingJob.seen = [];
+  RecordingJob.failures = 0;
+});
+afterAll(async () => {
+  for (const p of prefixes) await deleteKeys(testRedisUrl(), p);
+});
+
+describe.each([
+  ['BullMQ on Redis', testRedisUrl()],
+  ['in-process (embedded mode)', undefined],
+])('job queue: %s', (_name, redisUrl) => {
+  it('runs an added job on its handler', async () => {
+    const queue = await boot(redisUrl);
+    await queue.add(JobName.ConversationRollup, { conversationId: 'c-1' });
+    await until(() => RecordingJob.seen.includes('c-1'));
+    await until(() => RecordingJob.seen.length === 1);
+  });
+
+  it('de-duplicates jobs with the same id while one waits', async () => {
+    const queue = await boot(redisUrl);
+    for (let i = 0; i < 5; i++) {
+      await queue.add(
+        JobName.ConversationRollup,
+        { conversationId: 'dup' },
+        { jobId: 'rollup-dup', delayMs: 300 },
+      );
+    }
+    await until(() => RecordingJob.seen.length === 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(RecordingJob.seen).toEqual(['dup']);
+  });
+
+  it('retries a failing job with backoff until it succeeds', async () => {
+    RecordingJob.failures = 2;
+    const queue = await boot(redisUrl);
+    await queue.add(JobName.ConversationRollup, { conversationId: 'flaky' }, { attempts: 3 });
+    await until(() => RecordingJob.seen.length === 3);
+  });
+});
+
+describe('job registry', () => {
+  it('refuses to start when a job has no handler', async () => {
+    @Module({ imports: [JobsModule.forRoot({ url: undefined, prefix: 'x' })] })
+    class Bare {}
+    const bare = await Test.createTestingModule({ imports: [Bare] }).compile();
+    await expect(bare.init()).rejects.toThrow(/jobs without a handler: conversation.rollup/);
+    await bare.close();
+  });
+});

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { ChatException } from '../../src/chat/chat.exception.js';
+import { MessageRepository } from '../../src/chat/message.repository.js';
+import { dataSourceOptions } from '../../src/database/data-source.js';
+import { sql } from '../support/sql.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+let db: TestDatabase;
+let ds: DataSource;
+let repo: MessageRepository;
+let n = 0;
+const user = () => `repo-user-${++n}`;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  ds = new DataSource({ ...dataSourceOptions(db.url, 20), logger: undefined, logging: false });
+  await ds.initialize();
+  repo = new MessageRepository(ds);
+});
+afterAll(async () => {
+  await ds.destroy();
+  await db.drop();
+});
+
+const text = (userId: string, clientMsgId: string, conversationId?: string) =>
+  repo.insertUserMessage({
+    userId,
+    clientMsgId,
+    conversationId,
+    content: 'hi',
+    contentTokens: 1,
+    kind: 'text',
+  });
+
+describe('MessageRepository', () => {
+  it('hands out seq 1..n without gaps or repeats under concurrent writers', async () => {
+    const u = user();
+    const first = await text(u, 'c0');
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => text(u, `c${i + 1}`, first.message.conversationId)),
+    );
+    const seqs = results.map((r) => r.message.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+    const [conv] = await sql(db.url, 'SELECT last_seq FROM conversations WHERE id = $1', [
+      first.message.conversationId,
+    ]);
+    expect(conv!.last_seq).toBe(41);
+  });
+
+  it('stores a clientMsgId once even when ten writers race', async () => {
+    const u = user();
+    const results = await Promise.all(Array.from({ length: 10 }, () => text(u, 'same')));
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+    const rows = await sql(db.url, 'SELECT count(*)::int AS n FROM messages WHERE user_id = $1', [
+      u,
+    ]);
+    expect(rows[0]!.n).toBe(1);
+    const convs = await sql(
+      db.url,
+      'SELECT count(*)::int AS n FROM conversations WHERE user_id = $1',
+      [u],
+    );
+    expect(convs[0]!.n).toBe(1);
+  });
+
+  it('lets the same clientMsgId be used by two different users', async () => {
+    const a = await text(user(), 'shared-id');
+    const b = await text(user(), 'shared-id');
+    expect(a.duplicate || b.duplicate).toBe(false);
+    expect(a.message.id).not.toBe(b.message.id);
+  });
+
+  it('claims one reply slot per conversation however many start at once', async () => {
+    const { message } = await text(user(), 'q');
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        repo.startReply({
+          conversationId: message.conversationId,
+          owner: `pod-${i}`,
+          leaseMs: 10_000,
+        }),
+      ),
+    );
+    const won = claims.filter((c) => c !== null);
+    expect(won).toHaveLength(1);
+    expect(won[0]!.answering.id).toBe(message.id);
+    expect(won[0]!.reply).toMatchObject({ seq: 2, status: 'streaming', inReplyTo: message.id });
+  });
+
+  it('does not start a reply for an answered message, and retries one whose reply failed', async () => {
+    const { message } = await text(user(), 'q');
+    const claim = await repo.startReply({
+      conversationId: message.conversationId,
+      owner: 'p',
+      leaseMs: 10_000,
+    });
+    await repo.finishReply(claim!.reply.id, outcome('failed', 'model_error'));
+    // A follow-up check after the failure does not retry on its own...
+    expect(
+      await repo.startReply({
+        conversationId: message.conversationId,
+        owner: 'p',
+        leaseMs: 10_000,
+        afterSeq: claim!.reply.seq,
+      }),
+    ).toBeNull();
+    // ...but a resend of the message does.
+    const retry = await repo.startReply({
+      conversationId: message.conversationId,
+      owner: 'p',
+      leaseMs: 10_000,
+    });
+    expect(retry!.answering.id).toBe(message.id);
+    await repo.finishReply(retry!.reply.id, outcome('completed', null));
+    expect(
+      await repo.startReply({
+        conversationId: message.conversationId,
+        owner: 'p',
+        leaseMs: 10_000,
+      }),
+    ).toBeNull();
+  });
+
+  it('fails replies whose lease expired, once, and leaves live ones alone', async () => {
+    const a = await text(user(), 'q');
+    const b = await text(user(), 'q');
+    const dead = await repo.startReply({
+      conversationId: a.message.conversationId,
+      owner: 'dead-pod',
+      leaseMs: 1,
+    });
+    const live = await repo.startReply({
+      conversationId: b.message.conversationId,
+      owner: 'live-pod',
+      leaseMs: 60_000,
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const swept = await repo.failExpiredReplies();
+    expect(swept.map((m) => m.id)).toContain(dead!.reply.id);
+    expect(swept.map((m) => m.id)).not.toContain(live!.reply.id);
+    expect(swept.find((m) => m.id === dead!.reply.id)).toMatchObject({
+      status: 'failed',
+      errorCode: 'reply_interrupted',
+      content: '',
+    });
+    expect((await repo.failExpiredReplies()).map((m) => m.id)).not.toContain(dead!.reply.id);
+    // The dead pod's late write finds its reply gone and changes nothing.
+    expect(await repo.finishReply(dead!.reply.id, outcome('completed', null))).toBeNull();
+  });
+
+  it("never lists or writes into another user's conversation", async () => {
+    const owner = user();
+    const { message } = await text(owner, 'secret');
+    await expect(repo.listAfter(user(), message.conversationId, 0, 10)).rejects.toBeInstanceOf(
+      ChatException,
+    );
+    await expect(text(user(), 'x', message.conversationId)).rejects.toMatchObject({
+      code: 'conversation_not_found',
+    });
+    const mine = await repo.listAfter(owner, message.conversationId, 0, 10);
+    expect(mine.messages.map((m) => m.id)).toEqual([message.id]);
+  });
+
+  it('gives prompts only turns that the user saw completed', async () => {
+    const { message } = await text(user(), 'h1');
+    const c = message.conversationId;
+    const r1 = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
+    await repo.finishReply(r1!.reply.id, {
+      ...outcome('failed', 'model_error'),
+      content: 'half a sent',
+    });
+    await text(message.userId, 'h2', c);
+    const r2 = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
+    await repo.finishReply(r2!.reply.id, {
+      ...outcome('completed', null),
+      content: 'a full answer',
+    });
+    const history = await repo.historyBefore(c, 100, 50);
+    expect(history.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'hi'],
+      ['user', 'hi'],
+      ['assistant', 'a full answer'],
+    ]);
+  });
+});
+
+function outcome(status: 'completed' | 'failed', errorCode: string | null) {
+  return {
+    status,
+    content: '',
+    contentTokens: 0,
+    errorCode,
+    model: 'm',
+    promptVersion: 'companion/v1@test',
+    ttftMs: null,
+    totalMs: 1,
+    promptTokens: 1,
+    completionTokens: 0,
+  } as const;
+}
