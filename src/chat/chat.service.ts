@@ -73,25 +73,26 @@ export class ChatService {
       );
     }
 
-    const existing = await this.messages.findByClientMsgId(user.userId, input.clientMsgId);
-    if (!existing) {
-      const rate = await this.limiter.take(user.userId);
-      if (!rate.allowed) {
+    // The common case costs one Redis and one Postgres round trip; repeats are found by the
+    // insert itself and given their rate-limit token back.
+    const rate = await this.limiter.take(user.userId);
+    if (!rate.allowed) {
+      const stored = await this.messages.findByClientMsgId(user.userId, input.clientMsgId);
+      if (!stored) {
         throw refuse(ChatErrorCode.RateLimited, 'too many messages; wait a moment', {
           retryAfterMs: rate.retryAfterMs,
         });
       }
     }
-    const { message, duplicate } = existing
-      ? { message: existing, duplicate: true }
-      : await this.messages.insertUserMessage({
-          userId: user.userId,
-          clientMsgId: input.clientMsgId,
-          conversationId: input.conversationId,
-          content: input.text,
-          contentTokens: this.prompts.countTokens(input.text),
-          kind: 'text',
-        });
+    const { message, duplicate } = await this.messages.insertUserMessage({
+      userId: user.userId,
+      clientMsgId: input.clientMsgId,
+      conversationId: input.conversationId,
+      content: input.text,
+      contentTokens: this.prompts.countTokens(input.text),
+      kind: 'text',
+    });
+    if (duplicate) await this.limiter.refund(user.userId);
     this.metrics.messages.inc({ kind: 'text', outcome: duplicate ? 'duplicate' : 'stored' });
     if (!duplicate) {
       this.emitter.toOtherDevices(socket, user.userId, 'message:new', {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { uuidv7 } from '../common/uuid.js';
 import { ChatErrorCode } from './chat.protocol.js';
 import { ChatException } from './chat.exception.js';
@@ -40,9 +40,10 @@ export class MessageRepository {
   }
 
   /**
-   * Stores a user message exactly once per (user, clientMsgId): allocates the next seq of the
-   * conversation (creating the conversation when none is given) in the same transaction. Callers
-   * look up the clientMsgId first; a concurrent repeat that slips past is caught here.
+   * Stores a user message exactly once per (user, clientMsgId), in one statement: the user row if
+   * new, the conversation (created when no id is given, else locked and checked for ownership),
+   * the next seq, the message. A repeat of the clientMsgId fails the whole statement (nothing is
+   * written, no seq is used) and returns the stored message instead.
    */
   async insertUserMessage(input: {
     userId: string;
@@ -52,43 +53,33 @@ export class MessageRepository {
     contentTokens: number | null;
     kind: 'text' | 'voice';
   }): Promise<StoredUserMessage> {
+    const conversation = input.conversationId
+      ? `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
+          WHERE id = $2 AND user_id = $3 RETURNING id, last_seq`
+      : `INSERT INTO conversations (id, user_id, last_seq, last_message_at) VALUES ($2, $3, 1, now())
+         RETURNING id, last_seq`;
     try {
-      const message = await this.db.transaction(async (tx) => {
-        await tx.query(`INSERT INTO users (id) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [
+      const rows = await this.db.query<Row[]>(
+        `WITH usr AS (INSERT INTO users (id) VALUES ($3) ON CONFLICT (id) DO NOTHING),
+              conv AS (${conversation})
+         INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, content_tokens,
+                               client_msg_id, status)
+         SELECT $1, conv.id, $3, conv.last_seq, 'user', $4, $5, $6, $7, 'received' FROM conv
+         RETURNING *`,
+        [
+          uuidv7(),
+          input.conversationId ?? uuidv7(),
           input.userId,
-        ]);
-        let conversationId = input.conversationId;
-        if (conversationId) {
-          await this.assertOwner(tx, conversationId, input.userId);
-        } else {
-          conversationId = uuidv7();
-          await tx.query(`INSERT INTO conversations (id, user_id) VALUES ($1, $2)`, [
-            conversationId,
-            input.userId,
-          ]);
-        }
-        const seq = await nextSeq(tx, conversationId);
-        const rows = await tx.query<Row[]>(
-          `INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, content_tokens,
-                                 client_msg_id, status)
-           VALUES ($1, $2, $3, $4, 'user', $5, $6, $7, $8, 'received') RETURNING *`,
-          [
-            uuidv7(),
-            conversationId,
-            input.userId,
-            seq,
-            input.kind,
-            input.content,
-            input.contentTokens,
-            input.clientMsgId,
-          ],
-        );
-        return toEntity(rows[0]);
-      });
-      return { message, duplicate: false };
+          input.kind,
+          input.content,
+          input.contentTokens,
+          input.clientMsgId,
+        ],
+      );
+      if (!rows[0]) throw notFound(input.conversationId!);
+      return { message: toEntity(rows[0]), duplicate: false };
     } catch (e) {
       if (isUniqueViolation(e, 'UQ_messages_user_client_msg')) {
-        // A concurrent retry of the same message won the race: answer as for any repeat.
         const stored = await this.findByClientMsgId(input.userId, input.clientMsgId);
         if (stored) return { message: stored, duplicate: true };
       }
@@ -98,56 +89,25 @@ export class MessageRepository {
 
   /**
    * Starts a reply if the conversation has a user message waiting for one, claiming the
-   * conversation's single reply slot: a `streaming` row leased to `owner`, answering the latest
-   * user message before it. Checked and written under the conversation's row lock, so two pods (or
-   * two triggers) never start two replies, nor answer a message twice. Null when nothing waits.
-   * Waiting means: the latest user message (newer than `afterSeq` when given, which follow-ups
-   * use so a failed reply is never retried on its own) has no completed or cancelled reply after
-   * it, and no reply is streaming.
+   * conversation's single reply slot: a `streaming` row leased to `owner` that answers the latest
+   * user message. Null when nothing waits or another reply streams (on any pod). Waiting means:
+   * the latest user message (newer than `afterSeq` when given, which follow-ups use so that a
+   * failed reply is never retried on its own) has no completed or cancelled reply after it, and
+   * no reply is streaming. Checked and written under the conversation's row lock by the
+   * `companion_start_reply` function (migrations/…-ReplySlotFunction.ts), in one round trip.
    */
   async startReply(input: {
     conversationId: string;
     owner: string;
     leaseMs: number;
     afterSeq?: number;
-  }): Promise<{ reply: MessageEntity; answering: MessageEntity } | null> {
+  }): Promise<MessageEntity | null> {
     try {
-      return await this.db.transaction(async (tx) => {
-        await tx.query(`SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE`, [
-          input.conversationId,
-        ]);
-        const waiting = await tx.query<Row[]>(
-          `WITH latest AS (SELECT * FROM messages WHERE conversation_id = $1 AND role = 'user'
-                            ORDER BY seq DESC LIMIT 1)
-           SELECT u.* FROM latest u
-            WHERE u.seq > $2
-              AND NOT EXISTS (SELECT 1 FROM messages r
-                               WHERE r.conversation_id = $1 AND r.role = 'assistant'
-                                 AND (r.status = 'streaming'
-                                      OR (r.seq > u.seq AND r.status IN ('completed', 'cancelled'))))`,
-          [input.conversationId, input.afterSeq ?? 0],
-        );
-        if (!waiting[0]) return null;
-        const answering = toEntity(waiting[0]);
-        const seq = await nextSeq(tx, input.conversationId);
-        const rows = await tx.query<Row[]>(
-          `INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, in_reply_to, status,
-                                 lease_owner, lease_expires_at)
-           VALUES ($1, $2, $3, $4, 'assistant', 'text', '', $5, 'streaming', $6,
-                   now() + make_interval(secs => $7::double precision / 1000))
-           RETURNING *`,
-          [
-            uuidv7(),
-            input.conversationId,
-            answering.userId,
-            seq,
-            answering.id,
-            input.owner,
-            input.leaseMs,
-          ],
-        );
-        return { reply: toEntity(rows[0]), answering };
-      });
+      const rows = await this.db.query<Row[]>(
+        `SELECT * FROM companion_start_reply($1, $2, $3, $4, $5)`,
+        [input.conversationId, uuidv7(), input.owner, input.leaseMs, input.afterSeq ?? 0],
+      );
+      return rows[0] ? toEntity(rows[0]) : null;
     } catch (e) {
       if (isUniqueViolation(e, 'UQ_messages_streaming_reply')) return null;
       throw e;
@@ -252,30 +212,6 @@ export class MessageRepository {
     const rows = await this.db.query<Row[]>(`SELECT * FROM messages WHERE id = $1`, [id]);
     return rows[0] ? toEntity(rows[0]) : null;
   }
-
-  private async assertOwner(
-    tx: EntityManager,
-    conversationId: string,
-    userId: string,
-  ): Promise<void> {
-    const rows = await tx.query<unknown[]>(
-      `SELECT 1 FROM conversations WHERE id = $1 AND user_id = $2`,
-      [conversationId, userId],
-    );
-    if (rows.length === 0) throw notFound(conversationId);
-  }
-}
-
-/** The next seq of a conversation; the row lock orders concurrent writers to one conversation. */
-async function nextSeq(tx: EntityManager, conversationId: string): Promise<number> {
-  const rows = await tx.query<[Array<{ last_seq: number }>, number]>(
-    `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
-      WHERE id = $1 RETURNING last_seq`,
-    [conversationId],
-  );
-  const seq = rows[0]?.[0]?.last_seq;
-  if (seq === undefined) throw notFound(conversationId);
-  return seq;
 }
 
 function notFound(conversationId: string): ChatException {

@@ -41,6 +41,17 @@ export class MessageRateLimiter {
       : { allowed: false, retryAfterMs };
   }
 
+  /** Gives back a token taken for a message that turned out to be a repeat. */
+  async refund(userId: string, now = Date.now()): Promise<void> {
+    const window = Math.floor(now / WINDOW_MS);
+    if (!this.redis) {
+      const entry = this.local.get(userId);
+      if (entry?.window === window && entry.count > 0) entry.count--;
+      return;
+    }
+    await this.redis.decr(`${this.prefix}:rl:msg:${userId}:${window}`).catch(() => undefined);
+  }
+
   private async takeRedis(userId: string, window: number): Promise<number | null> {
     const key = `${this.prefix}:rl:msg:${userId}:${window}`;
     try {

@@ -15,7 +15,6 @@ import { toMessageView } from './message-view.js';
 
 interface ActiveReply {
   reply: MessageEntity;
-  answering: MessageEntity;
   abort: AbortController;
   stopReason: 'user' | 'shutdown' | null;
   done: Promise<void>;
@@ -88,39 +87,36 @@ export class ReplyService {
   }
 
   private async start(conversationId: string, options: { afterSeq?: number; receivedAt?: number }) {
-    const claimed = await this.messages.startReply({
+    const reply = await this.messages.startReply({
       conversationId,
       owner: this.runtime.instanceId,
       leaseMs: this.config.chat.replyLeaseMs,
       afterSeq: options.afterSeq,
     });
-    if (!claimed) return;
+    if (!reply) return;
     const active: ActiveReply = {
-      ...claimed,
+      reply,
       abort: new AbortController(),
       stopReason: null,
       done: Promise.resolve(),
     };
-    this.active.set(claimed.reply.id, active);
+    this.active.set(reply.id, active);
     active.done = this.generate(active, options.receivedAt)
       .catch((e: unknown) =>
-        this.logger.error(
-          { replyId: claimed.reply.id, err: String(e) },
-          'reply generation crashed',
-        ),
+        this.logger.error({ replyId: reply.id, err: String(e) }, 'reply generation crashed'),
       )
-      .finally(() => this.active.delete(claimed.reply.id));
+      .finally(() => this.active.delete(reply.id));
     await active.done;
   }
 
   private async generate(active: ActiveReply, receivedAt: number | undefined): Promise<void> {
-    const { reply, answering } = active;
+    const { reply } = active;
     const userId = reply.userId;
     const startedAt = Date.now();
     this.emitter.toUser(userId, 'reply:start', {
       replyId: reply.id,
       conversationId: reply.conversationId,
-      inReplyTo: answering.id,
+      inReplyTo: reply.inReplyTo!,
       seq: reply.seq,
     });
 
@@ -129,13 +125,18 @@ export class ReplyService {
     let ttftMs: number | null = null;
     let outcome: ReplyOutcome;
     let retryAfterMs: number | undefined;
+    let upstreamAt: number | null = null;
     let prompt: Awaited<ReturnType<ReplyService['buildPrompt']>> | null = null;
     try {
       prompt = await this.buildPrompt(reply);
-      if (receivedAt) this.metrics.ingestToUpstream.observe((Date.now() - receivedAt) / 1000);
       let usage: { promptTokens: number; completionTokens: number } | null = null;
       let model = this.llm.model;
-      for await (const event of this.llm.stream(prompt.messages, active.abort.signal)) {
+      const onRequest = () => {
+        if (upstreamAt !== null) return; // a retry: the first attempt is the one that counts
+        upstreamAt = Date.now();
+        if (receivedAt) this.metrics.ingestToUpstream.observe((upstreamAt - receivedAt) / 1000);
+      };
+      for await (const event of this.llm.stream(prompt.messages, active.abort.signal, onRequest)) {
         if (event.type === 'delta') {
           if (ttftMs === null) {
             ttftMs = Date.now() - startedAt;
@@ -214,17 +215,19 @@ export class ReplyService {
         promptTokens: stored.promptTokens,
         completionTokens: stored.completionTokens,
         droppedTurns: prompt?.dropped,
+        ingestToUpstreamMs: receivedAt && upstreamAt ? upstreamAt - receivedAt : undefined,
       },
       'reply finished',
     );
     this.emitter.toUser(userId, 'reply:end', { replyId: reply.id, message: toMessageView(stored) });
     if (stored.status === 'failed' && stored.errorCode) {
+      const answering = await this.messages.findById(reply.inReplyTo!).catch(() => null);
       this.emitter.toUser(userId, 'error', {
         code: stored.errorCode as ChatErrorCode,
         message: describeFailure(stored.errorCode as ChatErrorCode),
         replyId: reply.id,
         conversationId: reply.conversationId,
-        clientMsgId: answering.clientMsgId ?? undefined,
+        clientMsgId: answering?.clientMsgId ?? undefined,
         retryAfterMs,
       });
     }

@@ -62,7 +62,12 @@ export class LlmClient {
     return this.settings.model;
   }
 
-  async *stream(messages: ChatMessage[], signal: AbortSignal): AsyncGenerator<LlmEvent> {
+  /** `onRequest` is called as each attempt's HTTP request goes out (for timing). */
+  async *stream(
+    messages: ChatMessage[],
+    signal: AbortSignal,
+    onRequest?: () => void,
+  ): AsyncGenerator<LlmEvent> {
     let release: () => void;
     try {
       release = await this.gate.acquire(signal);
@@ -77,7 +82,7 @@ export class LlmClient {
       for (let attempt = 0; ; attempt++) {
         let yielded = false;
         try {
-          for await (const event of this.attempt(messages, signal, deadline)) {
+          for await (const event of this.attempt(messages, signal, deadline, onRequest)) {
             yielded = true;
             yield event;
           }
@@ -99,6 +104,7 @@ export class LlmClient {
     messages: ChatMessage[],
     outer: AbortSignal,
     deadline: number,
+    onRequest: (() => void) | undefined,
   ): AsyncGenerator<LlmEvent> {
     const abort = new AbortController();
     let reason: 'first_token' | 'total' | null = null;
@@ -134,6 +140,7 @@ export class LlmClient {
         presence_penalty: sampling.presencePenalty,
         chat_template_kwargs: { enable_thinking: this.settings.enableThinking },
       };
+      onRequest?.();
       const stream = await this.client.chat.completions.create(body, { signal: abort.signal });
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
         if (chunk.model) model = chunk.model;

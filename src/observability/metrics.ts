@@ -44,7 +44,7 @@ export class Metrics {
   readonly ingestToUpstream = new Histogram({
     name: 'companion_ingest_to_upstream_seconds',
     help: 'Backend time from receiving a message to sending the model request',
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });
 

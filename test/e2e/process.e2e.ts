@@ -29,7 +29,9 @@ const serverEnv = () => ({
   LLM_BASE_URL: model.url,
   LLM_MODEL: TEST_MODEL,
   JWT_SECRET: TEST_JWT_SECRET,
-  REPLY_LEASE_MS: '1500',
+  // Long enough that the restarted server is up and the phone reconnected before the lease of
+  // the killed server's reply runs out, so the phone sees the sweep's events.
+  REPLY_LEASE_MS: '3000',
   SHUTDOWN_GRACE_MS: '5000',
   LOG_LEVEL: 'info',
 });
@@ -60,7 +62,7 @@ describe('a server killed mid-reply', () => {
     const second = await spawnServer(serverEnv());
     try {
       const back = await ChatClient.connect(second.url, 'killed-user');
-      const ended = await back.next('reply:end', (e) => e.replyId === start.replyId, 8000);
+      const ended = await back.next('reply:end', (e) => e.replyId === start.replyId, 10_000);
       expect(ended.message).toMatchObject({
         status: 'failed',
         errorCode: 'reply_interrupted',

@@ -85,8 +85,7 @@ describe('MessageRepository', () => {
     );
     const won = claims.filter((c) => c !== null);
     expect(won).toHaveLength(1);
-    expect(won[0]!.answering.id).toBe(message.id);
-    expect(won[0]!.reply).toMatchObject({ seq: 2, status: 'streaming', inReplyTo: message.id });
+    expect(won[0]).toMatchObject({ seq: 2, status: 'streaming', inReplyTo: message.id });
   });
 
   it('does not start a reply for an answered message, and retries one whose reply failed', async () => {
@@ -96,14 +95,14 @@ describe('MessageRepository', () => {
       owner: 'p',
       leaseMs: 10_000,
     });
-    await repo.finishReply(claim!.reply.id, outcome('failed', 'model_error'));
+    await repo.finishReply(claim!.id, outcome('failed', 'model_error'));
     // A follow-up check after the failure does not retry on its own...
     expect(
       await repo.startReply({
         conversationId: message.conversationId,
         owner: 'p',
         leaseMs: 10_000,
-        afterSeq: claim!.reply.seq,
+        afterSeq: claim!.seq,
       }),
     ).toBeNull();
     // ...but a resend of the message does.
@@ -112,8 +111,8 @@ describe('MessageRepository', () => {
       owner: 'p',
       leaseMs: 10_000,
     });
-    expect(retry!.answering.id).toBe(message.id);
-    await repo.finishReply(retry!.reply.id, outcome('completed', null));
+    expect(retry!.inReplyTo).toBe(message.id);
+    await repo.finishReply(retry!.id, outcome('completed', null));
     expect(
       await repo.startReply({
         conversationId: message.conversationId,
@@ -138,16 +137,16 @@ describe('MessageRepository', () => {
     });
     await new Promise((r) => setTimeout(r, 20));
     const swept = await repo.failExpiredReplies();
-    expect(swept.map((m) => m.id)).toContain(dead!.reply.id);
-    expect(swept.map((m) => m.id)).not.toContain(live!.reply.id);
-    expect(swept.find((m) => m.id === dead!.reply.id)).toMatchObject({
+    expect(swept.map((m) => m.id)).toContain(dead!.id);
+    expect(swept.map((m) => m.id)).not.toContain(live!.id);
+    expect(swept.find((m) => m.id === dead!.id)).toMatchObject({
       status: 'failed',
       errorCode: 'reply_interrupted',
       content: '',
     });
-    expect((await repo.failExpiredReplies()).map((m) => m.id)).not.toContain(dead!.reply.id);
+    expect((await repo.failExpiredReplies()).map((m) => m.id)).not.toContain(dead!.id);
     // The dead pod's late write finds its reply gone and changes nothing.
-    expect(await repo.finishReply(dead!.reply.id, outcome('completed', null))).toBeNull();
+    expect(await repo.finishReply(dead!.id, outcome('completed', null))).toBeNull();
   });
 
   it("never lists or writes into another user's conversation", async () => {
@@ -167,13 +166,13 @@ describe('MessageRepository', () => {
     const { message } = await text(user(), 'h1');
     const c = message.conversationId;
     const r1 = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
-    await repo.finishReply(r1!.reply.id, {
+    await repo.finishReply(r1!.id, {
       ...outcome('failed', 'model_error'),
       content: 'half a sent',
     });
     await text(message.userId, 'h2', c);
     const r2 = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
-    await repo.finishReply(r2!.reply.id, {
+    await repo.finishReply(r2!.id, {
       ...outcome('completed', null),
       content: 'a full answer',
     });
