@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -16,13 +16,16 @@ import { ConnectionGuard, type SocketData } from './connection-guard.js';
 import { respond } from './ws-respond.js';
 import { Metrics } from '../observability/metrics.js';
 
-/** Longest a timer may run in Node (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How often connections are checked for an expired token (one sweep instead of a timer each). */
+const EXPIRY_SWEEP_MS = 15_000;
 
 /** Namespace /chat, protocol v1 (docs/protocol.md). Handlers forward to ChatService. */
 @WebSocketGateway({ namespace: '/chat' })
-export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class ChatGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
   private readonly logger = new Logger(ChatGateway.name);
+  private expirySweep: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly chat: ChatService,
@@ -35,29 +38,28 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.emitter.bind(namespace);
     namespace.use((socket, next) => this.guard.admit(socket, next));
     namespace.on(CANCEL_ON_POD, (payload: unknown) => this.chat.onPodCancel(payload));
+    this.expirySweep = setInterval(() => this.disconnectExpired(namespace), EXPIRY_SWEEP_MS);
+    this.expirySweep.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.expirySweep) clearInterval(this.expirySweep);
   }
 
   async handleConnection(socket: Socket): Promise<void> {
     const data = socket.data as SocketData;
     await socket.join(userRoom(data.userId));
     this.metrics.connections.inc();
-    if (data.expiresAt) {
-      const ms = Math.min(data.expiresAt * 1000 - Date.now(), MAX_TIMER_MS);
-      data.expiryTimer = setTimeout(() => {
-        this.emitter.toSocket(socket, 'error', {
-          code: ChatErrorCode.TokenExpired,
-          message: 'the session token expired; reconnect with a fresh one',
-        });
-        socket.disconnect(true);
-      }, ms);
-    }
+    // Tokens run for hours: a sweep every 15 s ends them. One about to expire gets its own timer.
+    const left = data.expiresAt !== undefined ? data.expiresAt * 1000 - Date.now() : Infinity;
+    if (left < EXPIRY_SWEEP_MS)
+      setTimeout(() => this.disconnectIfExpired(socket), Math.max(0, left) + 50);
     this.logger.debug({ connId: socket.id, userId: data.userId }, 'connected');
   }
 
   handleDisconnect(socket: Socket): void {
     const data = socket.data as Partial<SocketData>;
     if (!data.userId) return;
-    clearTimeout(data.expiryTimer);
     this.metrics.connections.dec();
   }
 
@@ -78,6 +80,21 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return respond(socket, this.emitter, 'reply:cancel', () =>
       this.chat.cancel(principal(socket), body),
     );
+  }
+
+  /** Ends connections whose token has expired, telling them why. */
+  private disconnectExpired(namespace: Namespace): void {
+    for (const socket of namespace.sockets.values()) this.disconnectIfExpired(socket);
+  }
+
+  private disconnectIfExpired(socket: Socket): void {
+    const { expiresAt } = socket.data as SocketData;
+    if (!socket.connected || expiresAt === undefined || expiresAt * 1000 > Date.now()) return;
+    this.emitter.toSocket(socket, 'error', {
+      code: ChatErrorCode.TokenExpired,
+      message: 'the session token expired; reconnect with a fresh one',
+    });
+    socket.disconnect(true);
   }
 }
 

@@ -9,7 +9,6 @@ export interface SocketData {
   userId: string;
   roles: string[];
   expiresAt?: number;
-  expiryTimer?: NodeJS.Timeout;
   /** Token bucket for the per-socket event limit. */
   bucket?: { tokens: number; at: number };
 }
@@ -55,6 +54,8 @@ export class ConnectionGuard {
     data.userId = principal.userId;
     data.roles = principal.roles;
     data.expiresAt = principal.expiresAt;
+    // The token is verified; keeping it on every idle socket only costs memory.
+    socket.handshake.auth = {};
     next();
   }
 }

@@ -66,6 +66,30 @@ describe('handshake', () => {
   });
 });
 
+describe('transports and tokens', () => {
+  it('works over HTTP long-polling and over polling upgraded to WebSocket', async () => {
+    for (const transports of [['polling'], ['polling', 'websocket']]) {
+      const c = await ChatClient.connect(app.url, newUser(), { transports });
+      clients.push(c);
+      const ack = await c.request<{ ok: boolean }>('message:send', {
+        clientMsgId: msgId(),
+        text: 'over polling',
+      });
+      expect(ack.ok).toBe(true);
+      expect((await c.next('reply:end')).message.status).toBe('completed');
+    }
+  });
+
+  it('ends a connection when its token expires, saying so', async () => {
+    const user = newUser();
+    const c = await ChatClient.connect(app.url, user, { token: tokenFor(user, { expiresIn: 2 }) });
+    clients.push(c);
+    const reason = new Promise<string>((resolve) => c.socket.once('disconnect', (r) => resolve(r)));
+    expect((await c.next('error', () => true, 4000)).code).toBe('token_expired');
+    expect(await reason).toBe('io server disconnect');
+  });
+});
+
 describe('bad payloads', () => {
   const cases: Array<[string, unknown, string]> = [
     ['no payload', undefined, 'invalid_payload'],
