@@ -5,6 +5,7 @@ import { InlineJobQueue } from './inline-job-queue.js';
 import { QUEUE } from './job-names.js';
 import { JobQueue } from './job-queue.js';
 import { JobRegistry } from './job-registry.js';
+import { QueueMetrics } from './queue-metrics.js';
 
 @Global()
 @Module({})
@@ -14,7 +15,7 @@ export class JobsModule {
     if (!redis.url) {
       return {
         module: JobsModule,
-        providers: [JobRegistry, { provide: JobQueue, useClass: InlineJobQueue }],
+        providers: [JobRegistry, QueueMetrics, { provide: JobQueue, useClass: InlineJobQueue }],
         exports: [JobRegistry, JobQueue],
       };
     }
@@ -27,7 +28,12 @@ export class JobsModule {
         }),
         BullModule.registerQueue({ name: QUEUE }),
       ],
-      providers: [JobRegistry, QueueWorker, { provide: JobQueue, useClass: BullMqJobQueue }],
+      providers: [
+        JobRegistry,
+        QueueWorker,
+        QueueMetrics,
+        { provide: JobQueue, useClass: BullMqJobQueue },
+      ],
       exports: [JobRegistry, JobQueue],
     };
   }

@@ -71,12 +71,12 @@ describe('message:send', () => {
          FROM messages WHERE id = $1`,
       [start.replyId],
     );
-    expect(row!.prompt_version).toMatch(/^companion\/v1@[0-9a-f]{8}$/);
-    expect(row!.ttft_ms).toEqual(expect.any(Number));
-    expect(Number(row!.total_ms)).toBeGreaterThanOrEqual(Number(row!.ttft_ms));
-    expect(row!.prompt_tokens).toBeGreaterThan(0);
-    expect(row!.completion_tokens).toBe(5);
-    expect(row!.content_tokens).toBeGreaterThan(0);
+    expect(row.prompt_version).toMatch(/^companion\/v1@[0-9a-f]{8}$/);
+    expect(row.ttft_ms).toEqual(expect.any(Number));
+    expect(Number(row.total_ms)).toBeGreaterThanOrEqual(Number(row.ttft_ms));
+    expect(row.prompt_tokens).toBeGreaterThan(0);
+    expect(row.completion_tokens).toBe(5);
+    expect(row.content_tokens).toBeGreaterThan(0);
   });
 
   it('answers a repeated clientMsgId with the same ack and no second reply', async () => {
@@ -93,7 +93,7 @@ describe('message:send', () => {
       'SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1',
       [first.conversationId],
     );
-    expect(rows[0]!.n).toBe(2);
+    expect(rows[0].n).toBe(2);
   });
 
   it('stores concurrent repeats of one clientMsgId once', async () => {
@@ -122,6 +122,27 @@ describe('message:send', () => {
     expect(b.seq).toBe(3);
     const end = await c.next('reply:end', (e) => e.message.seq === 4);
     expect(end.message.inReplyTo).toBe(b.messageId);
+  });
+});
+
+describe('http', () => {
+  it('reports health, readiness and Prometheus metrics', async () => {
+    expect(await (await fetch(`${app.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { database: 'up', redis: 'disabled', model: 'up' },
+    });
+    const c = await connect(newUser());
+    await c.request('message:send', { clientMsgId: msgId(), text: 'count me' });
+    await c.next('reply:end');
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/companion_replies_total\{status="completed",code=""\} [1-9]/);
+    expect(metrics).toMatch(/companion_socket_connections [1-9]/);
+    expect(metrics).toMatch(/companion_reply_ttft_seconds_count [1-9]/);
+    expect(metrics).toMatch(/companion_queue_depth\{queue="companion"\} \d/);
+    expect(metrics).toMatch(/companion_messages_total\{kind="text",outcome="stored"\} [1-9]/);
   });
 });
 
@@ -232,7 +253,7 @@ describe('sync', () => {
       'SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND role = $2',
       [ack.conversationId, 'user'],
     );
-    expect(rows[0]!.n).toBe(1);
+    expect(rows[0].n).toBe(1);
   });
 });
 

@@ -123,7 +123,7 @@ describe('when the model fails', () => {
     const [row] = await sql(app.db.url, 'SELECT content FROM messages WHERE id = $1', [
       end.replyId,
     ]);
-    expect(row!.content).toBe('That sounds hard.');
+    expect(row.content).toBe('That sounds hard.');
   });
 });
 
@@ -154,7 +154,7 @@ describe('cancel', () => {
     await c.request('message:send', {
       clientMsgId: (
         await sql(app.db.url, 'SELECT client_msg_id FROM messages WHERE id = $1', [ack.messageId])
-      )[0]!.client_msg_id,
+      )[0].client_msg_id,
       text: 'tell me a story',
     });
     await sleep(200);
@@ -191,7 +191,7 @@ describe('prompt budget', () => {
     await sendAndEnd(c, long('SECOND'), first.ack.conversationId);
     await sendAndEnd(c, long('THIRD'), first.ack.conversationId);
     const sent = app.model.requests.at(-1)!.body.messages!;
-    expect(sent[0]!.role).toBe('system');
+    expect(sent[0].role).toBe('system');
     expect(sent.at(-1)!.content.startsWith('THIRD')).toBe(true);
     expect(sent.some((m) => m.content.startsWith('FIRST'))).toBe(false);
   });

@@ -75,7 +75,7 @@ describe('two pods sharing Postgres and Redis', () => {
       );
     }
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true, false]);
-    expect(results[4]!.error!.code).toBe('rate_limited');
+    expect(results[4].error!.code).toBe('rate_limited');
     a.close();
     b.close();
   });

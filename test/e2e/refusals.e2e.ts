@@ -135,7 +135,7 @@ describe('bad payloads', () => {
             : '',
         ],
       );
-      expect(rows[0]!.n).toBe(0);
+      expect(rows[0].n).toBe(0);
     },
   );
 
@@ -213,7 +213,7 @@ describe('limits', () => {
       "SELECT count(*)::int AS n FROM messages WHERE user_id = $1 AND role = 'user'",
       [user],
     );
-    expect(rows[0]!.n).toBe(3);
+    expect(rows[0].n).toBe(3);
   });
 
   it('does not count a repeat against the rate limit', async () => {

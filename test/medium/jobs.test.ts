@@ -1,10 +1,15 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { JobName } from '../../src/jobs/job-names.js';
 import { JobQueue } from '../../src/jobs/job-queue.js';
 import { JobRegistry } from '../../src/jobs/job-registry.js';
 import { JobsModule } from '../../src/jobs/jobs.module.js';
+import { Metrics } from '../../src/observability/metrics.js';
+
+@Global()
+@Module({ providers: [Metrics], exports: [Metrics] })
+class MetricsHost {}
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
 
 /** Records what the handler saw; fails the first `failures` calls. */
@@ -28,7 +33,10 @@ let module: TestingModule | null = null;
 async function boot(redisUrl?: string): Promise<JobQueue> {
   const prefix = uniquePrefix('jobs');
   prefixes.push(prefix);
-  @Module({ imports: [JobsModule.forRoot({ url: redisUrl, prefix })], providers: [RecordingJob] })
+  @Module({
+    imports: [MetricsHost, JobsModule.forRoot({ url: redisUrl, prefix })],
+    providers: [RecordingJob],
+  })
   class Host {}
   module = await Test.createTestingModule({ imports: [Host] }).compile();
   await module.init();
@@ -88,7 +96,7 @@ describe.each([
 
 describe('job registry', () => {
   it('refuses to start when a job has no handler', async () => {
-    @Module({ imports: [JobsModule.forRoot({ url: undefined, prefix: 'x' })] })
+    @Module({ imports: [MetricsHost, JobsModule.forRoot({ url: undefined, prefix: 'x' })] })
     class Bare {}
     const bare = await Test.createTestingModule({ imports: [Bare] }).compile();
     await expect(bare.init()).rejects.toThrow(/jobs without a handler: conversation.rollup/);

@@ -45,7 +45,7 @@ describe('MessageRepository', () => {
     const [conv] = await sql(db.url, 'SELECT last_seq FROM conversations WHERE id = $1', [
       first.message.conversationId,
     ]);
-    expect(conv!.last_seq).toBe(41);
+    expect(conv.last_seq).toBe(41);
   });
 
   it('stores a clientMsgId once even when ten writers race', async () => {
@@ -56,13 +56,13 @@ describe('MessageRepository', () => {
     const rows = await sql(db.url, 'SELECT count(*)::int AS n FROM messages WHERE user_id = $1', [
       u,
     ]);
-    expect(rows[0]!.n).toBe(1);
+    expect(rows[0].n).toBe(1);
     const convs = await sql(
       db.url,
       'SELECT count(*)::int AS n FROM conversations WHERE user_id = $1',
       [u],
     );
-    expect(convs[0]!.n).toBe(1);
+    expect(convs[0].n).toBe(1);
   });
 
   it('lets the same clientMsgId be used by two different users', async () => {

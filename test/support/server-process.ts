@@ -48,12 +48,12 @@ export async function spawnServer(
         const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)","instanceId"/.exec(line);
         if (match) {
           clearTimeout(timer);
-          resolveUrl(match[1]!);
+          resolveUrl(match[1]);
         }
       }
     };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (c: Buffer) => logs.push(...c.toString().split('\n').filter(Boolean)));
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', (c: Buffer) => logs.push(...c.toString().split('\n').filter(Boolean)));
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before it listened:\n${logs.join('\n')}`));
