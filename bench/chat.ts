@@ -46,11 +46,19 @@ dbUrl.pathname = `/${dbName}`;
 await runMigrations(dbUrl.href);
 
 const redisPrefix = `bench-${Date.now().toString(36)}`;
-const model = await startVllmStandIn({ model: MODEL, responder: () => ({ pieces: ['Sure, ', 'I am here.'] }) });
+const model = await startVllmStandIn({
+  model: MODEL,
+  responder: () => ({ pieces: ['Sure, ', 'I am here.'] }),
+});
 const serverLogs: string[] = [];
 const server: ChildProcess = fork(resolve(root, 'bench/chat-server.ts'), [], {
   cwd: root,
-  execArgv: ['--expose-gc', '--import', './scripts/ts-hooks.mjs', ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])],
+  execArgv: [
+    '--expose-gc',
+    '--import',
+    './scripts/ts-hooks.mjs',
+    ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
+  ],
   env: {
     ...process.env,
     PORT: '0',
@@ -93,7 +101,7 @@ const baseUrl = await new Promise<string>((resolveUrl, reject) => {
     for (const line of lines) {
       serverLogs.push(line);
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)","instanceId"/.exec(line);
-      if (m) resolveUrl(m[1]!);
+      if (m) resolveUrl(m[1]);
     }
   });
   server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
@@ -102,7 +110,11 @@ const baseUrl = await new Promise<string>((resolveUrl, reject) => {
 const token = (i: number) => jwt.sign({}, SECRET, { subject: `bench-${i}`, expiresIn: '1h' });
 function connect(i: number): Promise<Socket> {
   return new Promise((res, rej) => {
-    const s = io(`${baseUrl}/chat`, { auth: { token: token(i) }, transports: ['websocket'], reconnection: false });
+    const s = io(`${baseUrl}/chat`, {
+      auth: { token: token(i) },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     s.once('connect', () => res(s));
     s.once('connect_error', rej);
   });
@@ -172,7 +184,9 @@ try {
   const idle: Socket[] = [];
   const t1 = performance.now();
   for (let i = 0; i < IDLE; i += 250) {
-    const batch = await Promise.all(Array.from({ length: Math.min(250, IDLE - i) }, (_, j) => connect(100_000 + i + j)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(250, IDLE - i) }, (_, j) => connect(100_000 + i + j)),
+    );
     idle.push(...batch);
   }
   const connectSeconds = (performance.now() - t1) / 1000;
@@ -199,7 +213,12 @@ try {
   for (const s of idle) s.close();
   console.log(
     JSON.stringify({
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        memGiB: round(totalmem() / 2 ** 30, 1),
+        node: process.version,
+      },
     }),
   );
 } finally {
