@@ -161,7 +161,7 @@ function syllableNuclei(samples: Float32Array, sampleRate: number, pitch: PitchT
 type SpeakingRate = Pick<ProsodyFeatures, 'speakingRate' | 'speakingRateUnit'>;
 
 /** Words per second from the first word's start to the last word's end. */
-function wordRate(words: readonly WordTiming[]): SpeakingRate {
+export function wordRate(words: readonly WordTiming[]): SpeakingRate {
   let start = Infinity;
   let end = -Infinity;
   for (const word of words) {

@@ -1,4 +1,4 @@
-export { analyzeProsody, pitchStatistics } from './analyze-prosody.js';
+export { analyzeProsody, pitchStatistics, wordRate } from './analyze-prosody.js';
 export type {
   ProsodyFeatures,
   ProsodyOptions,

@@ -1,0 +1,99 @@
+import { Worker } from 'node:worker_threads';
+import { analyzeProsody, type ProsodyFeatures, type WordTiming } from '../prosody/index.js';
+
+interface Pending {
+  resolve: (f: ProsodyFeatures) => void;
+  reject: (e: Error) => void;
+  job: { id: number; samples: Float32Array; sampleRate: number; words?: WordTiming[] };
+}
+
+/**
+ * Runs `analyzeProsody` on a small pool of worker threads (one job per worker at a time, the rest
+ * queued), or on the calling thread when the pool size is 0. A worker that dies fails its job and
+ * is replaced.
+ */
+export class ProsodyAnalyzer {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Pending>();
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly workers: number) {
+    for (let i = 0; i < workers; i++) this.idle.push(this.spawn());
+  }
+
+  analyze(
+    samples: Float32Array,
+    sampleRate: number,
+    words?: WordTiming[],
+  ): Promise<ProsodyFeatures> {
+    if (this.workers === 0) {
+      try {
+        return Promise.resolve(analyzeProsody(samples, sampleRate, { words }));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    if (this.closed) return Promise.reject(new Error('prosody analyzer is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ resolve, reject, job: { id: this.nextId++, samples, sampleRate, words } });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new Error('prosody analyzer is closed'));
+    await Promise.all([...this.idle, ...this.busy.keys()].map((w) => w.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop()!;
+      const pending = this.queue.shift()!;
+      this.busy.set(worker, pending);
+      // A copy goes to the worker: the caller keeps its samples (they also feed transcription).
+      worker.postMessage({ ...pending.job, samples: pending.job.samples.slice() });
+    }
+  }
+
+  private spawn(): Worker {
+    const fromSources = import.meta.url.endsWith('.ts');
+    const worker = new Worker(
+      new URL(fromSources ? './prosody-worker.ts' : './prosody-worker.js', import.meta.url),
+      {
+        execArgv: fromSources
+          ? ['--import', new URL('../../../scripts/ts-hooks.mjs', import.meta.url).href]
+          : [],
+      },
+    );
+    worker.unref();
+    worker.on('message', (m: { id: number; features?: ProsodyFeatures; error?: string }) => {
+      const pending = this.busy.get(worker);
+      if (!pending || pending.job.id !== m.id) return;
+      this.busy.delete(worker);
+      this.idle.push(worker);
+      if (m.features) pending.resolve(m.features);
+      else pending.reject(new Error(m.error ?? 'prosody analysis failed'));
+      this.dispatch();
+    });
+    worker.on('error', (e: Error) => this.replace(worker, e));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.replace(worker, new Error(`prosody worker exited with ${code}`));
+    });
+    return worker;
+  }
+
+  private replace(worker: Worker, error: Error): void {
+    const pending = this.busy.get(worker);
+    this.busy.delete(worker);
+    const i = this.idle.indexOf(worker);
+    if (i !== -1) this.idle.splice(i, 1);
+    pending?.reject(error);
+    if (!this.closed && this.idle.length + this.busy.size < this.workers) {
+      this.idle.push(this.spawn());
+      this.dispatch();
+    }
+  }
+}
