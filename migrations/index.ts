@@ -1,6 +1,11 @@
 import type { MigrationInterface } from 'typeorm';
+import { VoiceClips1795362577525 } from './1795362577525-VoiceClips.js';
 import { ReplySlotFunction1795361000000 } from './1795361000000-ReplySlotFunction.js';
 import { Init1795360675890 } from './1795360675890-Init.js';
 
 /** Applied in this order; `npm run migration:generate -- Name` appends here. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [Init1795360675890, ReplySlotFunction1795361000000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  Init1795360675890,
+  ReplySlotFunction1795361000000,
+  VoiceClips1795362577525,
+];

@@ -26,6 +26,7 @@ const server = spawn(process.execPath, ['--import', './scripts/ts-hooks.mjs', 's
     DATABASE_URL: '',
     REDIS_URL: '',
     LLM_BASE_URL: '',
+    WHISPER_BASE_URL: '',
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -42,7 +43,8 @@ const url = await new Promise<string>((resolveUrl, reject) => {
     if (/STAND-IN/.test(buffered) && !buffered.includes('[shown]')) {
       buffered += '[shown]';
       console.log(
-        'note: no LLM_BASE_URL, so replies come from the local stand-in, not from a model',
+        'note: no LLM_BASE_URL / WHISPER_BASE_URL, so replies and transcripts come from local ' +
+          'stand-ins, not from models (the voice analysis is real)',
       );
     }
   });
@@ -100,11 +102,70 @@ function say(socket: Socket, text: string, conversationId?: string): Promise<Sen
   });
 }
 
+/** Uploads a short recording (espeak-ng speech, AAC in m4a as an iPhone records it) in chunks. */
+async function sendVoice(socket: Socket, conversationId: string): Promise<void> {
+  const file = resolve(root, 'test/fixtures/audio/speech/en-us-low.m4a');
+  const audio = readFileSync(file);
+  const clientMsgId = `demo-voice-${Date.now()}`;
+  console.log(`\nyou> [voice message, ${audio.length} bytes of m4a]`);
+  const events = new Promise<void>((res) => {
+    let pending = 3;
+    const done = () => --pending === 0 && res();
+    socket.once('voice:transcript', (t: ClientEventMap['voice:transcript']) => {
+      console.log(`  transcript (${t.language}): ${t.text}`);
+      done();
+    });
+    socket.once('voice:analysis', (a: ClientEventMap['voice:analysis']) => {
+      const p = a.prosody;
+      const f = (x: number | null, d = 1) => (x === null ? '-' : x.toFixed(d));
+      console.log(
+        `  analysis: ${f(p.durationSec)} s, pitch median ${f(p.f0MedianHz)} Hz (range ${f(p.f0RangeSemitones)} st), ` +
+          `voiced ${f(p.voicedFraction * 100, 0)}%, loudness ${f(p.loudnessMeanDb)} dBFS, jitter ${f((p.jitterLocal ?? 0) * 100, 2)}%, ` +
+          `shimmer ${f((p.shimmerLocal ?? 0) * 100, 1)}%, HNR ${f(p.hnrDb)} dB, ${p.pauseCount} pauses, ` +
+          `${f(p.speakingRate)} ${p.speakingRateUnit.replace(/_/g, ' ')}`,
+      );
+      done();
+    });
+    socket.on('reply:delta', (d: ClientEventMap['reply:delta']) => process.stdout.write(d.text));
+    socket.once('reply:start', () => process.stdout.write('companion> '));
+    socket.once('reply:end', (e: ClientEventMap['reply:end']) => {
+      socket.off('reply:delta');
+      console.log(`\n  [reply ${e.message.status}, seq ${e.message.seq}]`);
+      done();
+    });
+  });
+  const ack = (await socket.emitWithAck('voice:start', {
+    clientMsgId,
+    conversationId,
+    mimeType: 'audio/mp4',
+    sizeBytes: audio.length,
+    language: 'en',
+  })) as { ok: boolean };
+  if (!ack.ok) throw new Error(`voice:start refused: ${JSON.stringify(ack)}`);
+  const chunk = 16 * 1024;
+  let index = 0;
+  for (let at = 0; at < audio.length; at += chunk) {
+    await socket.emitWithAck('voice:chunk', {
+      clientMsgId,
+      index: index++,
+      data: audio.subarray(at, at + chunk),
+    });
+  }
+  const end = (await socket.emitWithAck('voice:end', { clientMsgId, chunks: index })) as {
+    ok: boolean;
+    seq?: number;
+  };
+  if (!end.ok) throw new Error(`voice:end refused: ${JSON.stringify(end)}`);
+  console.log(`  [stored as seq ${end.seq}]`);
+  await events;
+}
+
 let exitCode = 0;
 try {
   const phone = await connect();
   const first = await say(phone, "Hi, I just got home. Today's exam went badly.");
   await say(phone, '其实我有点担心下周的面试。', first.conversationId);
+  await sendVoice(phone, first.conversationId);
   phone.close();
 
   const reconnected = await connect();

@@ -64,7 +64,7 @@ ${down.map(q).join('\n')}
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      return ` = [${[...items, className].join(', ')}];`;
+      return ` = [\n${[...items, className].map((c) => `  ${c},`).join('\n')}\n];`;
     });
     writeFileSync(index, source);
     console.log(`wrote ${file} (${up.length} statements); review it, then commit`);

@@ -12,6 +12,7 @@ import { LlmModule } from './llm/llm.module.js';
 import { loggerParams } from './observability/logger.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { PromptingModule } from './prompting/prompting.module.js';
+import { VoiceModule } from './voice/voice.module.js';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         LlmModule,
         PromptingModule,
         ChatModule,
+        VoiceModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

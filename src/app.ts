@@ -13,6 +13,7 @@ import type { Runtime } from './config/runtime.js';
 import { runMigrations } from './database/data-source.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { startVllmStandIn } from './llm/stand-in/vllm-stand-in.js';
+import { startWhisperStandIn } from './voice/stand-in/whisper-stand-in.js';
 import { Lifecycle } from './observability/lifecycle.js';
 
 export interface RunningApp {
@@ -60,6 +61,17 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
           'They are placeholder text, NOT answers of a model.',
       );
     }
+    let whisperBaseUrl = config.whisper.baseUrl;
+    if (!whisperBaseUrl) {
+      const standIn = await startWhisperStandIn({ model: config.whisper.model });
+      cleanups.push(() => standIn.close());
+      whisperBaseUrl = standIn.url;
+      log.warn(
+        { url: standIn.url },
+        'WHISPER_BASE_URL is not set: voice messages go to a local STAND-IN that answers with a ' +
+          'placeholder transcript. NOTHING IS TRANSCRIBED.',
+      );
+    }
     if (!config.redis.url) {
       log.warn(
         'REDIS_URL is not set: jobs run in this process and sockets reach this process only (embedded mode)',
@@ -69,10 +81,12 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     const runtime: Runtime = {
       databaseUrl,
       llmBaseUrl,
+      whisperBaseUrl,
       instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       embedded: {
         database: !config.database.url,
         llm: !config.llm.baseUrl,
+        whisper: !config.whisper.baseUrl,
         redis: !config.redis.url,
       },
     };

@@ -14,6 +14,8 @@ import type { SocketData } from './connection-guard.js';
 /** Events per second a socket may send, with a burst allowance. */
 const EVENTS_PER_SECOND = 10;
 const EVENT_BURST = 30;
+/** Voice chunks come in runs; their size and number are bounded by the upload limits. */
+const EVENT_COST: Record<string, number> = { 'voice:chunk': 0.1 };
 
 /**
  * socket.io as the service runs it: limits from config (payload cap at the transport, CORS
@@ -77,7 +79,7 @@ export class ChatIoAdapter extends IoAdapter {
       socket.on(event, (...args: unknown[]) => {
         const ack =
           typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : null;
-        if (!takeToken(socket.data as SocketData)) {
+        if (!takeToken(socket.data as SocketData, EVENT_COST[event] ?? 1)) {
           const error = {
             code: ChatErrorCode.RateLimited,
             message: 'too many events; slow down',
@@ -122,7 +124,7 @@ const DEAD_REQUEST_FIELDS = [
   'websocket',
 ];
 
-function takeToken(data: SocketData): boolean {
+function takeToken(data: SocketData, cost: number): boolean {
   const now = Date.now();
   const bucket = (data.bucket ??= { tokens: EVENT_BURST, at: now });
   bucket.tokens = Math.min(
@@ -130,7 +132,7 @@ function takeToken(data: SocketData): boolean {
     bucket.tokens + ((now - bucket.at) / 1000) * EVENTS_PER_SECOND,
   );
   bucket.at = now;
-  if (bucket.tokens < 1) return false;
-  bucket.tokens -= 1;
+  if (bucket.tokens < cost) return false;
+  bucket.tokens -= cost;
   return true;
 }

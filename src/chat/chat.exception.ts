@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ChatErrorCode, type ErrorBody } from './chat.protocol.js';
+import { ChatErrorCode, type ErrorBody, type ErrorCode } from './chat.protocol.js';
 
-/** A refusal the client should hear about, with its stable code. */
+/** A refusal the client should hear about, with its stable code (chat or voice). */
 export class ChatException extends Error {
   constructor(
-    readonly code: ChatErrorCode,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: Omit<ErrorBody, 'code' | 'message'> = {},
   ) {

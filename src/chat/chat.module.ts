@@ -23,6 +23,6 @@ import { ReplyService } from './reply.service.js';
     ConversationService,
     ConversationRollupJob,
   ],
-  exports: [ReplyService, MessageRepository, ChatEmitter],
+  exports: [ReplyService, MessageRepository, ChatEmitter, MessageRateLimiter],
 })
 export class ChatModule {}

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import type {
+  VoiceAnalysisEvent,
+  VoiceErrorCode,
+  VoiceTranscriptEvent,
+} from '../voice/voice.protocol.js';
 import type { MessageKind, MessageRole, MessageStatus } from './message.entity.js';
 
 /** Protocol v1 of the `/chat` namespace. docs/protocol.md is the contract; keep them in step. */
@@ -66,10 +71,14 @@ export interface MessageView {
   completedAt: string | null;
 }
 
+/** Every error code of the protocol: chat and voice. */
+export type ErrorCode = ChatErrorCode | VoiceErrorCode;
+
 export interface ErrorBody {
-  code: ChatErrorCode;
+  code: ErrorCode;
   message: string;
   clientMsgId?: string;
+  messageId?: string;
   replyId?: string;
   conversationId?: string;
   retryAfterMs?: number;
@@ -103,5 +112,7 @@ export interface ClientEventMap {
   'reply:start': { replyId: string; conversationId: string; inReplyTo: string; seq: number };
   'reply:delta': { replyId: string; index: number; text: string };
   'reply:end': { replyId: string; message: MessageView };
+  'voice:transcript': VoiceTranscriptEvent;
+  'voice:analysis': VoiceAnalysisEvent;
   error: ErrorBody;
 }

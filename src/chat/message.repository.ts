@@ -13,6 +13,19 @@ export interface StoredUserMessage {
   duplicate: boolean;
 }
 
+export interface NewVoiceClip {
+  mimeType: string;
+  container: string;
+  codec: string;
+  audio: Buffer;
+  durationSec: number;
+  retentionSec: number;
+  languageHint?: string;
+  /** The pod that will transcribe and analyse it, and for how long that claim holds. */
+  processingOwner: string;
+  processingLeaseMs: number;
+}
+
 export interface ReplyOutcome {
   status: Exclude<MessageStatus, 'received' | 'streaming'>;
   content: string;
@@ -36,7 +49,7 @@ export class MessageRepository {
       `SELECT * FROM messages WHERE user_id = $1 AND client_msg_id = $2`,
       [userId, clientMsgId],
     );
-    return rows[0] ? toEntity(rows[0]) : null;
+    return rows[0] ? rowToMessage(rows[0]) : null;
   }
 
   /**
@@ -52,20 +65,47 @@ export class MessageRepository {
     content: string;
     contentTokens: number | null;
     kind: 'text' | 'voice';
+    /** For a voice message: its clip, stored in the same statement. */
+    voice?: NewVoiceClip;
   }): Promise<StoredUserMessage> {
     const conversation = input.conversationId
       ? `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
           WHERE id = $2 AND user_id = $3 RETURNING id, last_seq`
       : `INSERT INTO conversations (id, user_id, last_seq, last_message_at) VALUES ($2, $3, 1, now())
          RETURNING id, last_seq`;
+    const voice = input.voice;
+    const clip = voice
+      ? `, clip AS (INSERT INTO voice_clips (message_id, user_id, mime_type, container, codec, size_bytes,
+                                             duration_sec, audio, expires_at, language_hint,
+                                             processing_owner, processing_lease_until)
+                     SELECT msg.id, $3, $8, $9, $10, $11, $12, $13,
+                            now() + make_interval(secs => $14::double precision), $15,
+                            $16, now() + make_interval(secs => $17::double precision / 1000)
+                       FROM msg)`
+      : '';
+    const voiceParams = voice
+      ? [
+          voice.mimeType,
+          voice.container,
+          voice.codec,
+          voice.audio.length,
+          voice.durationSec,
+          voice.audio,
+          voice.retentionSec,
+          voice.languageHint ?? null,
+          voice.processingOwner,
+          voice.processingLeaseMs,
+        ]
+      : [];
     try {
       const rows = await this.db.query<Row[]>(
         `WITH usr AS (INSERT INTO users (id) VALUES ($3) ON CONFLICT (id) DO NOTHING),
-              conv AS (${conversation})
-         INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, content_tokens,
-                               client_msg_id, status)
-         SELECT $1, conv.id, $3, conv.last_seq, 'user', $4, $5, $6, $7, 'received' FROM conv
-         RETURNING *`,
+              conv AS (${conversation}),
+              msg AS (INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content,
+                                            content_tokens, client_msg_id, status)
+                      SELECT $1, conv.id, $3, conv.last_seq, 'user', $4, $5, $6, $7, 'received' FROM conv
+                      RETURNING *)${clip}
+         SELECT * FROM msg`,
         [
           uuidv7(),
           input.conversationId ?? uuidv7(),
@@ -74,10 +114,11 @@ export class MessageRepository {
           input.content,
           input.contentTokens,
           input.clientMsgId,
+          ...voiceParams,
         ],
       );
       if (!rows[0]) throw notFound(input.conversationId!);
-      return { message: toEntity(rows[0]), duplicate: false };
+      return { message: rowToMessage(rows[0]), duplicate: false };
     } catch (e) {
       if (isUniqueViolation(e, 'UQ_messages_user_client_msg')) {
         const stored = await this.findByClientMsgId(input.userId, input.clientMsgId);
@@ -107,7 +148,7 @@ export class MessageRepository {
         `SELECT * FROM companion_start_reply($1, $2, $3, $4, $5)`,
         [input.conversationId, uuidv7(), input.owner, input.leaseMs, input.afterSeq ?? 0],
       );
-      return rows[0] ? toEntity(rows[0]) : null;
+      return rows[0] ? rowToMessage(rows[0]) : null;
     } catch (e) {
       if (isUniqueViolation(e, 'UQ_messages_streaming_reply')) return null;
       throw e;
@@ -162,7 +203,7 @@ export class MessageRepository {
         RETURNING *`,
       [ChatErrorCode.ReplyInterrupted, limit],
     );
-    return updatedRows(rows).map(toEntity);
+    return updatedRows(rows).map(rowToMessage);
   }
 
   /** Messages after `afterSeq`, oldest first, for `sync`; only the owner's conversation. */
@@ -181,7 +222,7 @@ export class MessageRepository {
       `SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [conversationId, afterSeq, limit],
     );
-    return { messages: rows.map(toEntity), lastSeq: conv[0].last_seq };
+    return { messages: rows.map(rowToMessage), lastSeq: conv[0].last_seq };
   }
 
   /** The turns before `beforeSeq` a prompt may use: newest `limit`, returned oldest first. */
@@ -193,11 +234,11 @@ export class MessageRepository {
     const rows = await this.db.query<Row[]>(
       `SELECT * FROM messages
         WHERE conversation_id = $1 AND seq < $2
-          AND (role = 'user' OR (status IN ('completed', 'cancelled') AND content <> ''))
+          AND content <> '' AND (role = 'user' OR status IN ('completed', 'cancelled'))
         ORDER BY seq DESC LIMIT $3`,
       [conversationId, beforeSeq, limit],
     );
-    return rows.map(toEntity).reverse();
+    return rows.map(rowToMessage).reverse();
   }
 
   async findReply(replyId: string): Promise<MessageEntity | null> {
@@ -205,12 +246,12 @@ export class MessageRepository {
       `SELECT * FROM messages WHERE id = $1 AND role = 'assistant'`,
       [replyId],
     );
-    return rows[0] ? toEntity(rows[0]) : null;
+    return rows[0] ? rowToMessage(rows[0]) : null;
   }
 
   async findById(id: string): Promise<MessageEntity | null> {
     const rows = await this.db.query<Row[]>(`SELECT * FROM messages WHERE id = $1`, [id]);
-    return rows[0] ? toEntity(rows[0]) : null;
+    return rows[0] ? rowToMessage(rows[0]) : null;
   }
 }
 
@@ -232,20 +273,20 @@ function isUniqueViolation(e: unknown, constraint: string): boolean {
   return code === PG_UNIQUE_VIOLATION && name === constraint;
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 /** TypeORM returns [rows, count] for UPDATE ... RETURNING on Postgres. */
-function updatedRows(result: unknown): Row[] {
+export function updatedRows(result: unknown): Row[] {
   if (Array.isArray(result) && Array.isArray(result[0])) return result[0] as Row[];
   return (result as Row[]) ?? [];
 }
 
 function firstRow(result: unknown): MessageEntity | null {
   const row = updatedRows(result)[0];
-  return row ? toEntity(row) : null;
+  return row ? rowToMessage(row) : null;
 }
 
-function toEntity(r: Row): MessageEntity {
+export function rowToMessage(r: Row): MessageEntity {
   return {
     id: r.id as string,
     conversationId: r.conversation_id as string,

@@ -33,7 +33,27 @@ export interface AppConfig {
     maxWaiting: number;
     busyRetryAfterMs: number;
   };
-  whisper: { baseUrl?: string; apiKey?: string; model: string };
+  whisper: {
+    baseUrl?: string;
+    apiKey?: string;
+    model: string;
+    timeoutMs: number;
+    retries: number;
+    wordTimestamps: boolean;
+  };
+  voice: {
+    maxDurationSec: number;
+    maxBytes: number;
+    chunkMaxBytes: number;
+    uploadIdleMs: number;
+    uploadsPerUser: number;
+    pendingBytesPerPod: number;
+    decodeTimeoutMs: number;
+    retentionDays: number;
+    processingLeaseMs: number;
+    /** Worker threads for prosody analysis; 0 analyses on the main thread (tests, tools). */
+    analysisWorkers: number;
+  };
   prompt: {
     set: string;
     dir: string;
@@ -87,6 +107,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.LLM_FIRST_TOKEN_TIMEOUT_MS > e.LLM_TOTAL_TIMEOUT_MS) {
     problems.push('LLM_FIRST_TOKEN_TIMEOUT_MS: must not exceed LLM_TOTAL_TIMEOUT_MS');
   }
+  if (e.VOICE_CHUNK_MAX_BYTES > e.WS_MAX_PAYLOAD_BYTES) {
+    problems.push(
+      'VOICE_CHUNK_MAX_BYTES: must not exceed WS_MAX_PAYLOAD_BYTES (a chunk is one frame)',
+    );
+  }
   if (e.PROMPT_BUDGET_TOKENS <= e.LLM_MAX_TOKENS / 4) {
     problems.push('PROMPT_BUDGET_TOKENS: too small for the history next to LLM_MAX_TOKENS');
   }
@@ -125,7 +150,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxWaiting: e.LLM_MAX_WAITING,
       busyRetryAfterMs: e.LLM_BUSY_RETRY_AFTER_MS,
     },
-    whisper: { baseUrl: e.WHISPER_BASE_URL, apiKey: e.WHISPER_API_KEY, model: e.WHISPER_MODEL },
+    whisper: {
+      baseUrl: e.WHISPER_BASE_URL,
+      apiKey: e.WHISPER_API_KEY,
+      model: e.WHISPER_MODEL,
+      timeoutMs: e.WHISPER_TIMEOUT_MS,
+      retries: e.WHISPER_RETRIES,
+      wordTimestamps: e.WHISPER_WORD_TIMESTAMPS,
+    },
+    voice: {
+      maxDurationSec: e.VOICE_MAX_DURATION_SEC,
+      maxBytes: e.VOICE_MAX_BYTES,
+      chunkMaxBytes: e.VOICE_CHUNK_MAX_BYTES,
+      uploadIdleMs: e.VOICE_UPLOAD_IDLE_MS,
+      uploadsPerUser: e.VOICE_UPLOADS_PER_USER,
+      pendingBytesPerPod: e.VOICE_PENDING_BYTES_PER_POD,
+      decodeTimeoutMs: e.VOICE_DECODE_TIMEOUT_MS,
+      retentionDays: e.VOICE_RETENTION_DAYS,
+      processingLeaseMs: e.VOICE_PROCESSING_LEASE_MS,
+      analysisWorkers: e.VOICE_ANALYSIS_WORKERS,
+    },
     prompt: {
       set: e.PROMPT_SET,
       dir: resolve(PROJECT_ROOT, 'prompts'),

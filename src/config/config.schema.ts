@@ -66,6 +66,20 @@ export const envSchema = z.object({
   WHISPER_BASE_URL: url(['http:', 'https:']).optional(),
   WHISPER_API_KEY: z.string().optional(),
   WHISPER_MODEL: z.string().min(1).default('whisper-large-v3'),
+  WHISPER_TIMEOUT_MS: int(500, 600_000).default(30_000),
+  WHISPER_RETRIES: int(0, 5).default(1),
+  WHISPER_WORD_TIMESTAMPS: bool.default(false),
+
+  VOICE_MAX_DURATION_SEC: num(1, 600).default(60),
+  VOICE_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),
+  VOICE_CHUNK_MAX_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
+  VOICE_UPLOAD_IDLE_MS: int(100, 3_600_000).default(30_000),
+  VOICE_UPLOADS_PER_USER: int(1, 100).default(2),
+  VOICE_PENDING_BYTES_PER_POD: int(1024 * 1024, 4 * 1024 * 1024 * 1024).default(128 * 1024 * 1024),
+  VOICE_DECODE_TIMEOUT_MS: int(500, 600_000).default(15_000),
+  VOICE_RETENTION_DAYS: num(0, 3650).default(30),
+  VOICE_PROCESSING_LEASE_MS: int(1000, 3_600_000).default(120_000),
+  VOICE_ANALYSIS_WORKERS: int(0, 64).default(1),
 
   PROMPT_SET: z
     .string()

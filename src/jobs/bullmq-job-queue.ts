@@ -45,6 +45,15 @@ export class BullMqJobQueue extends JobQueue {
     );
   }
 
+  async repeat<N extends JobName>(name: N, data: JobPayloads[N], everyMs: number): Promise<void> {
+    // One scheduler per job name, shared by every pod: upserting it again changes nothing.
+    await withTimeout(
+      this.queue.upsertJobScheduler(`repeat-${name}`, { every: everyMs }, { name, data }),
+      ENQUEUE_TIMEOUT_MS,
+      `schedule ${name}`,
+    );
+  }
+
   async depth(): Promise<number> {
     const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
     return Object.values(counts).reduce((a, b) => a + b, 0);

@@ -14,6 +14,7 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly pendingIds = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
+  private readonly repeating: NodeJS.Timeout[] = [];
   private count = 0;
   private closed = false;
 
@@ -34,6 +35,16 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
 
   depth(): Promise<number> {
     return Promise.resolve(this.count);
+  }
+
+  repeat<N extends JobName>(name: N, data: JobPayloads[N], everyMs: number): Promise<void> {
+    const timer = setInterval(
+      () => void this.add(name, data, { jobId: `repeat-${name}` }),
+      everyMs,
+    );
+    timer.unref();
+    this.repeating.push(timer);
+    return Promise.resolve();
   }
 
   private schedule(
@@ -76,6 +87,7 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
+    for (const t of this.repeating) clearInterval(t);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.running]);

@@ -4,10 +4,13 @@ export const QUEUE = 'companion';
 export enum JobName {
   /** Recounts a conversation and gives it a title after its replies. */
   ConversationRollup = 'conversation.rollup',
+  /** Deletes the audio of voice clips past their retention (transcript and features stay). */
+  VoiceClipExpiry = 'voice.clip-expiry',
 }
 
 export interface JobPayloads {
   [JobName.ConversationRollup]: { conversationId: string };
+  [JobName.VoiceClipExpiry]: Record<string, never>;
 }
 
 export interface JobOptions {

@@ -9,4 +9,6 @@ export abstract class JobQueue {
   ): Promise<void>;
   /** Jobs waiting, delayed or running. */
   abstract depth(): Promise<number>;
+  /** Runs a job every `everyMs` (once across all pods with BullMQ). */
+  abstract repeat<N extends JobName>(name: N, data: JobPayloads[N], everyMs: number): Promise<void>;
 }

@@ -55,6 +55,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly voiceUploads = new Counter({
+    name: 'companion_voice_uploads_total',
+    help: 'Finished voice uploads by outcome (stored, duplicate, or the refusal code)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly voiceStage = new Histogram({
+    name: 'companion_voice_stage_seconds',
+    help: 'Time of each stage of a voice message: decode, transcribe, analyse',
+    labelNames: ['stage', 'outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30],
+    registers: [this.registry],
+  });
+
   readonly llmInFlight = new Gauge({
     name: 'companion_llm_requests_in_flight',
     help: 'Model requests running on this pod',

@@ -1,26 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { SendAck, SyncAck } from '../../src/chat/chat.protocol.js';
 import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
+import {
+  startWhisperStandIn,
+  type WhisperStandIn,
+} from '../../src/voice/stand-in/whisper-stand-in.js';
 import { ChatClient } from '../support/chat-client.js';
 import { spawnServer } from '../support/server-process.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { TEST_MODEL, sleep } from '../support/test-app.js';
+import { TEST_MODEL, TEST_WHISPER_MODEL, sleep } from '../support/test-app.js';
 import { TEST_JWT_SECRET } from '../support/tokens.js';
 
 let db: TestDatabase;
 let model: VllmStandIn;
+let whisper: WhisperStandIn;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   model = await startVllmStandIn({ model: TEST_MODEL });
+  whisper = await startWhisperStandIn({ model: TEST_WHISPER_MODEL });
 });
 afterAll(async () => {
   await model.close();
+  await whisper.close();
   await db.drop();
 });
 
@@ -28,6 +35,9 @@ const serverEnv = () => ({
   DATABASE_URL: db.url,
   LLM_BASE_URL: model.url,
   LLM_MODEL: TEST_MODEL,
+  WHISPER_BASE_URL: whisper.url,
+  WHISPER_MODEL: TEST_WHISPER_MODEL,
+  VOICE_PROCESSING_LEASE_MS: '2000',
   JWT_SECRET: TEST_JWT_SECRET,
   // Long enough that the restarted server is up and the phone reconnected before the lease of
   // the killed server's reply runs out, so the phone sees the sweep's events.
@@ -88,6 +98,54 @@ describe('a server killed mid-reply', () => {
       await second.kill('SIGTERM');
     }
   }, 30_000);
+});
+
+describe('a server killed while it transcribes a voice message', () => {
+  it('keeps the clip; the next server transcribes it and replies', async () => {
+    model.setResponder(() => ({ pieces: ['I hear you.'] }));
+    whisper.setResponder(() => ({ hang: true }));
+    const first = await spawnServer(serverEnv());
+    const phone = await ChatClient.connect(first.url, 'voice-crash-user');
+    const audio = readFileSync(
+      resolve(import.meta.dirname, '../fixtures/audio/speech/en-us-low.ogg'),
+    );
+    const ack = await phone.sendVoice<SendAck & { ok: boolean }>(audio, {
+      clientMsgId: 'voice-1',
+      mimeType: 'audio/ogg',
+    });
+    expect(ack.ok).toBe(true);
+    for (let i = 0; i < 50 && whisper.requests.length === 0; i++) await sleep(100);
+    expect(await first.kill('SIGKILL')).toBeNull();
+    phone.close();
+    const [clip] = await sql(
+      db.url,
+      `SELECT c.transcript_status, octet_length(c.audio) AS bytes, m.content
+         FROM voice_clips c JOIN messages m ON m.id = c.message_id WHERE c.message_id = $1`,
+      [ack.messageId],
+    );
+    expect(clip).toEqual({ transcript_status: 'pending', bytes: audio.length, content: '' });
+
+    whisper.setResponder(() => ({ text: 'Are you there?', language: 'en' }));
+    const second = await spawnServer(serverEnv());
+    try {
+      const back = await ChatClient.connect(second.url, 'voice-crash-user');
+      const transcript = await back.next(
+        'voice:transcript',
+        (t) => t.messageId === ack.messageId,
+        15_000,
+      );
+      expect(transcript.text).toBe('Are you there?');
+      const end = await back.next(
+        'reply:end',
+        (e) => e.message.inReplyTo === ack.messageId,
+        10_000,
+      );
+      expect(end.message.content).toBe('I hear you.');
+      back.close();
+    } finally {
+      await second.kill('SIGTERM');
+    }
+  }, 40_000);
 });
 
 describe('graceful shutdown', () => {

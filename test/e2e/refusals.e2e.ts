@@ -17,6 +17,7 @@ beforeAll(async () => {
     MESSAGE_MAX_CHARS: '50',
     RATE_LIMIT_PER_MINUTE: '3',
     WS_MAX_PAYLOAD_BYTES: '4096',
+    VOICE_CHUNK_MAX_BYTES: '4096',
     WS_ALLOWED_ORIGINS: 'https://app.example.com',
   });
 });

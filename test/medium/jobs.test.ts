@@ -24,6 +24,10 @@ class RecordingJob implements OnModuleInit {
       if (RecordingJob.failures-- > 0) return Promise.reject(new Error('transient'));
       return Promise.resolve();
     });
+    this.registry.register(JobName.VoiceClipExpiry, () => {
+      RecordingJob.seen.push('expiry');
+      return Promise.resolve();
+    });
   }
 }
 
@@ -94,12 +98,25 @@ describe.each([
   });
 });
 
+describe.each([
+  ['BullMQ on Redis', testRedisUrl()],
+  ['in-process (embedded mode)', undefined],
+])('repeating jobs: %s', (_name, redisUrl) => {
+  it('runs a job every interval', async () => {
+    const queue = await boot(redisUrl);
+    await queue.repeat(JobName.VoiceClipExpiry, {}, 200);
+    await until(() => RecordingJob.seen.filter((s) => s === 'expiry').length >= 2, 5000);
+  });
+});
+
 describe('job registry', () => {
   it('refuses to start when a job has no handler', async () => {
     @Module({ imports: [MetricsHost, JobsModule.forRoot({ url: undefined, prefix: 'x' })] })
     class Bare {}
     const bare = await Test.createTestingModule({ imports: [Bare] }).compile();
-    await expect(bare.init()).rejects.toThrow(/jobs without a handler: conversation.rollup/);
+    await expect(bare.init()).rejects.toThrow(
+      /jobs without a handler: conversation.rollup, voice.clip-expiry/,
+    );
     await bare.close();
   });
 });

@@ -112,6 +112,42 @@ export class ChatClient {
       .join('');
   }
 
+  /**
+   * Uploads a recording as a phone does: voice:start, the chunks in order, voice:end. Returns
+   * the voice:end ack (or the first refusal).
+   */
+  async sendVoice<T = Record<string, unknown>>(
+    audio: Uint8Array,
+    options: {
+      clientMsgId: string;
+      mimeType: string;
+      conversationId?: string;
+      language?: string;
+      chunkBytes?: number;
+    },
+  ): Promise<T> {
+    const { chunkBytes = 16 * 1024, ...start } = options;
+    const started = await this.request<{ ok: boolean; duplicate?: boolean }>('voice:start', {
+      ...start,
+      sizeBytes: audio.length,
+    });
+    if (!started.ok || started.duplicate) return started as T;
+    let index = 0;
+    for (let at = 0; at < audio.length; at += chunkBytes) {
+      const chunk = await this.request<{ ok: boolean }>('voice:chunk', {
+        clientMsgId: options.clientMsgId,
+        index: index++,
+        data: Buffer.from(audio.subarray(at, at + chunkBytes)),
+      });
+      if (!chunk.ok) return chunk as T;
+    }
+    return this.request<T>(
+      'voice:end',
+      { clientMsgId: options.clientMsgId, chunks: index },
+      15_000,
+    );
+  }
+
   close(): void {
     this.socket.close();
   }

@@ -5,16 +5,23 @@ import {
   type Responder,
   type VllmStandIn,
 } from '../../src/llm/stand-in/vllm-stand-in.js';
+import {
+  startWhisperStandIn,
+  type WhisperResponder,
+  type WhisperStandIn,
+} from '../../src/voice/stand-in/whisper-stand-in.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
 
 export const TEST_MODEL = 'companion-qwen3-test';
+export const TEST_WHISPER_MODEL = 'whisper-test';
 
 export interface TestApp {
   url: string;
   running: RunningApp;
   config: AppConfig;
   model: VllmStandIn;
+  whisper: WhisperStandIn;
   db: TestDatabase;
   close(): Promise<void>;
 }
@@ -22,17 +29,24 @@ export interface TestApp {
 /** Replies the stand-in gives unless a test scripts another one. */
 export const quickReply: Responder = () => ({ pieces: ['Hello', ', ', 'friend', '.'] });
 
+/** What the Whisper stand-in hears unless a test scripts otherwise. */
+export const TEST_TRANSCRIPT = 'I had a long day today.';
+export const quickTranscript: WhisperResponder = () => ({ text: TEST_TRANSCRIPT, language: 'en' });
+
 /**
  * The real application on a fresh database of its own and a scriptable vLLM stand-in. `env`
  * overrides any environment variable (REDIS_URL is unset unless given).
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { db?: TestDatabase; model?: VllmStandIn } = {},
+  options: { db?: TestDatabase; model?: VllmStandIn; whisper?: WhisperStandIn } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const model =
     options.model ?? (await startVllmStandIn({ model: TEST_MODEL, responder: quickReply }));
+  const whisper =
+    options.whisper ??
+    (await startWhisperStandIn({ model: TEST_WHISPER_MODEL, responder: quickTranscript }));
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -41,6 +55,8 @@ export async function startTestApp(
     DATABASE_URL: db.url,
     LLM_BASE_URL: model.url,
     LLM_MODEL: TEST_MODEL,
+    WHISPER_BASE_URL: whisper.url,
+    WHISPER_MODEL: TEST_WHISPER_MODEL,
     JWT_SECRET: TEST_JWT_SECRET,
     SHUTDOWN_GRACE_MS: '3000',
     ...env,
@@ -51,10 +67,12 @@ export async function startTestApp(
     running,
     config,
     model,
+    whisper,
     db,
     close: async () => {
       await running.shutdown();
       if (!options.model) await model.close();
+      if (!options.whisper) await whisper.close();
       if (!options.db) await db.drop();
     },
   };

@@ -1,0 +1,254 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import type { Principal } from '../auth/token-verifier.js';
+import { ChatEmitter } from '../chat/chat-emitter.js';
+import { ChatException, parsePayload } from '../chat/chat.exception.js';
+import { ChatErrorCode, type SendAck } from '../chat/chat.protocol.js';
+import type { MessageEntity } from '../chat/message.entity.js';
+import { MessageRepository } from '../chat/message.repository.js';
+import { toMessageView } from '../chat/message-view.js';
+import { MessageRateLimiter } from '../chat/rate-limiter.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RUNTIME, type Runtime } from '../config/runtime.js';
+import { Lifecycle } from '../observability/lifecycle.js';
+import { Metrics } from '../observability/metrics.js';
+import {
+  checkDeclaredMimeType,
+  decodeToPcm,
+  isAudioDecodeError,
+  MIME_TYPES,
+  SNIFF_LENGTH,
+} from './decode/index.js';
+import { UploadRegistry } from './upload-registry.js';
+import { VoiceClipRepository } from './voice-clip.repository.js';
+import { VoiceProcessor } from './voice-processor.js';
+import {
+  VoiceErrorCode,
+  voiceChunkSchema,
+  voiceEndSchema,
+  voiceStartSchema,
+  type VoiceChunkAck,
+  type VoiceStartAck,
+} from './voice.protocol.js';
+
+const ACCEPTED_TYPES = new Set([...Object.values(MIME_TYPES).flat(), 'application/octet-stream']);
+
+/** The voice upload protocol: voice:start, voice:chunk, voice:end. */
+@Injectable()
+export class VoiceService {
+  private readonly logger = new Logger(VoiceService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly uploads: UploadRegistry,
+    private readonly messages: MessageRepository,
+    private readonly clips: VoiceClipRepository,
+    private readonly processor: VoiceProcessor,
+    private readonly limiter: MessageRateLimiter,
+    private readonly emitter: ChatEmitter,
+    private readonly lifecycle: Lifecycle,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /**
+   * Opens (or resumes) an upload. A clientMsgId that is already a stored message answers with
+   * `duplicate: true` and the message: nothing needs uploading (a failed transcription is retried).
+   */
+  async start(user: Principal, payload: unknown): Promise<VoiceStartAck> {
+    const input = parsePayload(voiceStartSchema, payload);
+    const refuse = (
+      code: VoiceErrorCode | ChatErrorCode,
+      message: string,
+      extra: { retryAfterMs?: number } = {},
+    ) => new ChatException(code, message, { clientMsgId: input.clientMsgId, ...extra });
+    const stored = await this.messages.findByClientMsgId(user.userId, input.clientMsgId);
+    if (stored) return this.duplicate(stored);
+    if (this.lifecycle.draining) {
+      throw refuse(
+        ChatErrorCode.Unavailable,
+        'this server is restarting: reconnect and send again',
+        { retryAfterMs: 1000 },
+      );
+    }
+    const [type = ''] = input.mimeType.split(';');
+    const mime = type.trim().toLowerCase();
+    if (!ACCEPTED_TYPES.has(mime)) {
+      throw refuse(
+        VoiceErrorCode.UnsupportedType,
+        `${mime} is not a supported recording type (m4a/AAC, Ogg or WebM Opus, AMR, MP3, WAV)`,
+      );
+    }
+    if (
+      input.durationMs !== undefined &&
+      input.durationMs > this.config.voice.maxDurationSec * 1000
+    ) {
+      throw refuse(
+        VoiceErrorCode.TooLong,
+        `voice messages are limited to ${this.config.voice.maxDurationSec} s`,
+      );
+    }
+    const started = this.uploads.start({ userId: user.userId, ...input });
+    return { ...started, duplicate: false };
+  }
+
+  chunk(user: Principal, payload: unknown): Promise<VoiceChunkAck> {
+    const input = parsePayload(voiceChunkSchema, payload);
+    const nextIndex = this.uploads.append(user.userId, input.clientMsgId, input.index, input.data);
+    return Promise.resolve({ index: input.index, nextIndex });
+  }
+
+  /**
+   * Finishes an upload: checks the content against the declared type, decodes it (bounded in
+   * time and length), stores clip and message in one statement and acks; transcription and
+   * analysis follow as events.
+   */
+  async end(user: Principal, socket: Socket, payload: unknown): Promise<SendAck> {
+    const receivedAt = Date.now();
+    const input = parsePayload(voiceEndSchema, payload);
+    const refuse = (
+      code: VoiceErrorCode | ChatErrorCode,
+      message: string,
+      extra: { retryAfterMs?: number } = {},
+    ) => {
+      this.metrics.voiceUploads.inc({ outcome: code });
+      return new ChatException(code, message, { clientMsgId: input.clientMsgId, ...extra });
+    };
+    const existing = await this.messages.findByClientMsgId(user.userId, input.clientMsgId);
+    if (existing) {
+      if (this.uploads.has(user.userId, input.clientMsgId))
+        this.uploads.finish(user.userId, input.clientMsgId, input.chunks);
+      const ack = await this.duplicate(existing);
+      return {
+        messageId: ack.messageId,
+        conversationId: ack.conversationId,
+        seq: ack.seq,
+        duplicate: true,
+      };
+    }
+    const upload = this.uploads.finish(user.userId, input.clientMsgId, input.chunks);
+
+    const check = checkDeclaredMimeType(upload.mimeType, upload.audio.subarray(0, SNIFF_LENGTH));
+    if (!check.ok && check.reason === 'unrecognized_audio') {
+      throw refuse(
+        VoiceErrorCode.Unrecognized,
+        'the upload is not a recording in a supported format',
+      );
+    }
+    if (!check.ok) {
+      throw refuse(
+        VoiceErrorCode.TypeMismatch,
+        `the upload was declared ${upload.mimeType} but is ${check.format?.container ?? 'something else'}`,
+      );
+    }
+    const rate = await this.limiter.take(user.userId);
+    if (!rate.allowed) {
+      throw refuse(ChatErrorCode.RateLimited, 'too many messages; wait a moment', {
+        retryAfterMs: rate.retryAfterMs,
+      });
+    }
+
+    const decodeStarted = performance.now();
+    let decoded;
+    try {
+      decoded = await decodeToPcm(upload.audio, {
+        maxDurationSec: this.config.voice.maxDurationSec,
+        timeoutMs: this.config.voice.decodeTimeoutMs,
+        maxInputBytes: this.config.voice.maxBytes,
+      });
+      this.metrics.voiceStage.observe(
+        { stage: 'decode', outcome: 'ok' },
+        (performance.now() - decodeStarted) / 1000,
+      );
+    } catch (e) {
+      await this.limiter.refund(user.userId);
+      this.metrics.voiceStage.observe(
+        { stage: 'decode', outcome: 'error' },
+        (performance.now() - decodeStarted) / 1000,
+      );
+      if (isAudioDecodeError(e))
+        throw refuse(
+          e.code as VoiceErrorCode,
+          decodeMessage(e.code, this.config.voice.maxDurationSec),
+        );
+      throw e;
+    }
+
+    const { message, duplicate } = await this.messages.insertUserMessage({
+      userId: user.userId,
+      clientMsgId: input.clientMsgId,
+      conversationId: upload.conversationId,
+      content: '',
+      contentTokens: 0,
+      kind: 'voice',
+      voice: {
+        mimeType: upload.mimeType.slice(0, 100),
+        container: check.format.container,
+        codec: check.format.codec,
+        audio: upload.audio,
+        durationSec: decoded.durationSec,
+        retentionSec: this.config.voice.retentionDays * 86_400,
+        languageHint: upload.language,
+        processingOwner: this.runtime.instanceId,
+        processingLeaseMs: this.config.voice.processingLeaseMs,
+      },
+    });
+    this.metrics.voiceUploads.inc({ outcome: duplicate ? 'duplicate' : 'stored' });
+    this.metrics.messages.inc({ kind: 'voice', outcome: duplicate ? 'duplicate' : 'stored' });
+    if (duplicate) {
+      await this.limiter.refund(user.userId);
+    } else {
+      this.emitter.toOtherDevices(socket, user.userId, 'message:new', {
+        message: toMessageView(message),
+      });
+      this.logger.log(
+        {
+          messageId: message.id,
+          conversationId: message.conversationId,
+          container: check.format.container,
+          codec: check.format.codec,
+          bytes: upload.audio.length,
+          durationSec: Math.round(decoded.durationSec * 100) / 100,
+        },
+        'voice message stored',
+      );
+      this.processor.process(message, decoded.samples, upload.language ?? null, receivedAt);
+    }
+    return {
+      messageId: message.id,
+      conversationId: message.conversationId,
+      seq: message.seq,
+      duplicate,
+    };
+  }
+
+  private async duplicate(
+    message: MessageEntity,
+  ): Promise<Extract<VoiceStartAck, { duplicate: true }>> {
+    if (message.kind === 'voice' && (await this.clips.status(message.id)) === 'failed') {
+      await this.processor.retry(message);
+    }
+    return {
+      uploadId: null,
+      duplicate: true,
+      messageId: message.id,
+      conversationId: message.conversationId,
+      seq: message.seq,
+    };
+  }
+}
+
+function decodeMessage(code: string, maxDurationSec: number): string {
+  switch (code) {
+    case 'audio_empty':
+      return 'the recording is empty';
+    case 'audio_too_long':
+      return `voice messages are limited to ${maxDurationSec} s`;
+    case 'audio_too_large':
+      return 'the recording is too large';
+    case 'audio_decode_timeout':
+      return 'the recording took too long to read; it may be damaged';
+    default:
+      return 'the recording could not be read; it may be damaged or cut short';
+  }
+}
