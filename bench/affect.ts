@@ -30,6 +30,11 @@ import {
   voiceCueValues,
 } from '../src/affect/index.js';
 import type { MoodTrajectory, SpectralTilt, VoiceBaseline } from '../src/affect/index.js';
+import { affectCue } from '../src/affect/affect-cue.js';
+import { detectLanguage } from '../src/affect/detect-language.js';
+import { fitHistory } from '../src/prompting/fit-history.js';
+import { QwenTokenizer } from '../src/prompting/qwen-tokenizer.js';
+import { TemplateStore } from '../src/prompting/template-store.js';
 
 const { values: args } = parseArgs({
   options: { iterations: { type: 'string', default: '10000' } },
@@ -202,6 +207,49 @@ async function main(): Promise<void> {
     }).mood;
   });
   report('typed_turn: text + fusion + mood', typedTurn);
+
+  // What the service adds per turn on top of the affect maths: the cue, the note rendered from
+  // prompts/companion/v2 (Nunjucks) and counted with the Qwen tokenizer, and the prompt fitted.
+  const templates = new TemplateStore(join(root, 'prompts'), 'companion/v2');
+  const tokenizer = new QwenTokenizer();
+  const system = templates.render('system', {
+    companionName: 'Mira',
+    userName: '',
+    today: '2026-11-22',
+  });
+  const systemTokens = tokenizer.count(system);
+  const history = MESSAGES.slice(0, 12).map((content, i) => ({
+    role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+    content,
+    tokens: tokenizer.count(content),
+  }));
+  const withPrompt = time(ITERATIONS, (i) => {
+    const clip = clips[i % clips.length];
+    const message = MESSAGES[i % MESSAGES.length];
+    const result = assessTurn({
+      text: classifyText(message),
+      voice: { features: clip.features, spectral: clip.spectral, baseline },
+      mood,
+      atMs: (at += 30_000),
+    });
+    mood = result.mood;
+    const lang = detectLanguage(message);
+    const cue = affectCue(result.affect, result.moodSummary, lang);
+    const note = cue ? templates.render(`context.${lang}`, { cue }) : null;
+    fitHistory({
+      system,
+      note,
+      history,
+      budget: 6144,
+      count: (t) => (t === system ? systemTokens : tokenizer.count(t)),
+      messageOverhead: QwenTokenizer.MESSAGE_OVERHEAD,
+      primerTokens: QwenTokenizer.primerTokens(false),
+    });
+  });
+  report(
+    'voice_turn_with_prompt: affect + cue + note rendered and counted + history fitted',
+    withPrompt,
+  );
 
   const text = time(ITERATIONS, (i) => classifyText(MESSAGES[i % MESSAGES.length]));
   report('text_emotion_only', text);

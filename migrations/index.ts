@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { AffectAndTraces1795365103034 } from './1795365103034-AffectAndTraces.js';
 import { VoiceClips1795362577525 } from './1795362577525-VoiceClips.js';
 import { ReplySlotFunction1795361000000 } from './1795361000000-ReplySlotFunction.js';
 import { Init1795360675890 } from './1795360675890-Init.js';
@@ -8,4 +9,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Init1795360675890,
   ReplySlotFunction1795361000000,
   VoiceClips1795362577525,
+  AffectAndTraces1795365103034,
 ];

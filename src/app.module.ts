@@ -13,6 +13,8 @@ import { loggerParams } from './observability/logger.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { PromptingModule } from './prompting/prompting.module.js';
 import { VoiceModule } from './voice/voice.module.js';
+import { AffectModule } from './affect/affect.module.js';
+import { OperatorModule } from './operator/operator.module.js';
 
 @Module({})
 export class AppModule {
@@ -33,6 +35,8 @@ export class AppModule {
         AuthModule,
         LlmModule,
         PromptingModule,
+        AffectModule,
+        OperatorModule,
         ChatModule,
         VoiceModule,
       ],

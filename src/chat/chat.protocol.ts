@@ -106,10 +106,33 @@ export interface CancelAck {
   replyId: string;
 }
 
+/**
+ * How the user message a reply answers seems to have been meant and said: labels from
+ * src/affect (joy, calm, sadness, loneliness, fatigue, anxiety, anger, frustration, neutral),
+ * valence and arousal -1..1, confidence 0..1, `incongruence` when words and voice disagree, and
+ * short reasons in English and Chinese. Cues, never diagnoses.
+ */
+export interface AffectView {
+  label: string;
+  valence: number;
+  arousal: number;
+  confidence: number;
+  hedged: boolean;
+  incongruence: string | null;
+  evidence: Array<{ code: string; source: string; en: string; zh: string }>;
+}
+
 /** Every server-to-client event and its payload. */
 export interface ClientEventMap {
   'message:new': { message: MessageView };
-  'reply:start': { replyId: string; conversationId: string; inReplyTo: string; seq: number };
+  'reply:start': {
+    replyId: string;
+    conversationId: string;
+    inReplyTo: string;
+    seq: number;
+    /** Null when no affect could be assessed. */
+    affect: AffectView | null;
+  };
   'reply:delta': { replyId: string; index: number; text: string };
   'reply:end': { replyId: string; message: MessageView };
   'voice:transcript': VoiceTranscriptEvent;

@@ -36,6 +36,10 @@ export class ConversationEntity {
   @Column('timestamptz', { name: 'last_message_at', nullable: true })
   lastMessageAt!: Date | null;
 
+  /** The mood over this conversation's turns (src/affect/mood-trajectory.ts). */
+  @Column('jsonb', { nullable: true })
+  mood!: unknown;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -6,12 +6,23 @@ import { JobQueue } from '../jobs/job-queue.js';
 import { LlmClient } from '../llm/llm.client.js';
 import { LlmError } from '../llm/llm.errors.js';
 import { Metrics } from '../observability/metrics.js';
-import { PromptService } from '../prompting/prompt.service.js';
+import { AffectService, type TurnAffectResult } from '../affect/affect.service.js';
+import type { TurnAffect } from '../affect/fuse-affect.js';
+import type { TurnTrace } from '../operator/turn-trace.js';
+import { TurnTraceRepository } from '../operator/turn-trace.repository.js';
+import { PromptService, type BuiltPrompt } from '../prompting/prompt.service.js';
 import { ChatEmitter } from './chat-emitter.js';
-import { ChatErrorCode } from './chat.protocol.js';
+import { ChatErrorCode, type AffectView } from './chat.protocol.js';
 import type { MessageEntity } from './message.entity.js';
 import { MessageRepository, type ReplyOutcome } from './message.repository.js';
 import { toMessageView } from './message-view.js';
+
+interface Prepared {
+  turn: TurnAffectResult | null;
+  prompt: BuiltPrompt;
+  /** The history messages the prompt kept, oldest first. */
+  history: Array<{ id: string; role: 'user' | 'assistant' }>;
+}
 
 interface ActiveReply {
   reply: MessageEntity;
@@ -39,6 +50,8 @@ export class ReplyService {
     private readonly emitter: ChatEmitter,
     private readonly jobs: JobQueue,
     private readonly metrics: Metrics,
+    private readonly affect: AffectService,
+    private readonly traces: TurnTraceRepository,
   ) {}
 
   get activeReplyIds(): string[] {
@@ -113,12 +126,21 @@ export class ReplyService {
     const { reply } = active;
     const userId = reply.userId;
     const startedAt = Date.now();
+    let prepared: Prepared | null = null;
+    let preparationError: unknown = null;
+    try {
+      prepared = await this.prepare(reply);
+    } catch (e) {
+      preparationError = e;
+    }
     this.emitter.toUser(userId, 'reply:start', {
       replyId: reply.id,
       conversationId: reply.conversationId,
       inReplyTo: reply.inReplyTo!,
       seq: reply.seq,
+      affect: prepared?.turn ? toAffectView(prepared.turn.affect) : null,
     });
+    const promptMs = Date.now() - startedAt;
 
     let content = '';
     let index = 0;
@@ -126,10 +148,10 @@ export class ReplyService {
     let outcome: ReplyOutcome;
     let retryAfterMs: number | undefined;
     let upstreamAt: number | null = null;
-    let prompt: Awaited<ReturnType<ReplyService['buildPrompt']>> | null = null;
+    const prompt = prepared?.prompt ?? null;
+    let usage: { promptTokens: number; completionTokens: number } | null = null;
     try {
-      prompt = await this.buildPrompt(reply);
-      let usage: { promptTokens: number; completionTokens: number } | null = null;
+      if (!prompt) throw preparationError;
       let model = this.llm.model;
       const onRequest = () => {
         if (upstreamAt !== null) return; // a retry: the first attempt is the one that counts
@@ -195,6 +217,13 @@ export class ReplyService {
     }
 
     const stored = await this.messages.finishReply(reply.id, outcome);
+    if (stored) {
+      this.saveTrace(stored, prepared, {
+        promptMs: prepared ? promptMs : null,
+        ingestToUpstreamMs: receivedAt && upstreamAt ? upstreamAt - receivedAt : null,
+        usage,
+      });
+    }
     this.metrics.replies.inc({ status: outcome.status, code: outcome.errorCode ?? '' });
     this.metrics.replyDuration.observe({ status: outcome.status }, (Date.now() - startedAt) / 1000);
     if (!stored) {
@@ -247,19 +276,92 @@ export class ReplyService {
     this.ensureReply(reply.conversationId, { afterSeq: reply.seq });
   }
 
-  private async buildPrompt(reply: MessageEntity) {
-    const history = await this.messages.historyBefore(
-      reply.conversationId,
-      reply.seq,
-      this.config.prompt.historyMaxMessages,
-    );
-    return this.prompts.build({
+  /**
+   * What the model is sent: the turn's affect (assessed once per user message) and the history
+   * are read in parallel, then the prompt is rendered with the affect's cue as its note.
+   */
+  private async prepare(reply: MessageEntity): Promise<Prepared> {
+    const [turn, history] = await Promise.all([
+      this.affect.assess(reply.inReplyTo!).catch((e: unknown) => {
+        this.logger.warn(
+          { replyId: reply.id, err: String(e) },
+          'turn affect failed; replying without it',
+        );
+        return null;
+      }),
+      this.messages.historyBefore(
+        reply.conversationId,
+        reply.seq,
+        this.config.prompt.historyMaxMessages,
+      ),
+    ]);
+    const prompt = this.prompts.build({
       history: history.map((m) => ({
         role: m.role,
         content: m.content,
         tokens: m.contentTokens ?? undefined,
       })),
+      context: turn ? { lang: turn.lang, cue: turn.cue } : null,
     });
+    const kept = history.slice(
+      history.length - (prompt.messages.length - 1 - (prompt.note ? 1 : 0)),
+    );
+    return { turn, prompt, history: kept.map((m) => ({ id: m.id, role: m.role })) };
+  }
+
+  private saveTrace(
+    stored: MessageEntity,
+    prepared: Prepared | null,
+    extra: {
+      promptMs: number | null;
+      ingestToUpstreamMs: number | null;
+      usage: { promptTokens: number; completionTokens: number } | null;
+    },
+  ): void {
+    const { llm } = this.config;
+    const turn = prepared?.turn ?? null;
+    const trace: TurnTrace = {
+      version: 1,
+      replyId: stored.id,
+      userId: stored.userId,
+      conversationId: stored.conversationId,
+      answering: stored.inReplyTo!,
+      status: stored.status,
+      errorCode: stored.errorCode,
+      model: stored.model ?? llm.model,
+      sampling: { ...llm.sampling, maxTokens: llm.maxTokens },
+      promptVersion: stored.promptVersion ?? this.prompts.version,
+      affect: turn
+        ? {
+            affect: turn.affect,
+            textEmotion: turn.textEmotion,
+            mood: turn.mood,
+            userMood: turn.userMood,
+            lang: turn.lang,
+            cue: turn.cue,
+          }
+        : null,
+      recalled: [],
+      prompt: {
+        system: prepared?.prompt.system ?? '',
+        note: prepared?.prompt.note ?? null,
+        history: prepared?.history ?? [],
+        tokens: prepared?.prompt.tokens ?? 0,
+        droppedTurns: prepared?.prompt.dropped ?? 0,
+      },
+      timings: {
+        promptMs: extra.promptMs,
+        ttftMs: stored.ttftMs,
+        totalMs: stored.totalMs ?? 0,
+        ingestToUpstreamMs: extra.ingestToUpstreamMs,
+      },
+      usage: { promptTokens: stored.promptTokens, completionTokens: stored.completionTokens },
+    };
+    this.traces
+      .save(trace)
+      .catch((e: unknown) =>
+        this.logger.warn({ replyId: stored.id, err: String(e) }, 'could not store the turn trace'),
+      );
   }
 
   private outcome(
@@ -311,4 +413,17 @@ export function describeFailure(code: ChatErrorCode): string {
     default:
       return 'the companion could not reply; your message is saved, send it again to retry';
   }
+}
+
+/** What the app is told about the turn's affect (reply:start). */
+export function toAffectView(affect: TurnAffect): AffectView {
+  return {
+    label: affect.label,
+    valence: affect.valence,
+    arousal: affect.arousal,
+    confidence: affect.confidence,
+    hedged: affect.hedged,
+    incongruence: affect.incongruence?.kind ?? null,
+    evidence: affect.evidence,
+  };
 }

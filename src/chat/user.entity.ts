@@ -11,4 +11,12 @@ export class UserEntity {
 
   @Column('timestamptz', { name: 'last_seen_at', nullable: true })
   lastSeenAt!: Date | null;
+
+  /** Running statistics of the user's voice (src/affect/voice-baseline.ts), updated by a job. */
+  @Column('jsonb', { name: 'voice_baseline', nullable: true })
+  voiceBaseline!: unknown;
+
+  /** The user's mood across conversations (src/affect/mood-trajectory.ts). */
+  @Column('jsonb', { nullable: true })
+  mood!: unknown;
 }

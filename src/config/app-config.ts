@@ -41,6 +41,14 @@ export interface AppConfig {
     retries: number;
     wordTimestamps: boolean;
   };
+  /** The optional text-emotion model; without a URL the in-process lexicon is used. */
+  affect: {
+    modelBaseUrl?: string;
+    modelApiKey?: string;
+    model: string;
+    modelTimeoutMs: number;
+    promptSet: string;
+  };
   voice: {
     maxDurationSec: number;
     maxBytes: number;
@@ -157,6 +165,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: e.WHISPER_TIMEOUT_MS,
       retries: e.WHISPER_RETRIES,
       wordTimestamps: e.WHISPER_WORD_TIMESTAMPS,
+    },
+    affect: {
+      modelBaseUrl: e.AFFECT_MODEL_BASE_URL,
+      modelApiKey: e.AFFECT_MODEL_API_KEY,
+      model: e.AFFECT_MODEL,
+      modelTimeoutMs: e.AFFECT_MODEL_TIMEOUT_MS,
+      promptSet: e.AFFECT_PROMPT_SET,
     },
     voice: {
       maxDurationSec: e.VOICE_MAX_DURATION_SEC,

@@ -12,6 +12,7 @@ const url = (protocols: string[]) =>
     .refine((v) => protocols.includes(new URL(v).protocol), {
       message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
     });
+const promptSet = z.string().regex(/^[a-z0-9-]+\/v\d+$/, 'must look like name/vN');
 const list = z.string().transform((v) =>
   v
     .split(',')
@@ -70,6 +71,12 @@ export const envSchema = z.object({
   WHISPER_RETRIES: int(0, 5).default(1),
   WHISPER_WORD_TIMESTAMPS: bool.default(false),
 
+  AFFECT_MODEL_BASE_URL: url(['http:', 'https:']).optional(),
+  AFFECT_MODEL_API_KEY: z.string().optional(),
+  AFFECT_MODEL: z.string().min(1).default('companion-affect'),
+  AFFECT_MODEL_TIMEOUT_MS: int(100, 60_000).default(1_500),
+  AFFECT_PROMPT_SET: promptSet.default('affect/v1'),
+
   VOICE_MAX_DURATION_SEC: num(1, 600).default(60),
   VOICE_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),
   VOICE_CHUNK_MAX_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
@@ -81,10 +88,7 @@ export const envSchema = z.object({
   VOICE_PROCESSING_LEASE_MS: int(1000, 3_600_000).default(120_000),
   VOICE_ANALYSIS_WORKERS: int(0, 64).default(1),
 
-  PROMPT_SET: z
-    .string()
-    .regex(/^[a-z0-9-]+\/v\d+$/, 'must look like name/vN')
-    .default('companion/v1'),
+  PROMPT_SET: promptSet.default('companion/v2'),
   PROMPT_BUDGET_TOKENS: int(256, 1_000_000).default(6_144),
   PROMPT_HISTORY_MAX_MESSAGES: int(1, 1000).default(60),
   COMPANION_NAME: z.string().min(1).max(40).default('Mira'),

@@ -6,11 +6,14 @@ export enum JobName {
   ConversationRollup = 'conversation.rollup',
   /** Deletes the audio of voice clips past their retention (transcript and features stay). */
   VoiceClipExpiry = 'voice.clip-expiry',
+  /** Folds a voice clip into its user's voice baseline, after the turn was judged. */
+  VoiceBaselineUpdate = 'affect.voice-baseline',
 }
 
 export interface JobPayloads {
   [JobName.ConversationRollup]: { conversationId: string };
   [JobName.VoiceClipExpiry]: Record<string, never>;
+  [JobName.VoiceBaselineUpdate]: { messageId: string };
 }
 
 export interface JobOptions {

@@ -36,6 +36,22 @@ describe('fitHistory', () => {
     expect(fitted.tokens).toBe(2 + 5 + 3 + 505);
   });
 
+  it('puts the note right before the newest turn and always keeps it', () => {
+    const history = [
+      turn('user', 50, 'old'),
+      turn('assistant', 10, 'mid'),
+      turn('user', 10, 'new'),
+    ];
+    const fitted = fitHistory({ ...base, note: 'seems tired', history, budget: 10 + 7 + 15 + 15 });
+    expect(fitted.messages.map((m) => [m.role, m.content.split(' ')[0]])).toEqual([
+      ['system', 'be'],
+      ['assistant', 'mid'],
+      ['system', 'seems'],
+      ['user', 'new'],
+    ]);
+    expect(fitted.tokens).toBe(2 + 5 + 3 + (2 + 5) + 15 + 15);
+  });
+
   it('uses known token counts instead of counting again', () => {
     const history: HistoryTurn[] = [{ role: 'user', content: 'short', tokens: 400 }];
     const fitted = fitHistory({ ...base, history, budget: 1000 });

@@ -15,18 +15,22 @@ export interface FittedPrompt {
 
 /**
  * The system prompt plus as much recent history as fits in `budget` tokens, newest first. The
- * newest turn is always kept (the message being answered); older turns go first.
+ * newest turn is always kept (the message being answered); older turns go first. A `note` (the
+ * per-turn context) is always kept too, as a system message right before the newest turn, so
+ * that everything before it stays the same from turn to turn and the model's prefix cache holds.
  */
 export function fitHistory(input: {
   system: string;
+  note?: string | null;
   history: HistoryTurn[];
   budget: number;
   count: (text: string) => number;
   messageOverhead: number;
   primerTokens: number;
 }): FittedPrompt {
-  const { system, history, budget, count, messageOverhead, primerTokens } = input;
+  const { system, note, history, budget, count, messageOverhead, primerTokens } = input;
   let used = count(system) + messageOverhead + primerTokens;
+  if (note) used += count(note) + messageOverhead;
   const kept: HistoryTurn[] = [];
   for (let i = history.length - 1; i >= 0; i--) {
     const turn = history[i];
@@ -36,11 +40,11 @@ export function fitHistory(input: {
     kept.push(turn);
   }
   kept.reverse();
+  const turns: FittedPrompt['messages'] = kept.map((t) => ({ role: t.role, content: t.content }));
+  if (note && turns.length > 0)
+    turns.splice(turns.length - 1, 0, { role: 'system', content: note });
   return {
-    messages: [
-      { role: 'system', content: system },
-      ...kept.map((t) => ({ role: t.role, content: t.content })),
-    ],
+    messages: [{ role: 'system', content: system }, ...turns],
     tokens: used,
     dropped: history.length - kept.length,
   };

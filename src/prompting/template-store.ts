@@ -37,6 +37,10 @@ export class TemplateStore {
     this.version = `${set}@${hash.digest('hex').slice(0, 8)}`;
   }
 
+  has(name: string): boolean {
+    return this.templates.has(name);
+  }
+
   render(name: string, context: Record<string, unknown>): string {
     const template = this.templates.get(name);
     if (!template) throw new Error(`template ${name} is not in prompt set ${this.version}`);

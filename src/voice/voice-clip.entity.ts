@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import { MessageEntity } from '../chat/message.entity.js';
 import { UserEntity } from '../chat/user.entity.js';
+import type { SpectralTilt } from '../affect/spectral-tilt.js';
 import type { ProsodyFeatures } from './prosody/index.js';
 
 /** pending: not transcribed yet; done; no_speech: nothing intelligible; failed: gave up. */
@@ -90,6 +91,14 @@ export class VoiceClipEntity {
 
   @Column('jsonb', { nullable: true })
   prosody!: ProsodyFeatures | null;
+
+  /** Spectral tilt of the voiced frames (src/affect/spectral-tilt.ts), an arousal cue. */
+  @Column('jsonb', { name: 'spectral_tilt', nullable: true })
+  spectralTilt!: SpectralTilt | null;
+
+  /** When this clip was folded into its user's voice baseline (once only). */
+  @Column('timestamptz', { name: 'baseline_at', nullable: true })
+  baselineAt!: Date | null;
 
   @Column('varchar', { name: 'processing_owner', length: 100, nullable: true })
   processingOwner!: string | null;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MessageEntity } from '../chat/message.entity.js';
 import { rowToMessage, updatedRows, type Row } from '../chat/message.repository.js';
-import type { ProsodyFeatures } from './prosody/index.js';
+import type { VoiceAnalysis } from './analysis/prosody-analyzer.js';
 import type { TranscriptQuality, TranscriptStatus } from './voice-clip.entity.js';
 
 export interface ClipToProcess {
@@ -61,10 +61,10 @@ export class VoiceClipRepository {
     return row ? rowToMessage(row) : null;
   }
 
-  async saveProsody(messageId: string, prosody: ProsodyFeatures): Promise<void> {
+  async saveAnalysis(messageId: string, analysis: VoiceAnalysis): Promise<void> {
     await this.db.query(
-      `UPDATE voice_clips SET prosody = $2, updated_at = now() WHERE message_id = $1`,
-      [messageId, JSON.stringify(prosody)],
+      `UPDATE voice_clips SET prosody = $2, spectral_tilt = $3, updated_at = now() WHERE message_id = $1`,
+      [messageId, JSON.stringify(analysis.features), JSON.stringify(analysis.spectral)],
     );
   }
 

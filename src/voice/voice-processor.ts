@@ -12,9 +12,10 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { Metrics } from '../observability/metrics.js';
 import { PromptService } from '../prompting/prompt.service.js';
-import { ProsodyAnalyzer } from './analysis/prosody-analyzer.js';
+import { AffectService } from '../affect/affect.service.js';
+import { ProsodyAnalyzer, type VoiceAnalysis } from './analysis/prosody-analyzer.js';
 import { DECODE_SAMPLE_RATE, decodeToPcm, encodeWav } from './decode/index.js';
-import { wordRate, type ProsodyFeatures } from './prosody/index.js';
+import { wordRate } from './prosody/index.js';
 import { VoiceClipRepository } from './voice-clip.repository.js';
 import { VoiceErrorCode } from './voice.protocol.js';
 import { WhisperClient } from './whisper/whisper.client.js';
@@ -48,6 +49,7 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
     private readonly prompts: PromptService,
     private readonly emitter: ChatEmitter,
     private readonly metrics: Metrics,
+    private readonly affect: AffectService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -145,18 +147,19 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
       ? null
       : analysis.then((p) => this.publishProsody(message, p)).catch(() => undefined);
 
-    const [transcript, prosody] = await Promise.allSettled([transcription, analysis]);
-    if (prosody.status === 'rejected') {
+    const [transcript, measured] = await Promise.allSettled([transcription, analysis]);
+    if (measured.status === 'rejected') {
       this.logger.warn(
-        { messageId: message.id, err: String(prosody.reason) },
+        { messageId: message.id, err: String(measured.reason) },
         'prosody analysis failed',
       );
     } else if (waitForWords) {
       const words = transcript.status === 'fulfilled' ? transcript.value.words : null;
-      await this.publishProsody(
-        message,
-        words ? { ...prosody.value, ...wordRate(words) } : prosody.value,
-      );
+      const { features, spectral } = measured.value;
+      await this.publishProsody(message, {
+        features: words ? { ...features, ...wordRate(words) } : features,
+        spectral,
+      });
     }
     await analysed;
 
@@ -172,12 +175,18 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
     await this.publishTranscript(message, transcript.value, receivedAt);
   }
 
-  private async publishProsody(message: MessageEntity, prosody: ProsodyFeatures): Promise<void> {
-    await this.clips.saveProsody(message.id, prosody);
+  /** Stores the analysis and tells every device, with the voice read against the user's usual. */
+  private async publishProsody(message: MessageEntity, analysis: VoiceAnalysis): Promise<void> {
+    await this.clips.saveAnalysis(message.id, analysis);
+    const vocal = await this.affect.vocalSummary(message.userId, analysis).catch((e: unknown) => {
+      this.logger.warn({ messageId: message.id, err: String(e) }, 'vocal tone failed');
+      return null;
+    });
     this.emitter.toUser(message.userId, 'voice:analysis', {
       messageId: message.id,
       conversationId: message.conversationId,
-      prosody,
+      prosody: analysis.features,
+      vocal,
     });
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { VocalSummary } from '../affect/affect.service.js';
 import type { ProsodyFeatures } from './prosody/index.js';
 
 /** Voice upload events of protocol v1 (docs/protocol.md, "Voice messages"). */
@@ -82,4 +83,6 @@ export interface VoiceAnalysisEvent {
   messageId: string;
   conversationId: string;
   prosody: ProsodyFeatures;
+  /** The voice alone against the user's usual voice (src/affect); null if it could not be read. */
+  vocal: VocalSummary | null;
 }

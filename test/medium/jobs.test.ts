@@ -28,6 +28,7 @@ class RecordingJob implements OnModuleInit {
       RecordingJob.seen.push('expiry');
       return Promise.resolve();
     });
+    this.registry.register(JobName.VoiceBaselineUpdate, () => Promise.resolve());
   }
 }
 
@@ -115,7 +116,7 @@ describe('job registry', () => {
     class Bare {}
     const bare = await Test.createTestingModule({ imports: [Bare] }).compile();
     await expect(bare.init()).rejects.toThrow(
-      /jobs without a handler: conversation.rollup, voice.clip-expiry/,
+      /jobs without a handler: conversation.rollup, voice.clip-expiry, affect.voice-baseline/,
     );
     await bare.close();
   });

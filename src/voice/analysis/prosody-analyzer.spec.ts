@@ -21,7 +21,8 @@ describe('ProsodyAnalyzer', () => {
       pool.analyze(samples, 16000),
       new ProsodyAnalyzer(0).analyze(samples, 16000),
     ]);
-    expect(threaded.f0MedianHz).toBeCloseTo(120, 0);
+    expect(threaded.features.f0MedianHz).toBeCloseTo(120, 0);
+    expect(threaded.spectral).toEqual(inline.spectral);
     expect(threaded).toEqual(inline);
     expect(samples[100]).not.toBe(0); // the caller's samples are intact
   });
@@ -30,6 +31,6 @@ describe('ProsodyAnalyzer', () => {
     const results = await Promise.all(
       [110, 150, 200, 250].map((f0) => pool.analyze(voice(f0), 16000)),
     );
-    expect(results.map((r) => Math.round(r.f0MedianHz!))).toEqual([110, 150, 200, 250]);
+    expect(results.map((r) => Math.round(r.features.f0MedianHz!))).toEqual([110, 150, 200, 250]);
   });
 });

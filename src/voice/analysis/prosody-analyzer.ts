@@ -1,14 +1,21 @@
 import { Worker } from 'node:worker_threads';
+import { measureSpectralTilt, type SpectralTilt } from '../../affect/spectral-tilt.js';
 import { analyzeProsody, type ProsodyFeatures, type WordTiming } from '../prosody/index.js';
 
+/** What is measured from a voice clip: prosody and the spectral tilt of its voiced frames. */
+export interface VoiceAnalysis {
+  features: ProsodyFeatures;
+  spectral: SpectralTilt;
+}
+
 interface Pending {
-  resolve: (f: ProsodyFeatures) => void;
+  resolve: (f: VoiceAnalysis) => void;
   reject: (e: Error) => void;
   job: { id: number; samples: Float32Array; sampleRate: number; words?: WordTiming[] };
 }
 
 /**
- * Runs `analyzeProsody` on a small pool of worker threads (one job per worker at a time, the rest
+ * Runs `analyzeProsody` and `measureSpectralTilt` on a small pool of worker threads (one job per worker at a time, the rest
  * queued), or on the calling thread when the pool size is 0. A worker that dies fails its job and
  * is replaced.
  */
@@ -23,14 +30,13 @@ export class ProsodyAnalyzer {
     for (let i = 0; i < workers; i++) this.idle.push(this.spawn());
   }
 
-  analyze(
-    samples: Float32Array,
-    sampleRate: number,
-    words?: WordTiming[],
-  ): Promise<ProsodyFeatures> {
+  analyze(samples: Float32Array, sampleRate: number, words?: WordTiming[]): Promise<VoiceAnalysis> {
     if (this.workers === 0) {
       try {
-        return Promise.resolve(analyzeProsody(samples, sampleRate, { words }));
+        return Promise.resolve({
+          features: analyzeProsody(samples, sampleRate, { words }),
+          spectral: measureSpectralTilt(samples, sampleRate),
+        });
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
@@ -69,12 +75,12 @@ export class ProsodyAnalyzer {
       },
     );
     worker.unref();
-    worker.on('message', (m: { id: number; features?: ProsodyFeatures; error?: string }) => {
+    worker.on('message', (m: { id: number; result?: VoiceAnalysis; error?: string }) => {
       const pending = this.busy.get(worker);
       if (!pending || pending.job.id !== m.id) return;
       this.busy.delete(worker);
       this.idle.push(worker);
-      if (m.features) pending.resolve(m.features);
+      if (m.result) pending.resolve(m.result);
       else pending.reject(new Error(m.error ?? 'prosody analysis failed'));
       this.dispatch();
     });

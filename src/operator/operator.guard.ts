@@ -1,0 +1,43 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import type { Request } from 'express';
+import { TokenVerifier, type Principal } from '../auth/token-verifier.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+export type OperatorRequest = Request & { operator?: Principal };
+
+/** Operator endpoints: a valid JWT in `Authorization: Bearer` whose roles include OPERATOR_ROLE. */
+@Injectable()
+export class OperatorGuard implements CanActivate {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tokens: TokenVerifier,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<OperatorRequest>();
+    const header = request.headers.authorization ?? '';
+    const principal = this.tokens.verify(
+      header.startsWith('Bearer ') ? header.slice(7) : undefined,
+    );
+    if (!principal)
+      throw new UnauthorizedException({
+        code: 'unauthorized',
+        message: 'a valid operator token is required',
+      });
+    if (!principal.roles.includes(this.config.auth.operatorRole)) {
+      throw new ForbiddenException({
+        code: 'forbidden',
+        message: `the token lacks the ${this.config.auth.operatorRole} role`,
+      });
+    }
+    request.operator = principal;
+    return true;
+  }
+}
