@@ -1,0 +1,19 @@
+import { describe, expect, it } from '@jest/globals';
+import { cachedTokenCounter } from './token-count-cache.js';
+
+describe('cachedTokenCounter', () => {
+  it('counts each text once while it stays among the most recent', () => {
+    const counted: string[] = [];
+    const count = cachedTokenCounter((t) => {
+      counted.push(t);
+      return t.length;
+    }, 2);
+    expect(count('aa')).toBe(2);
+    expect(count('bbb')).toBe(3);
+    expect(count('aa')).toBe(2); // cached; now the most recent
+    expect(count('c')).toBe(1); // evicts 'bbb', the least recent
+    expect(count('aa')).toBe(2);
+    expect(count('bbb')).toBe(3);
+    expect(counted).toEqual(['aa', 'bbb', 'c', 'bbb']);
+  });
+});
