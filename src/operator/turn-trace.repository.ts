@@ -19,9 +19,7 @@ export class TurnTraceRepository {
    * The trace of a reply, by the reply's id or by the user message it answers (then the latest
    * reply to it), with the history messages it used filled in from the messages table.
    */
-  async find(
-    messageId: string,
-  ): Promise<{
+  async find(messageId: string): Promise<{
     trace: TurnTrace;
     messages: Array<{ role: string; content: string; id?: string }>;
   } | null> {
