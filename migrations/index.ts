@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { Memory1795365663743 } from './1795365663743-Memory.js';
 import { AffectAndTraces1795365103034 } from './1795365103034-AffectAndTraces.js';
 import { VoiceClips1795362577525 } from './1795362577525-VoiceClips.js';
 import { ReplySlotFunction1795361000000 } from './1795361000000-ReplySlotFunction.js';
@@ -10,4 +11,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ReplySlotFunction1795361000000,
   VoiceClips1795362577525,
   AffectAndTraces1795365103034,
+  Memory1795365663743,
 ];

@@ -15,6 +15,7 @@ import { PromptingModule } from './prompting/prompting.module.js';
 import { VoiceModule } from './voice/voice.module.js';
 import { AffectModule } from './affect/affect.module.js';
 import { OperatorModule } from './operator/operator.module.js';
+import { MemoryModule } from './memory/memory.module.js';
 
 @Module({})
 export class AppModule {
@@ -37,6 +38,7 @@ export class AppModule {
         PromptingModule,
         AffectModule,
         OperatorModule,
+        MemoryModule,
         ChatModule,
         VoiceModule,
       ],

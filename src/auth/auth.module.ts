@@ -2,10 +2,12 @@ import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { devJwtSecret } from './dev-secret.js';
 import { TokenVerifier } from './token-verifier.js';
+import { UserGuard } from './user.guard.js';
 
 @Global()
 @Module({
   providers: [
+    UserGuard,
     {
       provide: TokenVerifier,
       inject: [APP_CONFIG],
@@ -18,6 +20,6 @@ import { TokenVerifier } from './token-verifier.js';
         }),
     },
   ],
-  exports: [TokenVerifier],
+  exports: [TokenVerifier, UserGuard],
 })
 export class AuthModule {}

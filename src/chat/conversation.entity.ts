@@ -36,6 +36,13 @@ export class ConversationEntity {
   @Column('timestamptz', { name: 'last_message_at', nullable: true })
   lastMessageAt!: Date | null;
 
+  /** A rolling summary of the turns up to `summary_until_seq`, for when they no longer fit. */
+  @Column('text', { nullable: true })
+  summary!: string | null;
+
+  @Column('integer', { name: 'summary_until_seq', default: 0 })
+  summaryUntilSeq!: number;
+
   /** The mood over this conversation's turns (src/affect/mood-trajectory.ts). */
   @Column('jsonb', { nullable: true })
   mood!: unknown;

@@ -34,6 +34,8 @@ export type MessageStatus = 'received' | 'streaming' | 'completed' | 'cancelled'
 })
 // The recovery sweep looks only at replies still streaming, by lease expiry.
 @Index('IDX_messages_streaming_lease', ['leaseExpiresAt'], { where: `"status" = 'streaming'` })
+// Recall and memory extraction read one user's messages across conversations, newest first.
+@Index('IDX_messages_user_created', ['userId', 'createdAt'])
 export class MessageEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -63,6 +65,14 @@ export class MessageEntity {
 
   @Column('text', { default: '' })
   content!: string;
+
+  /** Recall's index terms of `content` (src/memory/recall/text-terms.ts), stored with it. */
+  @Column('text', { name: 'search_terms', nullable: true })
+  searchTerms!: string | null;
+
+  /** The user asked to forget it: never extracted into memories, never recalled. */
+  @Column('boolean', { name: 'memory_excluded', default: false })
+  memoryExcluded!: boolean;
 
   /** Qwen tokens of `content`, counted once when stored, so prompts need not count it again. */
   @Column('integer', { name: 'content_tokens', nullable: true })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '../common/uuid.js';
+import { encodeTerms } from '../memory/recall/text-terms.js';
 import { ChatErrorCode } from './chat.protocol.js';
 import { ChatException } from './chat.exception.js';
 import type { MessageEntity, MessageStatus } from './message.entity.js';
@@ -102,8 +103,10 @@ export class MessageRepository {
         `WITH usr AS (INSERT INTO users (id) VALUES ($3) ON CONFLICT (id) DO NOTHING),
               conv AS (${conversation}),
               msg AS (INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content,
-                                            content_tokens, client_msg_id, status)
-                      SELECT $1, conv.id, $3, conv.last_seq, 'user', $4, $5, $6, $7, 'received' FROM conv
+                                            content_tokens, client_msg_id, status, search_terms)
+                      SELECT $1, conv.id, $3, conv.last_seq, 'user', $4, $5, $6, $7, 'received',
+                             ${voice ? 'NULL' : `$${8 + voiceParams.length}`}
+                        FROM conv
                       RETURNING *)${clip}
          SELECT * FROM msg`,
         [
@@ -115,6 +118,7 @@ export class MessageRepository {
           input.contentTokens,
           input.clientMsgId,
           ...voiceParams,
+          ...(voice ? [] : [encodeTerms(input.content)]),
         ],
       );
       if (!rows[0]) throw notFound(input.conversationId!);
@@ -161,7 +165,8 @@ export class MessageRepository {
       `UPDATE messages
           SET status = $2, content = $3, content_tokens = $4, error_code = $5, model = $6,
               prompt_version = $7, ttft_ms = $8, total_ms = $9, prompt_tokens = $10,
-              completion_tokens = $11, completed_at = now(), lease_owner = NULL, lease_expires_at = NULL
+              completion_tokens = $11, search_terms = $12, completed_at = now(), lease_owner = NULL,
+              lease_expires_at = NULL
         WHERE id = $1 AND status = 'streaming'
         RETURNING *`,
       [
@@ -176,6 +181,7 @@ export class MessageRepository {
         outcome.totalMs,
         outcome.promptTokens,
         outcome.completionTokens,
+        outcome.content ? encodeTerms(outcome.content) : null,
       ],
     );
     return firstRow(rows);
@@ -225,18 +231,31 @@ export class MessageRepository {
     return { messages: rows.map(rowToMessage), lastSeq: conv[0].last_seq };
   }
 
-  /** The turns before `beforeSeq` a prompt may use: newest `limit`, returned oldest first. */
+  /** The conversation's rolling summary and the seq it covers up to. */
+  async summary(conversationId: string): Promise<{ summary: string | null; untilSeq: number }> {
+    const rows = await this.db.query<Array<{ summary: string | null; summary_until_seq: number }>>(
+      `SELECT summary, summary_until_seq FROM conversations WHERE id = $1`,
+      [conversationId],
+    );
+    return { summary: rows[0]?.summary ?? null, untilSeq: rows[0]?.summary_until_seq ?? 0 };
+  }
+
+  /**
+   * The turns between `afterSeq` (what a summary covers) and `beforeSeq` a prompt may use:
+   * the newest `limit`, returned oldest first.
+   */
   async historyBefore(
     conversationId: string,
     beforeSeq: number,
     limit: number,
+    afterSeq = 0,
   ): Promise<MessageEntity[]> {
     const rows = await this.db.query<Row[]>(
       `SELECT * FROM messages
-        WHERE conversation_id = $1 AND seq < $2
+        WHERE conversation_id = $1 AND seq < $2 AND seq > $4
           AND content <> '' AND (role = 'user' OR status IN ('completed', 'cancelled'))
         ORDER BY seq DESC LIMIT $3`,
-      [conversationId, beforeSeq, limit],
+      [conversationId, beforeSeq, limit, afterSeq],
     );
     return rows.map(rowToMessage).reverse();
   }
@@ -296,6 +315,8 @@ export function rowToMessage(r: Row): MessageEntity {
     kind: r.kind as MessageEntity['kind'],
     content: r.content as string,
     contentTokens: r.content_tokens === null ? null : Number(r.content_tokens),
+    searchTerms: (r.search_terms as string | null) ?? null,
+    memoryExcluded: Boolean(r.memory_excluded),
     clientMsgId: (r.client_msg_id as string | null) ?? null,
     inReplyTo: (r.in_reply_to as string | null) ?? null,
     status: r.status as MessageStatus,

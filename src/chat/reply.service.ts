@@ -7,7 +7,10 @@ import { LlmClient } from '../llm/llm.client.js';
 import { LlmError } from '../llm/llm.errors.js';
 import { Metrics } from '../observability/metrics.js';
 import { AffectService, type TurnAffectResult } from '../affect/affect.service.js';
+import { detectLanguage } from '../affect/detect-language.js';
 import type { TurnAffect } from '../affect/fuse-affect.js';
+import { classifyText } from '../affect/lexicon-text-emotion.js';
+import { MemoryService, type TurnMemory } from '../memory/memory.service.js';
 import type { TurnTrace } from '../operator/turn-trace.js';
 import { TurnTraceRepository } from '../operator/turn-trace.repository.js';
 import { PromptService, type BuiltPrompt } from '../prompting/prompt.service.js';
@@ -19,6 +22,7 @@ import { toMessageView } from './message-view.js';
 
 interface Prepared {
   turn: TurnAffectResult | null;
+  memory: TurnMemory | null;
   prompt: BuiltPrompt;
   /** The history messages the prompt kept, oldest first. */
   history: Array<{ id: string; role: 'user' | 'assistant' }>;
@@ -52,6 +56,7 @@ export class ReplyService {
     private readonly metrics: Metrics,
     private readonly affect: AffectService,
     private readonly traces: TurnTraceRepository,
+    private readonly memory: MemoryService,
   ) {}
 
   get activeReplyIds(): string[] {
@@ -272,16 +277,34 @@ export class ReplyService {
       .catch((e: unknown) =>
         this.logger.warn({ err: String(e) }, 'could not queue the conversation roll-up'),
       );
+    this.memory.afterTurn({
+      userId,
+      conversationId: reply.conversationId,
+      droppedTurns: prepared?.prompt.dropped ?? 0,
+    });
     // Messages that arrived while this reply streamed get a reply of their own.
     this.ensureReply(reply.conversationId, { afterSeq: reply.seq });
   }
 
   /**
-   * What the model is sent: the turn's affect (assessed once per user message) and the history
-   * are read in parallel, then the prompt is rendered with the affect's cue as its note.
+   * What the model is sent. The history (after the conversation's summary) is read first; then,
+   * in parallel, the turn's affect (assessed once per user message) and long-term memory (a
+   * "forget that" carried out, then recall); the prompt carries the summary, the history and a
+   * note with the memories and the affect's cue.
    */
   private async prepare(reply: MessageEntity): Promise<Prepared> {
-    const [turn, history] = await Promise.all([
+    const { summary, untilSeq } = await this.messages.summary(reply.conversationId);
+    const history = await this.messages.historyBefore(
+      reply.conversationId,
+      reply.seq,
+      this.config.prompt.historyMaxMessages,
+      untilSeq,
+    );
+    const answering =
+      history.findLast((m) => m.id === reply.inReplyTo) ??
+      (await this.messages.findById(reply.inReplyTo!));
+    const quick = answering ? classifyText(answering.content) : null;
+    const [turn, memory] = await Promise.all([
       this.affect.assess(reply.inReplyTo!).catch((e: unknown) => {
         this.logger.warn(
           { replyId: reply.id, err: String(e) },
@@ -289,11 +312,27 @@ export class ReplyService {
         );
         return null;
       }),
-      this.messages.historyBefore(
-        reply.conversationId,
-        reply.seq,
-        this.config.prompt.historyMaxMessages,
-      ),
+      answering
+        ? this.memory
+            .forTurn({
+              userId: reply.userId,
+              conversationId: reply.conversationId,
+              message: answering,
+              historyFromSeq: history[0]?.seq ?? reply.seq,
+              // Recall runs beside the text classifier, so it reads the words' affect itself.
+              affect:
+                quick && quick.confidence > 0.3
+                  ? { valence: quick.valence, arousal: quick.arousal }
+                  : null,
+            })
+            .catch((e: unknown) => {
+              this.logger.warn(
+                { replyId: reply.id, err: String(e) },
+                'memory recall failed; replying without it',
+              );
+              return null;
+            })
+        : null,
     ]);
     const prompt = this.prompts.build({
       history: history.map((m) => ({
@@ -301,12 +340,17 @@ export class ReplyService {
         content: m.content,
         tokens: m.contentTokens ?? undefined,
       })),
-      context: turn ? { lang: turn.lang, cue: turn.cue } : null,
+      summary,
+      context: {
+        lang: turn?.lang ?? (answering ? detectLanguage(answering.content) : 'en'),
+        cue: turn?.cue ?? null,
+        memories: memory?.items.map((i) => ({ text: i.text, sensitive: i.sensitive })) ?? [],
+        forgot: memory?.forgotten ?? null,
+      },
     });
-    const kept = history.slice(
-      history.length - (prompt.messages.length - 1 - (prompt.note ? 1 : 0)),
-    );
-    return { turn, prompt, history: kept.map((m) => ({ id: m.id, role: m.role })) };
+    const turns = prompt.messages.filter((m) => m.role !== 'system').length;
+    const kept = history.slice(history.length - turns);
+    return { turn, memory, prompt, history: kept.map((m) => ({ id: m.id, role: m.role })) };
   }
 
   private saveTrace(
@@ -341,9 +385,16 @@ export class ReplyService {
             cue: turn.cue,
           }
         : null,
-      recalled: [],
+      recalled:
+        prepared?.memory?.items.map((i) => ({
+          id: i.key,
+          kind: i.kind,
+          text: i.text,
+          score: i.score,
+        })) ?? [],
       prompt: {
         system: prepared?.prompt.system ?? '',
+        summary: prepared?.prompt.summary ?? null,
         note: prepared?.prompt.note ?? null,
         history: prepared?.history ?? [],
         tokens: prepared?.prompt.tokens ?? 0,

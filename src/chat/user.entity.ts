@@ -16,6 +16,10 @@ export class UserEntity {
   @Column('jsonb', { name: 'voice_baseline', nullable: true })
   voiceBaseline!: unknown;
 
+  /** Memory extraction has read this user's messages up to this instant. */
+  @Column('timestamptz', { name: 'memory_cursor', nullable: true })
+  memoryCursor!: Date | null;
+
   /** The user's mood across conversations (src/affect/mood-trajectory.ts). */
   @Column('jsonb', { nullable: true })
   mood!: unknown;

@@ -49,6 +49,20 @@ export interface AppConfig {
     modelTimeoutMs: number;
     promptSet: string;
   };
+  memory: {
+    enabled: boolean;
+    /** The model for extraction and summaries; the chat model's endpoint and name by default. */
+    baseUrl?: string;
+    apiKey?: string;
+    model?: string;
+    timeoutMs: number;
+    extractionDelayMs: number;
+    batchMessages: number;
+    budgetTokens: number;
+    promptSet: string;
+    /** Messages a long conversation keeps verbatim; older ones are summarised. */
+    summaryKeepMessages: number;
+  };
   voice: {
     maxDurationSec: number;
     maxBytes: number;
@@ -172,6 +186,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       model: e.AFFECT_MODEL,
       modelTimeoutMs: e.AFFECT_MODEL_TIMEOUT_MS,
       promptSet: e.AFFECT_PROMPT_SET,
+    },
+    memory: {
+      enabled: e.MEMORY_ENABLED,
+      baseUrl: e.MEMORY_BASE_URL,
+      apiKey: e.MEMORY_API_KEY,
+      model: e.MEMORY_MODEL,
+      timeoutMs: e.MEMORY_TIMEOUT_MS,
+      extractionDelayMs: e.MEMORY_EXTRACTION_DELAY_MS,
+      batchMessages: e.MEMORY_BATCH_MESSAGES,
+      budgetTokens: e.MEMORY_BUDGET_TOKENS,
+      promptSet: e.MEMORY_PROMPT_SET,
+      summaryKeepMessages: e.SUMMARY_KEEP_MESSAGES,
     },
     voice: {
       maxDurationSec: e.VOICE_MAX_DURATION_SEC,

@@ -77,6 +77,17 @@ export const envSchema = z.object({
   AFFECT_MODEL_TIMEOUT_MS: int(100, 60_000).default(1_500),
   AFFECT_PROMPT_SET: promptSet.default('affect/v1'),
 
+  MEMORY_ENABLED: bool.default(true),
+  MEMORY_BASE_URL: url(['http:', 'https:']).optional(),
+  MEMORY_API_KEY: z.string().optional(),
+  MEMORY_MODEL: z.string().min(1).optional(),
+  MEMORY_TIMEOUT_MS: int(1000, 600_000).default(60_000),
+  MEMORY_EXTRACTION_DELAY_MS: int(0, 86_400_000).default(60_000),
+  MEMORY_BATCH_MESSAGES: int(2, 500).default(40),
+  MEMORY_BUDGET_TOKENS: int(0, 100_000).default(1_500),
+  MEMORY_PROMPT_SET: promptSet.default('memory/v1'),
+  SUMMARY_KEEP_MESSAGES: int(4, 1000).default(30),
+
   VOICE_MAX_DURATION_SEC: num(1, 600).default(60),
   VOICE_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),
   VOICE_CHUNK_MAX_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
@@ -88,7 +99,7 @@ export const envSchema = z.object({
   VOICE_PROCESSING_LEASE_MS: int(1000, 3_600_000).default(120_000),
   VOICE_ANALYSIS_WORKERS: int(0, 64).default(1),
 
-  PROMPT_SET: promptSet.default('companion/v2'),
+  PROMPT_SET: promptSet.default('companion/v3'),
   PROMPT_BUDGET_TOKENS: int(256, 1_000_000).default(6_144),
   PROMPT_HISTORY_MAX_MESSAGES: int(1, 1000).default(60),
   COMPANION_NAME: z.string().min(1).max(40).default('Mira'),

@@ -4,6 +4,7 @@ import { MessageEntity } from '../chat/message.entity.js';
 import { UserEntity } from '../chat/user.entity.js';
 import { OperatorAuditEntity } from '../operator/operator-audit.entity.js';
 import { TurnTraceEntity } from '../operator/turn-trace.entity.js';
+import { MemoryEntity } from '../memory/memory.entity.js';
 import { VoiceClipEntity } from '../voice/voice-clip.entity.js';
 
 /** Every entity the service maps; migrations are generated against this list. */
@@ -15,4 +16,5 @@ export const ENTITIES = [
   TurnAffectEntity,
   TurnTraceEntity,
   OperatorAuditEntity,
+  MemoryEntity,
 ];

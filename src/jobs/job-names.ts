@@ -8,12 +8,18 @@ export enum JobName {
   VoiceClipExpiry = 'voice.clip-expiry',
   /** Folds a voice clip into its user's voice baseline, after the turn was judged. */
   VoiceBaselineUpdate = 'affect.voice-baseline',
+  /** Reads a user's new turns and updates their long-term memories. */
+  MemoryExtraction = 'memory.extract',
+  /** Folds the older turns of a long conversation into its rolling summary. */
+  ConversationSummary = 'conversation.summary',
 }
 
 export interface JobPayloads {
   [JobName.ConversationRollup]: { conversationId: string };
   [JobName.VoiceClipExpiry]: Record<string, never>;
   [JobName.VoiceBaselineUpdate]: { messageId: string };
+  [JobName.MemoryExtraction]: { userId: string };
+  [JobName.ConversationSummary]: { conversationId: string };
 }
 
 export interface JobOptions {

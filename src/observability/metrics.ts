@@ -70,6 +70,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly memoryOperations = new Counter({
+    name: 'companion_memory_operations_total',
+    help: 'Memory extraction operations applied (add, update, supersede) and batches dropped',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
+
+  readonly recallDuration = new Histogram({
+    name: 'companion_recall_seconds',
+    help: 'Recall of memories and past turns for a reply (read + rank)',
+    buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
   readonly llmInFlight = new Gauge({
     name: 'companion_llm_requests_in_flight',
     help: 'Model requests running on this pod',

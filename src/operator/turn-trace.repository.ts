@@ -44,6 +44,7 @@ export class TurnTraceRepository {
     }));
     const messages: Array<{ role: string; content: string; id?: string }> = [
       { role: 'system', content: trace.prompt.system },
+      ...(trace.prompt.summary ? [{ role: 'system', content: trace.prompt.summary }] : []),
       ...history,
     ];
     if (trace.prompt.note)

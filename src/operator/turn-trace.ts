@@ -27,6 +27,7 @@ export interface TurnTrace {
   recalled: Array<{ id: string; kind: string; text: string; score: number }>;
   prompt: {
     system: string;
+    summary: string | null;
     note: string | null;
     history: Array<{ id: string; role: 'user' | 'assistant' }>;
     tokens: number;

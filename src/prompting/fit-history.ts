@@ -21,6 +21,8 @@ export interface FittedPrompt {
  */
 export function fitHistory(input: {
   system: string;
+  /** A summary of older turns, as a system message right after the system prompt. */
+  summary?: string | null;
   note?: string | null;
   history: HistoryTurn[];
   budget: number;
@@ -28,9 +30,10 @@ export function fitHistory(input: {
   messageOverhead: number;
   primerTokens: number;
 }): FittedPrompt {
-  const { system, note, history, budget, count, messageOverhead, primerTokens } = input;
+  const { system, summary, note, history, budget, count, messageOverhead, primerTokens } = input;
   let used = count(system) + messageOverhead + primerTokens;
   if (note) used += count(note) + messageOverhead;
+  if (summary) used += count(summary) + messageOverhead;
   const kept: HistoryTurn[] = [];
   for (let i = history.length - 1; i >= 0; i--) {
     const turn = history[i];
@@ -43,8 +46,10 @@ export function fitHistory(input: {
   const turns: FittedPrompt['messages'] = kept.map((t) => ({ role: t.role, content: t.content }));
   if (note && turns.length > 0)
     turns.splice(turns.length - 1, 0, { role: 'system', content: note });
+  const head: FittedPrompt['messages'] = [{ role: 'system', content: system }];
+  if (summary) head.push({ role: 'system', content: summary });
   return {
-    messages: [{ role: 'system', content: system }, ...turns],
+    messages: [...head, ...turns],
     tokens: used,
     dropped: history.length - kept.length,
   };

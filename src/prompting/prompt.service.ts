@@ -7,14 +7,26 @@ import { TemplateStore } from './template-store.js';
 
 export interface BuiltPrompt extends FittedPrompt {
   version: string;
-  /** The rendered system prompt and per-turn note, as sent (for the turn trace). */
+  /** The rendered system prompt, summary and per-turn note, as sent (for the turn trace). */
   system: string;
+  summary: string | null;
   note: string | null;
 }
 
+/** The per-turn note's variables (prompts/companion/v3/context.<lang>.njk). */
+export interface NoteContext {
+  lang: 'en' | 'zh';
+  cue: AffectCue | null;
+  memories?: Array<{ text: string; sensitive: boolean }>;
+  forgot?: { scope: string; topic: string | null } | null;
+}
+
 /**
- * Renders the prompt set and fits the history into the token budget.
- * Variables of system.njk: companionName, userName, today. Of context.<lang>.njk: cue.
+ * Renders the prompt set and fits the history into the token budget. Order: the system prompt
+ * (stable), the conversation's summary (changes rarely), the history, and the per-turn note
+ * right before the latest message, so that vLLM's prefix cache serves all but the end.
+ * Variables: system.njk companionName, userName, today; summary.njk summary, lang;
+ * context.<lang>.njk cue, memories, forgot.
  */
 @Injectable()
 export class PromptService {
@@ -38,17 +50,24 @@ export class PromptService {
     history: HistoryTurn[];
     userName?: string;
     now?: Date;
-    /** The per-turn context note's variables, in the user's language; none, no note. */
-    context?: { lang: 'en' | 'zh'; cue: AffectCue | null } | null;
+    /** The conversation's rolling summary of turns no longer in the history. */
+    summary?: string | null;
+    context?: NoteContext | null;
   }): BuiltPrompt {
     const system = this.templates.render('system', {
       companionName: this.config.prompt.companionName,
       userName: input.userName ?? '',
       today: (input.now ?? new Date()).toISOString().slice(0, 10),
     });
+    const lang = input.context?.lang ?? 'en';
+    const summary =
+      input.summary && this.templates.has('summary')
+        ? this.templates.render('summary', { summary: input.summary, lang })
+        : null;
     const note = this.renderNote(input.context ?? null);
     const fitted = fitHistory({
       system,
+      summary,
       note,
       history: input.history,
       budget: this.config.prompt.budgetTokens,
@@ -56,14 +75,22 @@ export class PromptService {
       messageOverhead: QwenTokenizer.MESSAGE_OVERHEAD,
       primerTokens: QwenTokenizer.primerTokens(this.config.llm.enableThinking),
     });
-    return { ...fitted, version: this.templates.version, note, system };
+    return { ...fitted, version: this.templates.version, system, summary, note };
   }
 
-  private renderNote(context: { lang: 'en' | 'zh'; cue: AffectCue | null } | null): string | null {
-    if (!context?.cue) return null;
+  /**
+   * The note before the latest message: what is remembered, a forget carried out, how the user
+   * seems; none when there is nothing to say. Sets before companion/v3 know only the affect cue.
+   */
+  private renderNote(context: NoteContext | null): string | null {
+    if (!context) return null;
     const name = `context.${context.lang}`;
-    if (!this.templates.has(name)) return null; // a prompt set without notes (companion/v1)
-    return this.templates.render(name, { cue: context.cue });
+    if (!this.templates.has(name)) return null;
+    const knowsMemory = this.templates.has('summary');
+    const memories = knowsMemory ? (context.memories ?? []) : [];
+    const forgot = knowsMemory ? (context.forgot ?? null) : null;
+    if (!context.cue && memories.length === 0 && !forgot) return null;
+    return this.templates.render(name, { cue: context.cue, memories, forgot });
   }
 
   /** The system prompt changes once a day at most: count it once. */

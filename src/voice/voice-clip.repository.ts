@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MessageEntity } from '../chat/message.entity.js';
 import { rowToMessage, updatedRows, type Row } from '../chat/message.repository.js';
+import { encodeTerms } from '../memory/recall/text-terms.js';
 import type { VoiceAnalysis } from './analysis/prosody-analyzer.js';
 import type { TranscriptQuality, TranscriptStatus } from './voice-clip.entity.js';
 
@@ -44,7 +45,7 @@ export class VoiceClipRepository {
                             processing_owner = NULL, processing_lease_until = NULL, updated_at = now()
                       WHERE message_id = $1 AND processing_owner = $2
                       RETURNING message_id)
-       UPDATE messages m SET content = $6, content_tokens = $7
+       UPDATE messages m SET content = $6, content_tokens = $7, search_terms = $8
          FROM clip WHERE m.id = clip.message_id
        RETURNING m.*`,
       [
@@ -55,6 +56,7 @@ export class VoiceClipRepository {
         JSON.stringify(input.quality),
         input.text,
         input.contentTokens,
+        input.text ? encodeTerms(input.text) : null,
       ],
     );
     const row = updatedRows(rows)[0];

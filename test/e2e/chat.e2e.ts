@@ -71,7 +71,7 @@ describe('message:send', () => {
          FROM messages WHERE id = $1`,
       [start.replyId],
     );
-    expect(row.prompt_version).toMatch(/^companion\/v2@[0-9a-f]{8}$/);
+    expect(row.prompt_version).toMatch(/^companion\/v3@[0-9a-f]{8}$/);
     expect(row.ttft_ms).toEqual(expect.any(Number));
     expect(Number(row.total_ms)).toBeGreaterThanOrEqual(Number(row.ttft_ms));
     expect(row.prompt_tokens).toBeGreaterThan(0);

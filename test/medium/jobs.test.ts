@@ -29,6 +29,8 @@ class RecordingJob implements OnModuleInit {
       return Promise.resolve();
     });
     this.registry.register(JobName.VoiceBaselineUpdate, () => Promise.resolve());
+    this.registry.register(JobName.MemoryExtraction, () => Promise.resolve());
+    this.registry.register(JobName.ConversationSummary, () => Promise.resolve());
   }
 }
 
@@ -116,7 +118,7 @@ describe('job registry', () => {
     class Bare {}
     const bare = await Test.createTestingModule({ imports: [Bare] }).compile();
     await expect(bare.init()).rejects.toThrow(
-      /jobs without a handler: conversation.rollup, voice.clip-expiry, affect.voice-baseline/,
+      /jobs without a handler: conversation.rollup, voice.clip-expiry, affect.voice-baseline, memory.extract, conversation.summary/,
     );
     await bare.close();
   });

@@ -96,7 +96,13 @@ export async function startVllmStandIn(options: {
         vllmError(`The model \`${String(body.model)}\` does not exist.`, 'NotFoundError', 404),
       );
     }
-    const script = await responder(body, requests.length - 1);
+    const script = { ...(await responder(body, requests.length - 1)) };
+    // A structured request gets an answer that fits its schema unless the script says otherwise.
+    const format = body.response_format as
+      { type?: string; json_schema?: { schema?: unknown } } | undefined;
+    if (format?.type === 'json_schema' && script.pieces === undefined && !script.status) {
+      script.pieces = [JSON.stringify(schemaDefault(format.json_schema?.schema))];
+    }
     if (script.status && script.status !== 200) {
       res.writeHead(script.status, { 'content-type': 'application/json', ...script.headers });
       res.end(
@@ -242,6 +248,7 @@ export async function startVllmStandIn(options: {
 
 /** Embedded mode's answer: plainly a placeholder, in the user's script when it is Chinese. */
 export const placeholderResponder: Responder = (body) => {
+  if ((body.response_format as { type?: string } | undefined)?.type === 'json_schema') return {};
   const last = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
   const text = typeof last?.content === 'string' ? last.content : '';
   const chinese = /[\u4e00-\u9fff]/.test(text);
@@ -251,6 +258,28 @@ export const placeholderResponder: Responder = (body) => {
   const pieces = chinese ? [...reply] : reply.split(/(?<= )/);
   return { pieces, firstDelayMs: 80, pieceDelayMs: 15 };
 };
+
+/** The smallest value a JSON schema accepts: empty lists, zeros (within range), first enums, nulls. */
+export function schemaDefault(schema: unknown): unknown {
+  const s = (schema ?? {}) as Record<string, unknown>;
+  if (Array.isArray(s.enum)) return s.enum[0];
+  const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
+  if (types.includes('null')) return null;
+  if (types.includes('object')) {
+    const properties = (s.properties ?? {}) as Record<string, unknown>;
+    const required = (s.required ?? Object.keys(properties)) as string[];
+    return Object.fromEntries(required.map((k) => [k, schemaDefault(properties[k])]));
+  }
+  if (types.includes('array')) return [];
+  if (types.includes('string')) return '';
+  if (types.includes('boolean')) return false;
+  if (types.includes('number') || types.includes('integer')) {
+    const min = typeof s.minimum === 'number' ? s.minimum : -Infinity;
+    const max = typeof s.maximum === 'number' ? s.maximum : Infinity;
+    return Math.min(Math.max(0, min), max);
+  }
+  return null;
+}
 
 function modelList(model: string) {
   const created = Math.floor(Date.now() / 1000);

@@ -36,7 +36,7 @@ export class RecallRepository {
   ) {
     this.maxTurns = options.maxTurns ?? 5000;
     // The turns a prompt may show (as MessageRepository.historyBefore): user messages, and replies
-    // the user saw to the end or stopped. Newest first so that LIMIT keeps the recent ones; an
+    // the user saw to the end or stopped; never what the user asked to forget. Newest first so that LIMIT keeps the recent ones; an
     // index on messages (user_id, created_at) serves it (docs/memory-recall.md). The time comes
     // as epoch milliseconds: node-postgres parses a float8 several times faster than a
     // timestamptz, which shows with thousands of rows.
@@ -45,7 +45,7 @@ export class RecallRepository {
              options.storedTerms ? ', search_terms' : ''
            }
       FROM messages
-     WHERE user_id = $1 AND created_at <= $2 AND content <> ''
+     WHERE user_id = $1 AND created_at <= $2 AND content <> '' AND NOT memory_excluded
        AND (role = 'user' OR status IN ('completed', 'cancelled'))
      ORDER BY created_at DESC
      LIMIT $3`;

@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { JobName } from '../jobs/job-names.js';
+import { JobQueue } from '../jobs/job-queue.js';
+import { JobRegistry } from '../jobs/job-registry.js';
+import { ModelCompletions } from '../llm/model-completions.js';
+import { TemplateStore } from '../prompting/template-store.js';
+import { MEMORY_MODEL, MEMORY_PROMPTS } from './memory-extraction.service.js';
+
+/** Longest summary kept; a model that rambles is cut at a sentence. */
+const MAX_SUMMARY_CHARS = 1200;
+
+/**
+ * Rolling summaries of long conversations: when a reply's prompt had to leave turns out, a job
+ * folds everything but the last SUMMARY_KEEP_MESSAGES messages into the conversation's summary,
+ * which prompts then carry in place of those turns.
+ */
+@Injectable()
+export class ConversationSummaryService implements OnModuleInit {
+  private readonly logger = new Logger(ConversationSummaryService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MEMORY_MODEL) private readonly model: ModelCompletions,
+    @Inject(MEMORY_PROMPTS) private readonly prompts: TemplateStore,
+    private readonly db: DataSource,
+    private readonly registry: JobRegistry,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(JobName.ConversationSummary, async ({ conversationId }) => {
+      await this.summarize(conversationId);
+    });
+  }
+
+  schedule(conversationId: string): void {
+    this.jobs
+      .add(
+        JobName.ConversationSummary,
+        { conversationId },
+        { jobId: `sum-${conversationId}`, delayMs: 2000 },
+      )
+      .catch((e: unknown) =>
+        this.logger.warn({ err: String(e) }, 'could not queue the conversation summary'),
+      );
+  }
+
+  /** Folds the turns older than the kept window into the summary; false when nothing to fold. */
+  async summarize(conversationId: string): Promise<boolean> {
+    const [conv] = await this.db.query<
+      Array<{ summary: string | null; summary_until_seq: number; last_seq: number }>
+    >(`SELECT summary, summary_until_seq, last_seq FROM conversations WHERE id = $1`, [
+      conversationId,
+    ]);
+    if (!conv) return false;
+    const until = conv.last_seq - this.config.memory.summaryKeepMessages;
+    if (until <= conv.summary_until_seq) return false;
+    const turns = await this.db.query<Array<{ role: string; content: string }>>(
+      `SELECT role, content FROM messages
+        WHERE conversation_id = $1 AND seq > $2 AND seq <= $3 AND content <> ''
+          AND (role = 'user' OR status IN ('completed', 'cancelled'))
+        ORDER BY seq`,
+      [conversationId, conv.summary_until_seq, until],
+    );
+    let summary = conv.summary;
+    if (turns.length > 0) {
+      const prompt = this.prompts.render('summary', {
+        userName: 'the user',
+        companionName: this.config.prompt.companionName,
+        previous: conv.summary ?? '',
+        turns: turns.map((t) => ({
+          speaker: t.role === 'user' ? 'User' : this.config.prompt.companionName,
+          text: t.content.replace(/\s+/g, ' '),
+        })),
+      });
+      const text = await this.model.text([{ role: 'user', content: prompt }], 400);
+      if (!text) {
+        this.logger.warn({ conversationId }, 'summary model answered nothing; keeping the turns');
+        return false;
+      }
+      summary = clip(text);
+    }
+    // Only if no other run moved it meanwhile.
+    await this.db.query(
+      `UPDATE conversations SET summary = $2, summary_until_seq = $3 WHERE id = $1 AND summary_until_seq = $4`,
+      [conversationId, summary, until, conv.summary_until_seq],
+    );
+    this.logger.log(
+      { conversationId, untilSeq: until, turns: turns.length },
+      'conversation summary updated',
+    );
+    return true;
+  }
+}
+
+function clip(text: string): string {
+  if (text.length <= MAX_SUMMARY_CHARS) return text;
+  const cut = text.slice(0, MAX_SUMMARY_CHARS);
+  const end = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('。'));
+  return end > MAX_SUMMARY_CHARS / 2 ? cut.slice(0, end + 1) : cut;
+}

@@ -1,0 +1,276 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { JobName } from '../jobs/job-names.js';
+import { JobQueue } from '../jobs/job-queue.js';
+import { JobRegistry } from '../jobs/job-registry.js';
+import { ModelCompletions } from '../llm/model-completions.js';
+import { Metrics } from '../observability/metrics.js';
+import { TemplateStore } from '../prompting/template-store.js';
+import {
+  MEMORY_OPERATIONS_JSON_SCHEMA,
+  parseOperations,
+  type MemoryOperation,
+} from './extraction-schema.js';
+import type { Memory, NewMemory } from './memory.repository.js';
+import { MemoryRepository } from './memory.repository.js';
+import { looksSensitive, NEAR_DUPLICATE, termOverlap, textLanguage } from './memory-text.js';
+import { dayOf } from './recall/calendar.js';
+import { resolveDates } from './recall/date-resolver.js';
+
+export const MEMORY_MODEL = Symbol('MEMORY_MODEL');
+export const MEMORY_PROMPTS = Symbol('MEMORY_PROMPTS');
+
+interface Turn {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  createdAt: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Memories shown to the model with each batch: the core profile and the most related others. */
+const SHOWN_MEMORIES = 40;
+/** Batches per job run; the rest waits for the next run. */
+const MAX_BATCHES = 10;
+
+/**
+ * Extraction, away from the user's turn: a job per user collects the turns since the last run
+ * (batched: it runs MEMORY_EXTRACTION_DELAY_MS after new turns), shows the model those turns and
+ * the related memories it already holds, and applies the add / update / supersede operations it
+ * answers with structured output. An answer that does not validate is asked again once, then
+ * dropped with a log: nothing is ever stored half. Applying a batch and moving the user's cursor
+ * past it is one transaction.
+ */
+@Injectable()
+export class MemoryExtractionService implements OnModuleInit {
+  private readonly logger = new Logger(MemoryExtractionService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MEMORY_MODEL) private readonly model: ModelCompletions,
+    @Inject(MEMORY_PROMPTS) private readonly prompts: TemplateStore,
+    private readonly db: DataSource,
+    private readonly memories: MemoryRepository,
+    private readonly registry: JobRegistry,
+    private readonly jobs: JobQueue,
+    private readonly metrics: Metrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(JobName.MemoryExtraction, async ({ userId }) => {
+      await this.extract(userId);
+    });
+  }
+
+  /** Called after each turn: one job per user collects what came in meanwhile. */
+  schedule(userId: string): void {
+    this.jobs
+      .add(
+        JobName.MemoryExtraction,
+        { userId },
+        { jobId: `memx-${userId}`, delayMs: this.config.memory.extractionDelayMs },
+      )
+      .catch((e: unknown) =>
+        this.logger.warn({ err: String(e) }, 'could not queue memory extraction'),
+      );
+  }
+
+  /** Processes the user's new turns; returns how many operations were applied. */
+  async extract(userId: string): Promise<{ batches: number; applied: number; dropped: number }> {
+    const result = { batches: 0, applied: 0, dropped: 0 };
+    for (let i = 0; i < MAX_BATCHES; i++) {
+      const turns = await this.newTurns(userId);
+      if (turns.length === 0) break;
+      result.batches++;
+      const current = await this.memories.current(userId, 500);
+      const shown = relatedMemories(current, turns);
+      const refs = {
+        memories: new Map(shown.map((m, k) => [`m${k + 1}`, m])),
+        turns: new Map(turns.map((t, k) => [`t${k + 1}`, t])),
+      };
+      const operations = await this.ask(userId, refs);
+      // The cursor is the last turn's own timestamp, read in SQL: a JS Date would drop its
+      // microseconds and the same turn would be read again.
+      const cursor = turns.at(-1)!.id;
+      if (!operations) {
+        result.dropped++;
+        this.metrics.memoryOperations.inc({ op: 'dropped_batch' });
+        await this.moveCursor(userId, cursor);
+        continue;
+      }
+      result.applied += await this.apply(userId, operations, refs, current, cursor);
+    }
+    if (result.batches > 0) this.logger.log({ userId, ...result }, 'memory extraction done');
+    return result;
+  }
+
+  private async ask(
+    userId: string,
+    refs: { memories: Map<string, Memory>; turns: Map<string, Turn> },
+  ): Promise<MemoryOperation[] | null> {
+    const prompt = this.prompts.render('extract', {
+      userName: 'the user',
+      companionName: this.config.prompt.companionName,
+      today: new Date().toISOString().slice(0, 10),
+      memories: [...refs.memories].map(([ref, m]) => ({
+        ref,
+        kind: m.kind,
+        text: m.text,
+        about: m.eventFrom ? m.eventFrom.toISOString().slice(0, 10) : null,
+      })),
+      turns: [...refs.turns].map(([ref, t]) => ({
+        ref,
+        date: t.createdAt.toISOString().slice(0, 10),
+        speaker: t.role === 'user' ? 'User' : this.config.prompt.companionName,
+        text: t.content.replace(/\s+/g, ' '),
+      })),
+    });
+    const known = { memories: new Set(refs.memories.keys()), turns: new Set(refs.turns.keys()) };
+    let lastError = '';
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        const answer = await this.model.json(
+          [{ role: 'user', content: prompt }],
+          {
+            name: 'memory_operations',
+            schema: MEMORY_OPERATIONS_JSON_SCHEMA,
+          },
+          2000,
+        );
+        const parsed = parseOperations(answer, known);
+        if (parsed.ok) return parsed.operations;
+        lastError = parsed.error;
+      } catch (e) {
+        lastError = e instanceof Error ? e.message : String(e);
+      }
+      this.logger.warn({ userId, attempt, error: lastError }, 'memory extraction answer rejected');
+    }
+    this.logger.warn(
+      { userId, turns: refs.turns.size, error: lastError },
+      'memory extraction batch dropped after a retry',
+    );
+    return null;
+  }
+
+  /** Applies the operations and moves the cursor, in one transaction. */
+  private async apply(
+    userId: string,
+    operations: MemoryOperation[],
+    refs: { memories: Map<string, Memory>; turns: Map<string, Turn> },
+    current: Memory[],
+    cursor: string,
+  ): Promise<number> {
+    let applied = 0;
+    await this.memories.transaction(async (tx) => {
+      for (const op of operations) {
+        if (op.op === 'noop') continue;
+        const memory = this.toMemory(op, refs.turns);
+        if (op.op === 'add') {
+          // The same fact in other words is the memory already held; it only gains a source.
+          const twin = current.find((m) => termOverlap(m.text, memory.text) >= NEAR_DUPLICATE);
+          if (twin) await this.memories.addSources(userId, twin.id, memory.sourceMessageIds, tx);
+          else await this.memories.add(userId, memory, tx);
+        } else {
+          const target = refs.memories.get(op.target!)!;
+          await this.memories.supersede(userId, target.id, memory, tx);
+        }
+        this.metrics.memoryOperations.inc({ op: op.op });
+        applied++;
+      }
+      await tx.query(
+        `UPDATE users SET memory_cursor = (SELECT created_at FROM messages WHERE id = $2 AND user_id = $1) WHERE id = $1`,
+        [userId, cursor],
+      );
+    });
+    return applied;
+  }
+
+  private toMemory(op: MemoryOperation, turns: Map<string, Turn>): NewMemory {
+    const sources = op.sources.map((ref) => turns.get(ref)!);
+    const said = sources.reduce(
+      (latest, t) => (t.createdAt > latest ? t.createdAt : latest),
+      sources[0].createdAt,
+    );
+    const span = op.about ? resolveAbout(op.about, said) : null;
+    return {
+      kind: op.kind,
+      text: op.text.trim(),
+      language: textLanguage(op.text),
+      importance: op.importance,
+      emotionalIntensity: op.emotional_intensity,
+      valence: op.valence,
+      arousal: op.arousal,
+      sensitive: op.sensitive || looksSensitive(op.text),
+      core: op.core,
+      eventFrom: span?.from ?? null,
+      eventTo: span?.to ?? null,
+      // A plan is no longer current a day after it was due; what happened is kept as it is.
+      validUntil: op.kind === 'plan' && span ? new Date(span.to.getTime() + 2 * 86_400_000) : null,
+      sourceMessageIds: [...new Set(sources.map((t) => t.id))],
+      origin: 'extraction',
+    };
+  }
+
+  private async newTurns(userId: string): Promise<Turn[]> {
+    const rows = await this.db.query<
+      Array<{ id: string; role: 'user' | 'assistant'; content: string; created_at: Date }>
+    >(
+      `SELECT m.id, m.role, m.content, m.created_at
+         FROM messages m JOIN users u ON u.id = m.user_id
+        WHERE m.user_id = $1 AND m.created_at > coalesce(u.memory_cursor, '-infinity')
+          AND m.content <> '' AND NOT m.memory_excluded
+          AND (m.role = 'user' OR m.status IN ('completed', 'cancelled'))
+        ORDER BY m.created_at LIMIT $2`,
+      [userId, this.config.memory.batchMessages],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      role: r.role,
+      content: r.content,
+      createdAt: r.created_at,
+    }));
+  }
+
+  private async moveCursor(userId: string, lastMessageId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE users SET memory_cursor = (SELECT created_at FROM messages WHERE id = $2 AND user_id = $1) WHERE id = $1`,
+      [userId, lastMessageId],
+    );
+  }
+}
+
+/** The memories the model is shown: core ones first, then those sharing the most words with the turns. */
+export function relatedMemories(
+  current: readonly Memory[],
+  turns: readonly Turn[],
+  limit = SHOWN_MEMORIES,
+): Memory[] {
+  const text = turns.map((t) => t.content).join('\n');
+  return [...current]
+    .map((m) => ({
+      m,
+      score: (m.core ? 1 : 0) + termOverlap(m.text, text) * 10 + m.importance * 0.1,
+    }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map((x) => x.m);
+}
+
+/** "next Tuesday" or "2024-05-14", said on `said`: the days it names (UTC), or null. */
+export function resolveAbout(about: string, said: Date): { from: Date; to: Date } | null {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(about.trim());
+  if (iso) {
+    const day = new Date(Date.UTC(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])));
+    return Number.isNaN(day.getTime())
+      ? null
+      : { from: day, to: new Date(day.getTime() + 86_399_999) };
+  }
+  const mention = resolveDates(about, dayOf(said, 'UTC'))[0];
+  if (!mention) return null;
+  return {
+    from: new Date(mention.span.from * DAY_MS),
+    to: new Date((mention.span.to + 1) * DAY_MS - 1),
+  };
+}

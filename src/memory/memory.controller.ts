@@ -1,0 +1,92 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Patch,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import { z } from 'zod';
+import { UserGuard, type UserRequest } from '../auth/user.guard.js';
+import { MemoryRepository } from './memory.repository.js';
+import { looksSensitive, textLanguage } from './memory-text.js';
+import { UserDataService } from './user-data.service.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const correctionSchema = z.object({ text: z.string().trim().min(1).max(300) }).strict();
+
+/** The user's own memories and data (docs/user-api.md). Everything is scoped to the token's `sub`. */
+@Controller('v1/me')
+@UseGuards(UserGuard)
+export class MemoryController {
+  constructor(
+    private readonly data: UserDataService,
+    private readonly memories: MemoryRepository,
+  ) {}
+
+  @Get('memories')
+  async list(@Req() req: UserRequest, @Query('includeSuperseded') includeSuperseded?: string) {
+    return { memories: await this.data.listMemories(user(req), includeSuperseded === 'true') };
+  }
+
+  /** A correction: the new text becomes a new version; the old one is kept, pointing to it. */
+  @Patch('memories/:id')
+  async correct(@Req() req: UserRequest, @Param('id') id: string, @Body() body: unknown) {
+    const parsed = correctionSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new BadRequestException({
+        code: 'invalid_payload',
+        message: parsed.error.issues[0]?.message ?? 'invalid',
+      });
+    }
+    const old = await this.memories.get(user(req), checkId(id));
+    if (!old || old.supersededBy) throw notFound();
+    const text = parsed.data.text;
+    const newId = await this.memories.supersede(user(req), old.id, {
+      ...old,
+      text,
+      language: textLanguage(text),
+      sensitive: old.sensitive || looksSensitive(text),
+      origin: 'user',
+    });
+    if (!newId) throw notFound();
+    return { memory: await this.data.memory(user(req), newId) };
+  }
+
+  @Delete('memories/:id')
+  @HttpCode(204)
+  async remove(@Req() req: UserRequest, @Param('id') id: string): Promise<void> {
+    if (!(await this.memories.delete(user(req), checkId(id)))) throw notFound();
+  }
+
+  @Delete('memories')
+  async removeAll(@Req() req: UserRequest) {
+    return { deleted: await this.memories.deleteAll(user(req)) };
+  }
+
+  @Get('export')
+  export(@Req() req: UserRequest, @Query('includeAudio') includeAudio?: string) {
+    return this.data.export(user(req), includeAudio === 'true');
+  }
+}
+
+function user(req: UserRequest): string {
+  return req.principal!.userId;
+}
+
+function checkId(id: string): string {
+  if (!UUID.test(id))
+    throw new BadRequestException({ code: 'invalid_id', message: 'the id must be a UUID' });
+  return id;
+}
+
+function notFound(): NotFoundException {
+  // Another user's memory gets the same answer as a missing one.
+  return new NotFoundException({ code: 'memory_not_found', message: 'no such memory' });
+}

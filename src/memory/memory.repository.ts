@@ -1,0 +1,255 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { updatedRows } from '../chat/message.repository.js';
+import { uuidv7 } from '../common/uuid.js';
+import type { MemoryKind } from './memory.entity.js';
+import { dedupeKey } from './memory-text.js';
+import type { MemoryRecord } from './recall/recall.types.js';
+import type { MemorySource } from './recall/recall.service.js';
+
+export interface Memory {
+  id: string;
+  userId: string;
+  kind: MemoryKind;
+  text: string;
+  language: string | null;
+  importance: number;
+  emotionalIntensity: number;
+  valence: number | null;
+  arousal: number | null;
+  sensitive: boolean;
+  core: boolean;
+  eventFrom: Date | null;
+  eventTo: Date | null;
+  validUntil: Date | null;
+  supersededBy: string | null;
+  sourceMessageIds: string[];
+  origin: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewMemory = Omit<Memory, 'id' | 'userId' | 'supersededBy' | 'createdAt' | 'updatedAt'>;
+
+/**
+ * The memory store. Every statement is bound to one user id: there is no path here that reads
+ * or writes another user's memories (test/medium/memory-store.test.ts proves it).
+ */
+@Injectable()
+export class MemoryRepository implements MemorySource {
+  constructor(private readonly db: DataSource) {}
+
+  /** The user's current memories (not superseded), newest first. */
+  async current(userId: string, limit = 2000): Promise<Memory[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM memories WHERE user_id = $1 AND superseded_by IS NULL ORDER BY updated_at DESC LIMIT $2`,
+      [userId, limit],
+    );
+    return rows.map(toMemory);
+  }
+
+  /** Every memory of the user, superseded ones too (for the user's view and export). */
+  async all(userId: string): Promise<Memory[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM memories WHERE user_id = $1 ORDER BY created_at`,
+      [userId],
+    );
+    return rows.map(toMemory);
+  }
+
+  async get(userId: string, id: string): Promise<Memory | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM memories WHERE user_id = $1 AND id = $2`,
+      [userId, id],
+    );
+    return rows[0] ? toMemory(rows[0]) : null;
+  }
+
+  /** Recall's view: current memories still valid at `at`. */
+  async memoriesForRecall(userId: string, at: Date): Promise<MemoryRecord[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM memories
+        WHERE user_id = $1 AND superseded_by IS NULL AND (valid_until IS NULL OR valid_until > $2)
+        ORDER BY updated_at DESC LIMIT 2000`,
+      [userId, at],
+    );
+    return rows.map(toMemory).map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      text: m.text,
+      sourceMessageIds: m.sourceMessageIds,
+      importance: m.importance,
+      emotionalIntensity: m.emotionalIntensity,
+      affect:
+        m.valence !== null && m.arousal !== null
+          ? { valence: m.valence, arousal: m.arousal }
+          : null,
+      sensitive: m.sensitive,
+      core: m.core,
+      createdAt: m.createdAt,
+      eventSpan: m.eventFrom && m.eventTo ? { from: m.eventFrom, to: m.eventTo } : null,
+      validUntil: m.validUntil,
+      supersededBy: m.supersededBy,
+    }));
+  }
+
+  /**
+   * Adds a memory; the same fact already current (same normalised text) absorbs it instead: its
+   * sources are merged and its importance kept at the higher of the two. Returns the id kept.
+   */
+  add(userId: string, memory: NewMemory, tx?: EntityManager): Promise<string> {
+    return this.insert(tx ?? this.db.manager, userId, memory);
+  }
+
+  /** The same fact heard again: the current memory gains the new sources. */
+  async addSources(
+    userId: string,
+    id: string,
+    sourceMessageIds: string[],
+    tx?: EntityManager,
+  ): Promise<void> {
+    await (tx ?? this.db.manager).query(
+      `UPDATE memories
+          SET source_message_ids = ARRAY(SELECT DISTINCT unnest(source_message_ids || $3::uuid[])), updated_at = now()
+        WHERE user_id = $1 AND id = $2`,
+      [userId, id, sourceMessageIds],
+    );
+  }
+
+  /**
+   * Replaces a current memory with a new version: the old one stays, pointing to the new one.
+   * Null when there is no such current memory of this user.
+   */
+  async supersede(
+    userId: string,
+    targetId: string,
+    memory: NewMemory,
+    tx?: EntityManager,
+  ): Promise<string | null> {
+    const run = async (m: EntityManager) => {
+      const locked = await m.query<Row[]>(
+        `SELECT id FROM memories WHERE user_id = $1 AND id = $2 AND superseded_by IS NULL FOR UPDATE`,
+        [userId, targetId],
+      );
+      if (!locked[0]) return null;
+      // The old version leaves the current set first, so that the new one may share its key.
+      await m.query(`UPDATE memories SET superseded_by = id WHERE id = $1`, [targetId]);
+      const id = await this.insert(m, userId, memory);
+      await m.query(`UPDATE memories SET superseded_by = $2, updated_at = now() WHERE id = $1`, [
+        targetId,
+        id,
+      ]);
+      return id;
+    };
+    return tx ? run(tx) : this.db.transaction(run);
+  }
+
+  /** Deletes a memory and the older versions it replaced; false when the user has no such memory. */
+  async delete(userId: string, id: string): Promise<boolean> {
+    const rows = await this.db.query<Row[]>(
+      `WITH RECURSIVE chain AS (
+         SELECT id FROM memories WHERE user_id = $1 AND id = $2
+         UNION
+         SELECT m.id FROM memories m JOIN chain c ON m.superseded_by = c.id WHERE m.user_id = $1 AND m.id <> c.id
+       )
+       DELETE FROM memories WHERE user_id = $1 AND id IN (SELECT id FROM chain) RETURNING id`,
+      [userId, id],
+    );
+    return updatedRows(rows).length > 0;
+  }
+
+  async deleteAll(userId: string): Promise<number> {
+    const rows = await this.db.query<Row[]>(
+      `DELETE FROM memories WHERE user_id = $1 RETURNING id`,
+      [userId],
+    );
+    return updatedRows(rows).length;
+  }
+
+  /**
+   * "Forget that": the messages are never extracted or recalled again, and every memory (in any
+   * version) drawn from them is deleted. Returns how many memories went.
+   */
+  async forgetMessages(userId: string, messageIds: string[]): Promise<number> {
+    if (messageIds.length === 0) return 0;
+    return this.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE messages SET memory_excluded = true WHERE user_id = $1 AND id = ANY($2::uuid[])`,
+        [userId, messageIds],
+      );
+      const rows = await tx.query<Row[]>(
+        `DELETE FROM memories WHERE user_id = $1 AND source_message_ids && $2::uuid[] RETURNING id`,
+        [userId, messageIds],
+      );
+      return updatedRows(rows).length;
+    });
+  }
+
+  async transaction<T>(run: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(run);
+  }
+
+  private async insert(m: EntityManager, userId: string, memory: NewMemory): Promise<string> {
+    const id = uuidv7();
+    const rows = await m.query<Array<{ id: string }>>(
+      `INSERT INTO memories (id, user_id, kind, text, language, importance, emotional_intensity, valence, arousal,
+                             sensitive, core, event_from, event_to, valid_until, source_message_ids, origin, dedupe_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid[], $16, $17)
+       ON CONFLICT (user_id, dedupe_key) WHERE superseded_by IS NULL DO UPDATE
+         SET source_message_ids = ARRAY(SELECT DISTINCT unnest(memories.source_message_ids || EXCLUDED.source_message_ids)),
+             importance = greatest(memories.importance, EXCLUDED.importance),
+             emotional_intensity = greatest(memories.emotional_intensity, EXCLUDED.emotional_intensity),
+             sensitive = memories.sensitive OR EXCLUDED.sensitive,
+             core = memories.core OR EXCLUDED.core,
+             updated_at = now()
+       RETURNING id`,
+      [
+        id,
+        userId,
+        memory.kind,
+        memory.text,
+        memory.language,
+        memory.importance,
+        memory.emotionalIntensity,
+        memory.valence,
+        memory.arousal,
+        memory.sensitive,
+        memory.core,
+        memory.eventFrom,
+        memory.eventTo,
+        memory.validUntil,
+        memory.sourceMessageIds,
+        memory.origin,
+        dedupeKey(memory.text),
+      ],
+    );
+    return rows[0].id;
+  }
+}
+
+type Row = Record<string, unknown>;
+
+function toMemory(r: Row): Memory {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: r.id as string,
+    userId: r.user_id as string,
+    kind: r.kind as MemoryKind,
+    text: r.text as string,
+    language: (r.language as string | null) ?? null,
+    importance: Number(r.importance),
+    emotionalIntensity: Number(r.emotional_intensity),
+    valence: num(r.valence),
+    arousal: num(r.arousal),
+    sensitive: Boolean(r.sensitive),
+    core: Boolean(r.core),
+    eventFrom: (r.event_from as Date | null) ?? null,
+    eventTo: (r.event_to as Date | null) ?? null,
+    validUntil: (r.valid_until as Date | null) ?? null,
+    supersededBy: (r.superseded_by as string | null) ?? null,
+    sourceMessageIds: (r.source_message_ids as string[]) ?? [],
+    origin: r.origin as string,
+    createdAt: r.created_at as Date,
+    updatedAt: r.updated_at as Date,
+  };
+}

@@ -1,0 +1,295 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { MessageRepository } from '../../src/chat/message.repository.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { dataSourceOptions } from '../../src/database/data-source.js';
+import type { JobQueue } from '../../src/jobs/job-queue.js';
+import { JobRegistry } from '../../src/jobs/job-registry.js';
+import { ModelCompletions } from '../../src/llm/model-completions.js';
+import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
+import { MemoryExtractionService } from '../../src/memory/memory-extraction.service.js';
+import { MemoryRepository, type NewMemory } from '../../src/memory/memory.repository.js';
+import { Metrics } from '../../src/observability/metrics.js';
+import { TemplateStore } from '../../src/prompting/template-store.js';
+import { sql } from '../support/sql.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+let db: TestDatabase;
+let ds: DataSource;
+let memories: MemoryRepository;
+let messages: MessageRepository;
+let model: VllmStandIn;
+let extraction: MemoryExtractionService;
+let n = 0;
+/** A user row of this test's own (memories belong to a user). */
+async function user(): Promise<string> {
+  const id = `mem-user-${++n}`;
+  await sql(db.url, 'INSERT INTO users (id) VALUES ($1)', [id]);
+  return id;
+}
+
+const memory = (text: string, over: Partial<NewMemory> = {}): NewMemory => ({
+  kind: 'fact',
+  text,
+  language: 'en',
+  importance: 0.5,
+  emotionalIntensity: 0,
+  valence: null,
+  arousal: null,
+  sensitive: false,
+  core: false,
+  eventFrom: null,
+  eventTo: null,
+  validUntil: null,
+  sourceMessageIds: [],
+  origin: 'extraction',
+  ...over,
+});
+
+/** What the stand-in answers to an extraction request: these operations. */
+function answer(operations: Array<Record<string, unknown>>) {
+  const full = operations.map((o) => ({
+    op: 'add',
+    target: null,
+    kind: 'fact',
+    about: null,
+    importance: 0.6,
+    emotional_intensity: 0.2,
+    valence: null,
+    arousal: null,
+    sensitive: false,
+    core: false,
+    sources: ['t1'],
+    ...o,
+  }));
+  model.setResponder(() => ({ pieces: [JSON.stringify({ operations: full })] }));
+}
+
+async function say(userId: string, texts: string[], at?: Date): Promise<string[]> {
+  const ids: string[] = [];
+  let conversationId: string | undefined;
+  for (const text of texts) {
+    const { message } = await messages.insertUserMessage({
+      userId,
+      clientMsgId: `c-${++n}`,
+      conversationId,
+      content: text,
+      contentTokens: 1,
+      kind: 'text',
+    });
+    conversationId = message.conversationId;
+    ids.push(message.id);
+    if (at)
+      await sql(db.url, 'UPDATE messages SET created_at = $2 WHERE id = $1', [message.id, at]);
+  }
+  return ids;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  ds = new DataSource({ ...dataSourceOptions(db.url, 10), logger: undefined, logging: false });
+  await ds.initialize();
+  memories = new MemoryRepository(ds);
+  messages = new MessageRepository(ds);
+  model = await startVllmStandIn({ model: 'memory-test' });
+  const config = loadConfig({ MEMORY_BATCH_MESSAGES: '20' });
+  extraction = new MemoryExtractionService(
+    config,
+    new ModelCompletions({ baseUrl: model.url, model: 'memory-test', timeoutMs: 5000 }),
+    new TemplateStore(resolve(import.meta.dirname, '../../prompts'), 'memory/v1'),
+    ds,
+    memories,
+    new JobRegistry(),
+    {} as JobQueue,
+    new Metrics(),
+  );
+});
+afterAll(async () => {
+  await ds.destroy();
+  await model.close();
+  await db.drop();
+});
+
+describe('memory store', () => {
+  it('keeps the same fact once, merging its sources', async () => {
+    const u = await user();
+    const [a, b] = await say(u, ['one', 'two']);
+    const first = await memories.add(
+      u,
+      memory('Has a sister named Anna.', { sourceMessageIds: [a] }),
+    );
+    const again = await memories.add(
+      u,
+      memory('has a sister named anna', { sourceMessageIds: [b], importance: 0.9 }),
+    );
+    expect(again).toBe(first);
+    const [stored] = await memories.current(u);
+    expect(stored).toMatchObject({ importance: 0.9, text: 'Has a sister named Anna.' });
+    expect(new Set(stored.sourceMessageIds)).toEqual(new Set([a, b]));
+  });
+
+  it('supersedes instead of overwriting, and deleting takes the older versions too', async () => {
+    const u = await user();
+    const old = await memories.add(u, memory('Works as a nurse.'));
+    const next = await memories.supersede(u, old, memory('Works as a teacher now.'));
+    expect(next).not.toBeNull();
+    expect((await memories.current(u)).map((m) => m.text)).toEqual(['Works as a teacher now.']);
+    expect((await memories.get(u, old))!.supersededBy).toBe(next);
+    expect((await memories.all(u)).length).toBe(2);
+    expect(await memories.delete(u, next!)).toBe(true);
+    expect(await memories.all(u)).toEqual([]);
+  });
+
+  it("never reads, changes or deletes another user's memory", async () => {
+    const owner = await user();
+    const other = await user();
+    const id = await memories.add(owner, memory('Secret: afraid of dogs.'));
+    expect(await memories.get(other, id)).toBeNull();
+    expect(await memories.current(other)).toEqual([]);
+    expect(await memories.memoriesForRecall(other, new Date())).toEqual([]);
+    expect(await memories.supersede(other, id, memory('hijacked'))).toBeNull();
+    expect(await memories.delete(other, id)).toBe(false);
+    expect(await memories.deleteAll(other)).toBe(0);
+    expect((await memories.current(owner)).map((m) => m.text)).toEqual(['Secret: afraid of dogs.']);
+  });
+
+  it('forgets messages: they are excluded and memories drawn from them go', async () => {
+    const u = await user();
+    const [keep, forget] = await say(u, ['I like tea', 'My ex is called Sam']);
+    await memories.add(u, memory('Likes tea.', { sourceMessageIds: [keep] }));
+    await memories.add(u, memory('Their ex is called Sam.', { sourceMessageIds: [forget] }));
+    expect(await memories.forgetMessages(u, [forget])).toBe(1);
+    expect((await memories.current(u)).map((m) => m.text)).toEqual(['Likes tea.']);
+    const [row] = await sql(db.url, 'SELECT memory_excluded FROM messages WHERE id = $1', [forget]);
+    expect(row).toEqual({ memory_excluded: true });
+  });
+});
+
+describe('memory extraction', () => {
+  it('stores what the model proposes, in the language spoken, with resolved dates and its sources', async () => {
+    const u = await user();
+    const said = new Date('2024-05-08T10:00:00Z'); // a Wednesday
+    const [t1, t2] = await say(
+      u,
+      ['我下周二有个面试，好紧张', 'My sister Anna lives in Berlin'],
+      said,
+    );
+    answer([
+      {
+        kind: 'plan',
+        text: '下周二（2024年5月14日）有一个面试，很紧张',
+        about: '下周二',
+        sources: ['t1'],
+        emotional_intensity: 0.7,
+        valence: -0.4,
+        arousal: 0.5,
+      },
+      {
+        kind: 'person',
+        text: 'Has a sister, Anna, who lives in Berlin.',
+        sources: ['t2'],
+        core: true,
+        importance: 0.9,
+      },
+    ]);
+    expect(await extraction.extract(u)).toMatchObject({ batches: 1, applied: 2, dropped: 0 });
+    const stored = await memories.current(u);
+    const plan = stored.find((m) => m.kind === 'plan')!;
+    expect(plan).toMatchObject({ language: 'zh', emotionalIntensity: 0.7, sourceMessageIds: [t1] });
+    expect(plan.eventFrom!.toISOString().slice(0, 10)).toBe('2024-05-14');
+    expect(plan.validUntil!.getTime()).toBeGreaterThan(plan.eventTo!.getTime());
+    expect(stored.find((m) => m.kind === 'person')).toMatchObject({
+      core: true,
+      language: 'en',
+      sourceMessageIds: [t2],
+    });
+    // Shown the existing memories next time, and nothing new to read: no call at all.
+    const before = model.requests.length;
+    expect(await extraction.extract(u)).toMatchObject({ batches: 0 });
+    expect(model.requests.length).toBe(before);
+    const request = model.requests.at(-1)!.body;
+    expect(request).toMatchObject({
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'memory_operations', strict: true },
+      },
+    });
+    expect(request).not.toHaveProperty('guided_json');
+  });
+
+  it('supersedes a memory that changed, and merges one said again in other words', async () => {
+    const u = await user();
+    await say(u, ['I work as a nurse at the city hospital']);
+    answer([{ text: 'Works as a nurse at the city hospital.', core: true }]);
+    await extraction.extract(u);
+    await say(u, [
+      'I quit, I am a teacher now',
+      'I work as a nurse at the city hospital, did I say?',
+    ]);
+    answer([
+      {
+        op: 'supersede',
+        target: 'm1',
+        text: 'Works as a teacher now (was a nurse).',
+        sources: ['t1'],
+        core: true,
+      },
+    ]);
+    await extraction.extract(u);
+    const current = await memories.current(u);
+    expect(current.map((m) => m.text)).toEqual(['Works as a teacher now (was a nurse).']);
+    const all = await memories.all(u);
+    expect(all.find((m) => m.text.startsWith('Works as a nurse'))!.supersededBy).toBe(
+      current[0].id,
+    );
+
+    await say(u, ['I teach history']);
+    answer([{ text: 'works as a teacher now, was a nurse', sources: ['t1'] }]);
+    await extraction.extract(u);
+    expect((await memories.current(u)).length).toBe(1);
+  });
+
+  it('asks again when the answer is malformed, then drops the batch without storing anything', async () => {
+    const u = await user();
+    await say(u, ['I love hiking']);
+    let calls = 0;
+    model.setResponder(() => {
+      calls++;
+      return { pieces: [calls === 1 ? '{"operations": [{"op": "add"}]}' : 'not json'] };
+    });
+    expect(await extraction.extract(u)).toMatchObject({ batches: 1, applied: 0, dropped: 1 });
+    expect(calls).toBe(2);
+    expect(await memories.current(u)).toEqual([]);
+    const [row] = await sql(
+      db.url,
+      'SELECT memory_cursor IS NOT NULL AS moved FROM users WHERE id = $1',
+      [u],
+    );
+    expect(row).toEqual({ moved: true });
+  });
+
+  it('refuses operations that name turns or memories it was not shown', async () => {
+    const u = await user();
+    await say(u, ['hello']);
+    answer([{ text: 'Says hello.', sources: ['t9'] }]);
+    expect(await extraction.extract(u)).toMatchObject({ applied: 0, dropped: 1 });
+  });
+
+  it('marks health and self-harm sensitive whatever the model says', async () => {
+    const u = await user();
+    await say(u, ['I was diagnosed with depression last year']);
+    answer([{ text: 'Was diagnosed with depression last year.', sensitive: false }]);
+    await extraction.extract(u);
+    expect((await memories.current(u))[0]).toMatchObject({ sensitive: true });
+  });
+
+  it('never reads messages the user asked to forget', async () => {
+    const u = await user();
+    const [secret] = await say(u, ['my password is hunter2']);
+    await memories.forgetMessages(u, [secret]);
+    const before = model.requests.length;
+    expect(await extraction.extract(u)).toMatchObject({ batches: 0 });
+    expect(model.requests.length).toBe(before);
+  });
+});
