@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { MemoryCursorId1795366394877 } from './1795366394877-MemoryCursorId.js';
 import { Memory1795365663743 } from './1795365663743-Memory.js';
 import { AffectAndTraces1795365103034 } from './1795365103034-AffectAndTraces.js';
 import { VoiceClips1795362577525 } from './1795362577525-VoiceClips.js';
@@ -12,4 +13,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   VoiceClips1795362577525,
   AffectAndTraces1795365103034,
   Memory1795365663743,
+  MemoryCursorId1795366394877,
 ];

@@ -16,9 +16,15 @@ export class UserEntity {
   @Column('jsonb', { name: 'voice_baseline', nullable: true })
   voiceBaseline!: unknown;
 
-  /** Memory extraction has read this user's messages up to this instant. */
+  /**
+   * Memory extraction has read this user's messages up to this one: its time and id (messages
+   * are read in (created_at, id) order, so ties in time are not skipped).
+   */
   @Column('timestamptz', { name: 'memory_cursor', nullable: true })
   memoryCursor!: Date | null;
+
+  @Column('uuid', { name: 'memory_cursor_id', nullable: true })
+  memoryCursorId!: string | null;
 
   /** The user's mood across conversations (src/affect/mood-trajectory.ts). */
   @Column('jsonb', { nullable: true })

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { JobName } from '../jobs/job-names.js';
 import { JobQueue } from '../jobs/job-queue.js';
@@ -179,10 +179,7 @@ export class MemoryExtractionService implements OnModuleInit {
         this.metrics.memoryOperations.inc({ op: op.op });
         applied++;
       }
-      await tx.query(
-        `UPDATE users SET memory_cursor = (SELECT created_at FROM messages WHERE id = $2 AND user_id = $1) WHERE id = $1`,
-        [userId, cursor],
-      );
+      await this.moveCursor(userId, cursor, tx);
     });
     return applied;
   }
@@ -219,10 +216,11 @@ export class MemoryExtractionService implements OnModuleInit {
     >(
       `SELECT m.id, m.role, m.content, m.created_at
          FROM messages m JOIN users u ON u.id = m.user_id
-        WHERE m.user_id = $1 AND m.created_at > coalesce(u.memory_cursor, '-infinity')
+        WHERE m.user_id = $1
+          AND (m.created_at, m.id) > (coalesce(u.memory_cursor, '-infinity'), coalesce(u.memory_cursor_id, '00000000-0000-0000-0000-000000000000'))
           AND m.content <> '' AND NOT m.memory_excluded
           AND (m.role = 'user' OR m.status IN ('completed', 'cancelled'))
-        ORDER BY m.created_at LIMIT $2`,
+        ORDER BY m.created_at, m.id LIMIT $2`,
       [userId, this.config.memory.batchMessages],
     );
     return rows.map((r) => ({
@@ -233,9 +231,16 @@ export class MemoryExtractionService implements OnModuleInit {
     }));
   }
 
-  private async moveCursor(userId: string, lastMessageId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE users SET memory_cursor = (SELECT created_at FROM messages WHERE id = $2 AND user_id = $1) WHERE id = $1`,
+  private async moveCursor(
+    userId: string,
+    lastMessageId: string,
+    tx?: EntityManager,
+  ): Promise<void> {
+    await (tx ?? this.db.manager).query(
+      `UPDATE users
+          SET memory_cursor = (SELECT created_at FROM messages WHERE id = $2 AND user_id = $1),
+              memory_cursor_id = $2
+        WHERE id = $1`,
       [userId, lastMessageId],
     );
   }

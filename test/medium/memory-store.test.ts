@@ -284,6 +284,22 @@ describe('memory extraction', () => {
     expect((await memories.current(u))[0]).toMatchObject({ sensitive: true });
   });
 
+  it('reads every message once even when a batch ends among messages of the same instant', async () => {
+    const u = await user();
+    const texts = Array.from({ length: 25 }, (_, i) => `same instant message number ${i + 1}`);
+    await say(u, texts, new Date('2024-05-08T10:00:00Z'));
+    const before = model.requests.length;
+    answer([]);
+    expect(await extraction.extract(u)).toMatchObject({ batches: 2 });
+    const shown = model.requests
+      .slice(before)
+      .map((r) => JSON.stringify(r.body))
+      .join('\n');
+    for (const text of texts)
+      expect(shown.match(new RegExp(`${text}(?!\\d)`, 'g'))).toHaveLength(1);
+    expect(await extraction.extract(u)).toMatchObject({ batches: 0 });
+  });
+
   it('never reads messages the user asked to forget', async () => {
     const u = await user();
     const [secret] = await say(u, ['my password is hunter2']);
