@@ -1,9 +1,10 @@
 /**
  * node --import ./scripts/ts-hooks.mjs bench/memory-recall.ts
- *   [--users 10000] [--messages 1000000] [--queries 1000] [--keep]
+ *   [--users 10000] [--messages 800000] [--memories 200000] [--queries 1000] [--keep]
  *
  * Recall latency at scale: synthetic multilingual histories (English, Chinese, mixed) for
- * --users users, --messages messages in all, loaded into a scratch database
+ * --users users, --messages messages and --memories extracted memories in all (one million rows
+ * by default), loaded into a scratch database
  * `memory_bench_<random>` (DATABASE_URL's server, else an embedded PostgreSQL in a temporary
  * folder), migrated with runMigrations, dropped at the end (unless --keep).
  *
@@ -12,9 +13,10 @@
  *   user's rows are scattered over the table as they are in production.
  * - Load: multi-row INSERT ... SELECT FROM unnest(arrays), 10,000 rows a statement, two
  *   connections; timed and printed.
- * - The schema the recall path needs (docs/memory-recall.md), added here to the scratch database
- *   only: index messages (user_id, created_at), and a `search_terms` column filled at insert with
- *   encodeTerms(content), as the service would.
+ * - The service's own schema (its migrations); the index messages (user_id, created_at) is
+ *   dropped for the load and built after it (faster), and `search_terms` is filled at insert with
+ *   encodeTerms(content), as the service does. Memories go to the memories table, about one per
+ *   five messages of each user.
  * - Recall, through RecallService (DB read of one user's candidates + ranking, rendering and token
  *   counting with the real Qwen tokenizer), for random users, one at a time, in a fresh process:
  *   (a) terms computed from content on every recall, (b) terms read from `search_terms`;
@@ -33,6 +35,8 @@ import { DataSource } from 'typeorm';
 import { uuidv7 } from '../src/common/uuid.js';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { MemoryRepository } from '../src/memory/memory.repository.js';
+import { dedupeKey } from '../src/memory/memory-text.js';
 import { RecallRepository } from '../src/memory/recall/recall.repository.js';
 import { RecallService } from '../src/memory/recall/recall.service.js';
 import { encodeTerms } from '../src/memory/recall/text-terms.js';
@@ -41,7 +45,8 @@ import { QwenTokenizer } from '../src/prompting/qwen-tokenizer.js';
 const { values: args } = parseArgs({
   options: {
     users: { type: 'string', default: '10000' },
-    messages: { type: 'string', default: '1000000' },
+    messages: { type: 'string', default: '800000' },
+    memories: { type: 'string', default: '200000' },
     queries: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
     measure: { type: 'string' },
@@ -49,6 +54,7 @@ const { values: args } = parseArgs({
 });
 const USERS = Number(args.users);
 const MESSAGES = Number(args.messages);
+const MEMORIES = Number(args.memories);
 const QUERIES = Number(args.queries);
 const BATCH = 10_000;
 const MAX_PER_USER = 3000;
@@ -287,6 +293,7 @@ async function load(url: string): Promise<void> {
       }
     };
     await Promise.all(clients.map(worker));
+    await loadMemories(clients[0], users, sizes, langs);
     const loadMs = performance.now() - started;
     print({
       step: 'load',
@@ -314,6 +321,56 @@ async function load(url: string): Promise<void> {
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }
+}
+
+/** About one memory per five messages of each user, as extraction would leave them. */
+async function loadMemories(
+  client: pg.Client,
+  users: readonly string[],
+  sizes: readonly number[],
+  langs: readonly Lang[],
+): Promise<void> {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const rows: Array<[string, string, string, string, number, boolean, number]> = [];
+  sizes.forEach((size, u) => {
+    const count = Math.max(1, Math.round((size / total) * MEMORIES));
+    for (let k = 0; k < count; k++) {
+      const text = `${message(langs[u], 'user')} (${k})`;
+      const at = NOW - random() * 365 * DAY;
+      rows.push([
+        uuidv7(at),
+        users[u],
+        pick(['fact', 'person', 'preference', 'event', 'episode']),
+        text,
+        at,
+        k < 3,
+        random(),
+      ]);
+    }
+  });
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const part = rows.slice(i, i + BATCH);
+    await client.query(
+      `INSERT INTO memories (id, user_id, kind, text, importance, core, emotional_intensity, dedupe_key,
+                             created_at, updated_at)
+       SELECT id, u, k, t, i, c, e, d, to_timestamp(at / 1000.0), to_timestamp(at / 1000.0)
+         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::text[], $5::real[], $6::boolean[],
+                     $7::real[], $8::varchar[], $9::float8[]) AS x(id, u, k, t, i, c, e, d, at)`,
+      [
+        part.map((r) => r[0]),
+        part.map((r) => r[1]),
+        part.map((r) => r[2]),
+        part.map((r) => r[3]),
+        part.map(() => random()),
+        part.map((r) => r[5]),
+        part.map((r) => r[6]),
+        part.map((r) => dedupeKey(r[3])),
+        part.map((r) => r[4]),
+      ],
+    );
+  }
+  print({ step: 'load memories', rows: rows.length, ms: Math.round(performance.now() - started) });
 }
 
 // --- measure ----------------------------------------------------------------------------------
@@ -380,8 +437,13 @@ async function measureAll(url: string): Promise<void> {
       messages: r.n,
     }));
     const tokenizer = new QwenTokenizer();
-    const computing = new RecallService(new RecallRepository(ds), tokenizer);
-    const stored = new RecallService(new RecallRepository(ds, { storedTerms: true }), tokenizer);
+    const memories = new MemoryRepository(ds);
+    const computing = new RecallService(new RecallRepository(ds), tokenizer, memories);
+    const stored = new RecallService(
+      new RecallRepository(ds, { storedTerms: true }),
+      tokenizer,
+      memories,
+    );
     const sample = (n: number) =>
       Array.from({ length: n }, () => users[Math.floor(random() * users.length)]);
     // Warm-up: JIT, pool, tokenizer.
@@ -432,8 +494,8 @@ async function main(): Promise<void> {
   await run(withDatabase(serverUrl, 'postgres'), `CREATE DATABASE ${dbName}`);
   try {
     await runMigrations(url);
-    // The column docs/memory-recall.md asks for; the index is created after the load (faster).
-    await run(url, 'ALTER TABLE messages ADD COLUMN search_terms text');
+    // Loading is faster without the index; it is built after the load.
+    await run(url, 'DROP INDEX "IDX_messages_user_created"');
     await load(url);
     // Twice: with Node's default young generation, and with a larger one (fewer scavenges: the
     // recall path allocates a few MB per call; see docs/memory-recall.md).
