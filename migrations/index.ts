@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { MemoryEmbeddings1795366650683 } from './1795366650683-MemoryEmbeddings.js';
 import { MemoryCursorId1795366394877 } from './1795366394877-MemoryCursorId.js';
 import { Memory1795365663743 } from './1795365663743-Memory.js';
 import { AffectAndTraces1795365103034 } from './1795365103034-AffectAndTraces.js';
@@ -14,4 +15,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AffectAndTraces1795365103034,
   Memory1795365663743,
   MemoryCursorId1795366394877,
+  MemoryEmbeddings1795366650683,
 ];

@@ -70,6 +70,16 @@ export class MessageEntity {
   @Column('text', { name: 'search_terms', nullable: true })
   searchTerms!: string | null;
 
+  /**
+   * The content's embedding (src/memory/embeddings/vector.ts: int8, normalised) and the model
+   * that made it, written by the memory job when an embeddings endpoint is configured.
+   */
+  @Column('bytea', { nullable: true, select: false })
+  embedding?: Buffer | null;
+
+  @Column('varchar', { name: 'embedding_model', length: 100, nullable: true, select: false })
+  embeddingModel?: string | null;
+
   /** The user asked to forget it: never extracted into memories, never recalled. */
   @Column('boolean', { name: 'memory_excluded', default: false })
   memoryExcluded!: boolean;

@@ -40,6 +40,11 @@ export interface ReplyOutcome {
   completionTokens: number | null;
 }
 
+/** What reads of messages select: every column the service maps, not the embedding bytes. */
+const MESSAGE_COLUMNS = `id, conversation_id, user_id, seq, role, kind, content, content_tokens, search_terms,
+  memory_excluded, client_msg_id, in_reply_to, status, error_code, model, prompt_version, ttft_ms, total_ms,
+  prompt_tokens, completion_tokens, lease_owner, lease_expires_at, created_at, completed_at`;
+
 /** Postgres access for conversations and messages; every query is scoped by user or conversation. */
 @Injectable()
 export class MessageRepository {
@@ -47,7 +52,7 @@ export class MessageRepository {
 
   async findByClientMsgId(userId: string, clientMsgId: string): Promise<MessageEntity | null> {
     const rows = await this.db.query<Row[]>(
-      `SELECT * FROM messages WHERE user_id = $1 AND client_msg_id = $2`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE user_id = $1 AND client_msg_id = $2`,
       [userId, clientMsgId],
     );
     return rows[0] ? rowToMessage(rows[0]) : null;
@@ -225,7 +230,7 @@ export class MessageRepository {
     );
     if (!conv[0]) throw notFound(conversationId);
     const rows = await this.db.query<Row[]>(
-      `SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [conversationId, afterSeq, limit],
     );
     return { messages: rows.map(rowToMessage), lastSeq: conv[0].last_seq };
@@ -251,7 +256,7 @@ export class MessageRepository {
     afterSeq = 0,
   ): Promise<MessageEntity[]> {
     const rows = await this.db.query<Row[]>(
-      `SELECT * FROM messages
+      `SELECT ${MESSAGE_COLUMNS} FROM messages
         WHERE conversation_id = $1 AND seq < $2 AND seq > $4
           AND content <> '' AND (role = 'user' OR status IN ('completed', 'cancelled'))
         ORDER BY seq DESC LIMIT $3`,
@@ -262,14 +267,17 @@ export class MessageRepository {
 
   async findReply(replyId: string): Promise<MessageEntity | null> {
     const rows = await this.db.query<Row[]>(
-      `SELECT * FROM messages WHERE id = $1 AND role = 'assistant'`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND role = 'assistant'`,
       [replyId],
     );
     return rows[0] ? rowToMessage(rows[0]) : null;
   }
 
   async findById(id: string): Promise<MessageEntity | null> {
-    const rows = await this.db.query<Row[]>(`SELECT * FROM messages WHERE id = $1`, [id]);
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`,
+      [id],
+    );
     return rows[0] ? rowToMessage(rows[0]) : null;
   }
 }

@@ -63,6 +63,19 @@ export interface AppConfig {
     /** Messages a long conversation keeps verbatim; older ones are summarised. */
     summaryKeepMessages: number;
   };
+  /**
+   * An OpenAI-compatible embeddings endpoint (vLLM serving an embedding model): when set, recall
+   * adds a semantic score; without it recall is lexical only.
+   */
+  embeddings: {
+    baseUrl?: string;
+    apiKey?: string;
+    model: string;
+    /** The wait for the current message's vector on the reply's path; then recall goes on without. */
+    queryTimeoutMs: number;
+    /** Background embedding of turns and memories. */
+    batchTimeoutMs: number;
+  };
   voice: {
     maxDurationSec: number;
     maxBytes: number;
@@ -198,6 +211,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       budgetTokens: e.MEMORY_BUDGET_TOKENS,
       promptSet: e.MEMORY_PROMPT_SET,
       summaryKeepMessages: e.SUMMARY_KEEP_MESSAGES,
+    },
+    embeddings: {
+      baseUrl: e.EMBEDDINGS_BASE_URL,
+      apiKey: e.EMBEDDINGS_API_KEY,
+      model: e.EMBEDDINGS_MODEL,
+      queryTimeoutMs: e.EMBEDDINGS_QUERY_TIMEOUT_MS,
+      batchTimeoutMs: e.EMBEDDINGS_BATCH_TIMEOUT_MS,
     },
     voice: {
       maxDurationSec: e.VOICE_MAX_DURATION_SEC,

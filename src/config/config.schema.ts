@@ -87,6 +87,11 @@ export const envSchema = z.object({
   MEMORY_BUDGET_TOKENS: int(0, 100_000).default(1_500),
   MEMORY_PROMPT_SET: promptSet.default('memory/v1'),
   SUMMARY_KEEP_MESSAGES: int(4, 1000).default(30),
+  EMBEDDINGS_BASE_URL: url(['http:', 'https:']).optional(),
+  EMBEDDINGS_API_KEY: z.string().optional(),
+  EMBEDDINGS_MODEL: z.string().min(1).max(100).default('bge-m3'),
+  EMBEDDINGS_QUERY_TIMEOUT_MS: int(20, 10_000).default(300),
+  EMBEDDINGS_BATCH_TIMEOUT_MS: int(500, 600_000).default(20_000),
 
   VOICE_MAX_DURATION_SEC: num(1, 600).default(60),
   VOICE_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { JobName } from '../jobs/job-names.js';
@@ -12,6 +12,8 @@ import {
   parseOperations,
   type MemoryOperation,
 } from './extraction-schema.js';
+import { EMBEDDINGS, type EmbeddingClient } from './embeddings/embedding-client.js';
+import { encodeVector } from './embeddings/vector.js';
 import type { Memory, NewMemory } from './memory.repository.js';
 import { MemoryRepository } from './memory.repository.js';
 import { looksSensitive, NEAR_DUPLICATE, termOverlap, textLanguage } from './memory-text.js';
@@ -56,6 +58,9 @@ export class MemoryExtractionService implements OnModuleInit {
     private readonly registry: JobRegistry,
     private readonly jobs: JobQueue,
     private readonly metrics: Metrics,
+    @Optional()
+    @Inject(EMBEDDINGS)
+    private readonly embeddings: EmbeddingClient | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -84,6 +89,7 @@ export class MemoryExtractionService implements OnModuleInit {
       const turns = await this.newTurns(userId);
       if (turns.length === 0) break;
       result.batches++;
+      await this.embedTurns(userId, turns);
       const current = await this.memories.current(userId, 500);
       const shown = relatedMemories(current, turns);
       const refs = {
@@ -163,10 +169,16 @@ export class MemoryExtractionService implements OnModuleInit {
     cursor: string,
   ): Promise<number> {
     let applied = 0;
+    const written = operations.filter((op) => op.op !== 'noop');
+    const vectors = await this.embedTexts(
+      userId,
+      written.map((op) => op.text.trim()),
+      'memories',
+    );
     await this.memories.transaction(async (tx) => {
-      for (const op of operations) {
-        if (op.op === 'noop') continue;
+      for (const [k, op] of written.entries()) {
         const memory = this.toMemory(op, refs.turns);
+        if (vectors) memory.embedding = { bytes: vectors[k], model: this.embeddings!.model };
         if (op.op === 'add') {
           // The same fact in other words is the memory already held; it only gains a source.
           const twin = current.find((m) => termOverlap(m.text, memory.text) >= NEAR_DUPLICATE);
@@ -182,6 +194,43 @@ export class MemoryExtractionService implements OnModuleInit {
       await this.moveCursor(userId, cursor, tx);
     });
     return applied;
+  }
+
+  /**
+   * Stores the embeddings of the batch's turns for semantic recall (when an endpoint is
+   * configured). A failure is logged and the batch goes on: recall still has the words.
+   */
+  private async embedTurns(userId: string, turns: Turn[]): Promise<void> {
+    const vectors = await this.embedTexts(
+      userId,
+      turns.map((t) => t.content),
+      'turns',
+    );
+    if (!vectors) return;
+    await this.db.query(
+      `UPDATE messages m SET embedding = x.embedding, embedding_model = $3
+         FROM unnest($2::uuid[], $4::bytea[]) AS x(id, embedding)
+        WHERE m.user_id = $1 AND m.id = x.id`,
+      [userId, turns.map((t) => t.id), this.embeddings!.model, vectors],
+    );
+  }
+
+  /** Stored-form vectors of the texts, or null without an endpoint or when it failed. */
+  async embedTexts(
+    userId: string,
+    texts: string[],
+    purpose: 'turns' | 'memories',
+  ): Promise<Buffer[] | null> {
+    if (!this.embeddings || texts.length === 0) return null;
+    try {
+      return (await this.embeddings.embedMany(texts, purpose)).map(encodeVector);
+    } catch (e) {
+      this.logger.warn(
+        { userId, purpose, count: texts.length, err: e instanceof Error ? e.message : String(e) },
+        'embeddings unavailable; stored without them',
+      );
+      return null;
+    }
   }
 
   private toMemory(op: MemoryOperation, turns: Map<string, Turn>): NewMemory {

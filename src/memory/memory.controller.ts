@@ -5,7 +5,10 @@ import {
   Delete,
   Get,
   HttpCode,
+  Inject,
+  Logger,
   NotFoundException,
+  Optional,
   Param,
   Patch,
   Query,
@@ -14,6 +17,8 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 import { UserGuard, type UserRequest } from '../auth/user.guard.js';
+import { EMBEDDINGS, type EmbeddingClient } from './embeddings/embedding-client.js';
+import { encodeVector } from './embeddings/vector.js';
 import { MemoryRepository } from './memory.repository.js';
 import { looksSensitive, textLanguage } from './memory-text.js';
 import { UserDataService } from './user-data.service.js';
@@ -25,9 +30,12 @@ const correctionSchema = z.object({ text: z.string().trim().min(1).max(300) }).s
 @Controller('v1/me')
 @UseGuards(UserGuard)
 export class MemoryController {
+  private readonly logger = new Logger(MemoryController.name);
+
   constructor(
     private readonly data: UserDataService,
     private readonly memories: MemoryRepository,
+    @Optional() @Inject(EMBEDDINGS) private readonly embeddings: EmbeddingClient | null = null,
   ) {}
 
   @Get('memories')
@@ -54,9 +62,24 @@ export class MemoryController {
       language: textLanguage(text),
       sensitive: old.sensitive || looksSensitive(text),
       origin: 'user',
+      embedding: await this.embed(user(req), text),
     });
     if (!newId) throw notFound();
     return { memory: await this.data.memory(user(req), newId) };
+  }
+
+  /** The corrected text's vector for semantic recall; without it the memory is recalled by words. */
+  private async embed(userId: string, text: string) {
+    if (!this.embeddings) return null;
+    const vector = await this.embeddings.embedNow(text, 'memories');
+    if (!vector) {
+      this.logger.warn(
+        { userId },
+        'correction stored without its embedding (endpoint did not answer)',
+      );
+      return null;
+    }
+    return { bytes: encodeVector(vector), model: this.embeddings.model };
   }
 
   @Delete('memories/:id')

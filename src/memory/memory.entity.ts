@@ -89,6 +89,13 @@ export class MemoryEntity {
   @Column('varchar', { name: 'dedupe_key', length: 64 })
   dedupeKey!: string;
 
+  /** The text's embedding (int8, normalised) and its model, when an embeddings endpoint is set. */
+  @Column('bytea', { nullable: true, select: false })
+  embedding?: Buffer | null;
+
+  @Column('varchar', { name: 'embedding_model', length: 100, nullable: true, select: false })
+  embeddingModel?: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -5,7 +5,9 @@ import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { ModelCompletions } from '../llm/model-completions.js';
 import { QwenTokenizer } from '../prompting/qwen-tokenizer.js';
 import { TemplateStore } from '../prompting/template-store.js';
+import { Metrics } from '../observability/metrics.js';
 import { ConversationSummaryService } from './conversation-summary.service.js';
+import { EMBEDDINGS, EmbeddingClient } from './embeddings/embedding-client.js';
 import { MemoryController } from './memory.controller.js';
 import {
   MEMORY_MODEL,
@@ -29,19 +31,29 @@ import { UserDataService } from './user-data.service.js';
     ConversationSummaryService,
     UserDataService,
     {
+      provide: EMBEDDINGS,
+      inject: [APP_CONFIG, Metrics],
+      useFactory: (config: AppConfig, metrics: Metrics): EmbeddingClient | null => {
+        const { baseUrl, ...rest } = config.embeddings;
+        return baseUrl ? new EmbeddingClient({ baseUrl, ...rest }, metrics) : null;
+      },
+    },
+    {
       provide: RecallService,
-      inject: [DataSource, QwenTokenizer, MemoryRepository, APP_CONFIG],
+      inject: [DataSource, QwenTokenizer, MemoryRepository, APP_CONFIG, EMBEDDINGS],
       useFactory: (
         db: DataSource,
         tokenizer: QwenTokenizer,
         memories: MemoryRepository,
         config: AppConfig,
+        embeddings: EmbeddingClient | null,
       ) =>
         new RecallService(
-          new RecallRepository(db, { storedTerms: true }),
+          new RecallRepository(db, { storedTerms: true, embeddingModel: embeddings?.model }),
           tokenizer,
           memories,
           recallParams({ budgetTokens: config.memory.budgetTokens }),
+          embeddings,
         ),
     },
     {

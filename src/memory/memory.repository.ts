@@ -4,6 +4,7 @@ import { updatedRows } from '../chat/message.repository.js';
 import { uuidv7 } from '../common/uuid.js';
 import type { MemoryKind } from './memory.entity.js';
 import { dedupeKey } from './memory-text.js';
+import { decodeVector } from './embeddings/vector.js';
 import type { MemoryRecord } from './recall/recall.types.js';
 import type { MemorySource } from './recall/recall.service.js';
 
@@ -29,7 +30,17 @@ export interface Memory {
   updatedAt: Date;
 }
 
-export type NewMemory = Omit<Memory, 'id' | 'userId' | 'supersededBy' | 'createdAt' | 'updatedAt'>;
+export type NewMemory = Omit<
+  Memory,
+  'id' | 'userId' | 'supersededBy' | 'createdAt' | 'updatedAt'
+> & {
+  /** The text's vector (src/memory/embeddings/vector.ts) and the model that made it. */
+  embedding?: { bytes: Buffer; model: string } | null;
+};
+
+/** Every column but the embedding bytes, which only recall reads. */
+const MEMORY_COLUMNS = `id, user_id, kind, text, language, importance, emotional_intensity, valence, arousal,
+  sensitive, core, event_from, event_to, valid_until, superseded_by, source_message_ids, origin, created_at, updated_at`;
 
 /**
  * The memory store. Every statement is bound to one user id: there is no path here that reads
@@ -42,7 +53,7 @@ export class MemoryRepository implements MemorySource {
   /** The user's current memories (not superseded), newest first. */
   async current(userId: string, limit = 2000): Promise<Memory[]> {
     const rows = await this.db.query<Row[]>(
-      `SELECT * FROM memories WHERE user_id = $1 AND superseded_by IS NULL ORDER BY updated_at DESC LIMIT $2`,
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE user_id = $1 AND superseded_by IS NULL ORDER BY updated_at DESC LIMIT $2`,
       [userId, limit],
     );
     return rows.map(toMemory);
@@ -51,7 +62,7 @@ export class MemoryRepository implements MemorySource {
   /** Every memory of the user, superseded ones too (for the user's view and export). */
   async all(userId: string): Promise<Memory[]> {
     const rows = await this.db.query<Row[]>(
-      `SELECT * FROM memories WHERE user_id = $1 ORDER BY created_at`,
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE user_id = $1 ORDER BY created_at`,
       [userId],
     );
     return rows.map(toMemory);
@@ -59,38 +70,55 @@ export class MemoryRepository implements MemorySource {
 
   async get(userId: string, id: string): Promise<Memory | null> {
     const rows = await this.db.query<Row[]>(
-      `SELECT * FROM memories WHERE user_id = $1 AND id = $2`,
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE user_id = $1 AND id = $2`,
       [userId, id],
     );
     return rows[0] ? toMemory(rows[0]) : null;
   }
 
   /** Recall's view: current memories still valid at `at`. */
-  async memoriesForRecall(userId: string, at: Date): Promise<MemoryRecord[]> {
+  async memoriesForRecall(
+    userId: string,
+    at: Date,
+    embeddingModel?: string | null,
+  ): Promise<MemoryRecord[]> {
     const rows = await this.db.query<Row[]>(
-      `SELECT * FROM memories
+      `SELECT ${MEMORY_COLUMNS},
+              CASE WHEN $3::varchar IS NOT NULL AND embedding_model = $3 THEN embedding END AS embedding
+         FROM memories
         WHERE user_id = $1 AND superseded_by IS NULL AND (valid_until IS NULL OR valid_until > $2)
         ORDER BY updated_at DESC LIMIT 2000`,
-      [userId, at],
+      [userId, at, embeddingModel ?? null],
     );
-    return rows.map(toMemory).map((m) => ({
-      id: m.id,
-      kind: m.kind,
-      text: m.text,
-      sourceMessageIds: m.sourceMessageIds,
-      importance: m.importance,
-      emotionalIntensity: m.emotionalIntensity,
-      affect:
-        m.valence !== null && m.arousal !== null
-          ? { valence: m.valence, arousal: m.arousal }
-          : null,
-      sensitive: m.sensitive,
-      core: m.core,
-      createdAt: m.createdAt,
-      eventSpan: m.eventFrom && m.eventTo ? { from: m.eventFrom, to: m.eventTo } : null,
-      validUntil: m.validUntil,
-      supersededBy: m.supersededBy,
-    }));
+    return rows
+      .map((r) => ({ m: toMemory(r), embedding: decodeVector(r.embedding as Buffer | null) }))
+      .map(({ m, embedding }) => ({
+        id: m.id,
+        kind: m.kind,
+        text: m.text,
+        sourceMessageIds: m.sourceMessageIds,
+        importance: m.importance,
+        emotionalIntensity: m.emotionalIntensity,
+        affect:
+          m.valence !== null && m.arousal !== null
+            ? { valence: m.valence, arousal: m.arousal }
+            : null,
+        sensitive: m.sensitive,
+        core: m.core,
+        createdAt: m.createdAt,
+        eventSpan: m.eventFrom && m.eventTo ? { from: m.eventFrom, to: m.eventTo } : null,
+        validUntil: m.validUntil,
+        supersededBy: m.supersededBy,
+        embedding,
+      }));
+  }
+
+  /** Stores a memory's vector (when it was written before the endpoint answered, or corrected). */
+  async setEmbedding(userId: string, id: string, bytes: Buffer, model: string): Promise<void> {
+    await this.db.query(
+      `UPDATE memories SET embedding = $3, embedding_model = $4 WHERE user_id = $1 AND id = $2`,
+      [userId, id, bytes, model],
+    );
   }
 
   /**
@@ -174,7 +202,9 @@ export class MemoryRepository implements MemorySource {
     if (messageIds.length === 0) return 0;
     return this.db.transaction(async (tx) => {
       await tx.query(
-        `UPDATE messages SET memory_excluded = true WHERE user_id = $1 AND id = ANY($2::uuid[])`,
+        // The vector goes too: what memory derived from a forgotten message is not kept.
+        `UPDATE messages SET memory_excluded = true, embedding = NULL, embedding_model = NULL
+          WHERE user_id = $1 AND id = ANY($2::uuid[])`,
         [userId, messageIds],
       );
       const rows = await tx.query<Row[]>(
@@ -193,14 +223,18 @@ export class MemoryRepository implements MemorySource {
     const id = uuidv7();
     const rows = await m.query<Array<{ id: string }>>(
       `INSERT INTO memories (id, user_id, kind, text, language, importance, emotional_intensity, valence, arousal,
-                             sensitive, core, event_from, event_to, valid_until, source_message_ids, origin, dedupe_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid[], $16, $17)
+                             sensitive, core, event_from, event_to, valid_until, source_message_ids, origin, dedupe_key,
+                             embedding, embedding_model)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::uuid[], $16, $17, $18, $19)
        ON CONFLICT (user_id, dedupe_key) WHERE superseded_by IS NULL DO UPDATE
          SET source_message_ids = ARRAY(SELECT DISTINCT unnest(memories.source_message_ids || EXCLUDED.source_message_ids)),
              importance = greatest(memories.importance, EXCLUDED.importance),
              emotional_intensity = greatest(memories.emotional_intensity, EXCLUDED.emotional_intensity),
              sensitive = memories.sensitive OR EXCLUDED.sensitive,
              core = memories.core OR EXCLUDED.core,
+             embedding = coalesce(memories.embedding, EXCLUDED.embedding),
+             embedding_model = CASE WHEN memories.embedding IS NULL THEN EXCLUDED.embedding_model
+                                    ELSE memories.embedding_model END,
              updated_at = now()
        RETURNING id`,
       [
@@ -221,6 +255,8 @@ export class MemoryRepository implements MemorySource {
         memory.sourceMessageIds,
         memory.origin,
         dedupeKey(memory.text),
+        memory.embedding?.bytes ?? null,
+        memory.embedding?.model ?? null,
       ],
     );
     return rows[0].id;

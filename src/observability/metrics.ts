@@ -77,6 +77,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly embeddingRequests = new Counter({
+    name: 'companion_embedding_requests_total',
+    help: 'Requests to the embeddings endpoint by purpose (query, turns, memories) and outcome',
+    labelNames: ['purpose', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly recallDuration = new Histogram({
     name: 'companion_recall_seconds',
     help: 'Recall of memories and past turns for a reply (read + rank)',

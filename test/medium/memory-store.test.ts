@@ -157,12 +157,24 @@ describe('memory store', () => {
   it('forgets messages: they are excluded and memories drawn from them go', async () => {
     const u = await user();
     const [keep, forget] = await say(u, ['I like tea', 'My ex is called Sam']);
+    await sql(
+      db.url,
+      `UPDATE messages SET embedding = '\\x7f00', embedding_model = 'm' WHERE user_id = $1`,
+      [u],
+    );
     await memories.add(u, memory('Likes tea.', { sourceMessageIds: [keep] }));
     await memories.add(u, memory('Their ex is called Sam.', { sourceMessageIds: [forget] }));
     expect(await memories.forgetMessages(u, [forget])).toBe(1);
     expect((await memories.current(u)).map((m) => m.text)).toEqual(['Likes tea.']);
-    const [row] = await sql(db.url, 'SELECT memory_excluded FROM messages WHERE id = $1', [forget]);
-    expect(row).toEqual({ memory_excluded: true });
+    const rows = await sql(
+      db.url,
+      'SELECT memory_excluded, embedding IS NOT NULL AS has_vector FROM messages WHERE user_id = $1 ORDER BY seq',
+      [u],
+    );
+    expect(rows).toEqual([
+      { memory_excluded: false, has_vector: true },
+      { memory_excluded: true, has_vector: false },
+    ]);
   });
 });
 

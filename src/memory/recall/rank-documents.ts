@@ -4,6 +4,7 @@ import { resolveDates } from './date-resolver.js';
 import type { RecallCorpus } from './recall-corpus.js';
 import type { RecallParams } from './recall-params.js';
 import type { RecallQuery, RecallSignals } from './recall.types.js';
+import { cosine } from '../embeddings/vector.js';
 import { affectStrength, emotionalMatch, recency } from './signals.js';
 import { textTerms } from './text-terms.js';
 
@@ -17,7 +18,7 @@ export interface RankedDocument {
  * Scores every document of the corpus for the query and returns them best first:
  *
  *   score = lexical + w_recency * recency + w_importance * (importance - 0.5)
- *           + w_emotion * emotion + w_date * date
+ *           + w_emotion * emotion + w_date * date + w_semantic * semantic
  *
  * where lexical is BM25 (after query expansion) divided by the best document's, so 0..1. Sensitive
  * memories below `sensitiveMinLexical` are left out.
@@ -30,6 +31,7 @@ export function rankDocuments(
   const lexical = lexicalScores(corpus, query.text, params);
   const queryDay = dayOf(query.at, params.timeZone);
   const dateHits = dateMatches(corpus, lexical, resolveDates(query.text, queryDay), params);
+  const semantic = semanticScores(corpus, query.embedding);
   const { weights } = params;
   const ranked: RankedDocument[] = [];
   corpus.docs.forEach((doc, d) => {
@@ -45,13 +47,15 @@ export function rankDocuments(
         ? emotionalMatch(query.affect, memory.affect, memory.emotionalIntensity)
         : windowEmotion(corpus, doc.first, doc.last, query),
       date: dateHits[d],
+      semantic: semantic[d],
     };
     const score =
       signals.lexical +
       weights.recency * signals.recency +
       weights.importance * (signals.importance - 0.5) +
       weights.emotion * signals.emotion +
-      weights.date * signals.date;
+      weights.date * signals.date +
+      weights.semantic * signals.semantic;
     ranked.push({ doc: d, score, signals });
   });
   return ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
@@ -172,6 +176,46 @@ function dateMatches(
     for (let u = doc.first; u <= doc.last; u++) if (unitHit[u]) hits[d] = 1;
   });
   return hits;
+}
+
+/**
+ * Each document's embedding similarity to the query: the closest of its units (a window's turns,
+ * or the memory) by cosine, rescaled over the documents that have one so that the closest is 1
+ * and the farthest 0 (cosines of one model sit in a narrow band that differs between models;
+ * the rescaling makes the weight mean the same for any of them). Zero without a query vector.
+ */
+export function semanticScores(
+  corpus: RecallCorpus,
+  queryVector: Float32Array | null | undefined,
+): Float64Array {
+  const out = new Float64Array(corpus.docs.length);
+  if (!queryVector) return out;
+  const unitCos = new Float64Array(corpus.unitTerms.length).fill(Number.NaN);
+  for (let u = 0; u < unitCos.length; u++) {
+    const stored =
+      u < corpus.turns.length ? corpus.turns[u].embedding : memoryOf(corpus, u)?.embedding;
+    const c = stored ? cosine(queryVector, stored) : null;
+    if (c !== null) unitCos[u] = c;
+  }
+  let best = -Infinity;
+  let worst = Infinity;
+  const raw = corpus.docs.map((doc) => {
+    let max = Number.NaN;
+    for (let u = doc.first; u <= doc.last; u++) {
+      const c = unitCos[u];
+      if (!Number.isNaN(c) && (Number.isNaN(max) || c > max)) max = c;
+    }
+    if (!Number.isNaN(max)) {
+      best = Math.max(best, max);
+      worst = Math.min(worst, max);
+    }
+    return max;
+  });
+  raw.forEach((c, d) => {
+    if (Number.isNaN(c)) return;
+    out[d] = best > worst ? (c - worst) / (best - worst) : c > 0 ? 1 : 0;
+  });
+  return out;
 }
 
 /** The strongest emotional match among a window's turns that carry a measured affect. */

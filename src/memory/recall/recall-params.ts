@@ -36,6 +36,13 @@ export interface RecallParams {
     emotion: number;
     /** A date the user names ("last weekend", "on 8 May") is strong evidence of what they want. */
     date: number;
+    /**
+     * Embedding similarity, when an embeddings endpoint is configured. Half the best lexical
+     * match: enough for a paraphrase with no shared word ("hikes" / "camping trip") to rise
+     * above weak lexical matches, not enough to outrank an item that says the words asked
+     * about. Not tuned on data: no embedding model runs on the machines this was built on.
+     */
+    semantic: number;
   };
   recencyHalfLifeDays: number;
   /** A sensitive memory is recalled only when its lexical score is at least this. */
@@ -63,7 +70,7 @@ export const DEFAULT_RECALL_PARAMS: RecallParams = {
   bm25: DEFAULT_BM25,
   windowRadius: 1,
   feedback: { docs: 5, terms: 10, weight: 0.3 },
-  weights: { recency: 0.05, importance: 0.2, emotion: 0.3, date: 0.5 },
+  weights: { recency: 0.05, importance: 0.2, emotion: 0.3, date: 0.5, semantic: 0.5 },
   recencyHalfLifeDays: 30,
   sensitiveMinLexical: 0.5,
   budgetTokens: 1500,

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { TurnRecord } from './recall.types.js';
+import { decodeVector } from '../embeddings/vector.js';
 import { decodeTerms } from './text-terms.js';
 
 export interface RecallRepositoryOptions {
@@ -10,6 +11,8 @@ export interface RecallRepositoryOptions {
   storedTerms?: boolean;
   /** The newest this many turns are candidates (bounds the work for very long histories). */
   maxTurns?: number;
+  /** Read the stored embeddings made by this model (`messages.embedding`); others are ignored. */
+  embeddingModel?: string | null;
 }
 
 interface TurnRow {
@@ -20,6 +23,7 @@ interface TurnRow {
   content: string;
   created_ms: number;
   search_terms?: string | null;
+  embedding?: Buffer | null;
 }
 
 /**
@@ -29,12 +33,14 @@ interface TurnRow {
 export class RecallRepository {
   private readonly sql: string;
   private readonly maxTurns: number;
+  private readonly embeddingModel: string | null;
 
   constructor(
     private readonly db: Pick<DataSource, 'query'>,
     options: RecallRepositoryOptions = {},
   ) {
     this.maxTurns = options.maxTurns ?? 5000;
+    this.embeddingModel = options.embeddingModel ?? null;
     // The turns a prompt may show (as MessageRepository.historyBefore): user messages, and replies
     // the user saw to the end or stopped; never what the user asked to forget. Newest first so that LIMIT keeps the recent ones; an
     // index on messages (user_id, created_at) serves it (docs/memory-recall.md). The time comes
@@ -43,6 +49,10 @@ export class RecallRepository {
     this.sql = `SELECT id, conversation_id, seq, role, content,
            (extract(epoch FROM created_at) * 1000)::float8 AS created_ms${
              options.storedTerms ? ', search_terms' : ''
+           }${
+             this.embeddingModel
+               ? ', CASE WHEN embedding_model = $4 THEN embedding END AS embedding'
+               : ''
            }
       FROM messages
      WHERE user_id = $1 AND created_at <= $2 AND content <> '' AND NOT memory_excluded
@@ -54,7 +64,9 @@ export class RecallRepository {
   /** The user's past turns up to `before`, at most `maxTurns` of the newest. */
   async turnsForRecall(userId: string, before: Date): Promise<TurnRecord[]> {
     if (!userId) throw new Error('recall needs a user id');
-    const rows = await this.db.query<TurnRow[]>(this.sql, [userId, before, this.maxTurns]);
+    const params: unknown[] = [userId, before, this.maxTurns];
+    if (this.embeddingModel) params.push(this.embeddingModel);
+    const rows = await this.db.query<TurnRow[]>(this.sql, params);
     return rows.map((r) => ({
       messageId: r.id,
       conversationId: r.conversation_id,
@@ -63,6 +75,7 @@ export class RecallRepository {
       content: r.content,
       createdAt: new Date(r.created_ms),
       terms: decodeTerms(r.search_terms),
+      embedding: decodeVector(r.embedding),
     }));
   }
 }

@@ -5,9 +5,23 @@ import type { RecallRepository } from './recall.repository.js';
 import type { MemoryRecord, RecallQuery, RecallResult } from './recall.types.js';
 import { cachedTokenCounter } from './token-count-cache.js';
 
-/** The memory store's side: one user's memories (filtered by user id, as the repository here is). */
+/**
+ * The memory store's side: one user's memories (filtered by user id, as the repository here is),
+ * with the embeddings of `embeddingModel` when one is named.
+ */
 export interface MemorySource {
-  memoriesForRecall(userId: string, at: Date): Promise<MemoryRecord[]>;
+  memoriesForRecall(
+    userId: string,
+    at: Date,
+    embeddingModel?: string | null,
+  ): Promise<MemoryRecord[]>;
+}
+
+/** The embeddings endpoint as recall uses it (EmbeddingClient). */
+export interface QueryEmbedder {
+  readonly model: string;
+  /** The message's unit vector, or null when the endpoint did not answer in time. */
+  embedQuery(text: string): Promise<Float32Array | null>;
 }
 
 export interface RecallRequest {
@@ -20,7 +34,7 @@ export interface RecallRequest {
 }
 
 export interface RecallTimings {
-  /** Reading candidates (turns and memories, in parallel). */
+  /** Reading candidates (turns and memories) and embedding the message, in parallel. */
   readMs: number;
   /** Ranking, rendering and token counting. */
   rankMs: number;
@@ -28,8 +42,9 @@ export interface RecallTimings {
 
 /**
  * What the chat service calls: reads one user's candidates and runs `recall` over them.
- * Construct with the DataSource-backed RecallRepository, the QwenTokenizer and, once it exists,
- * the memory store.
+ * Construct with the DataSource-backed RecallRepository, the QwenTokenizer, the memory store and,
+ * when an embeddings endpoint is configured, the embedder (then the repository must read the
+ * same model's embeddings: `embeddingModel`).
  */
 export class RecallService {
   private readonly countTokens: (text: string) => number;
@@ -39,19 +54,29 @@ export class RecallService {
     tokenizer: { count(text: string): number },
     private readonly memories: MemorySource | null = null,
     private readonly params: RecallParams = recallParams(),
+    private readonly embedder: QueryEmbedder | null = null,
   ) {
     this.countTokens = cachedTokenCounter((text) => tokenizer.count(text));
   }
 
   async recall(request: RecallRequest): Promise<RecallResult & { timings: RecallTimings }> {
     const started = performance.now();
-    const [turns, memories] = await Promise.all([
+    const [turns, memories, embedding] = await Promise.all([
       this.turns.turnsForRecall(request.userId, request.query.at),
-      this.memories ? this.memories.memoriesForRecall(request.userId, request.query.at) : [],
+      this.memories
+        ? this.memories.memoriesForRecall(
+            request.userId,
+            request.query.at,
+            this.embedder?.model ?? null,
+          )
+        : [],
+      this.embedder && request.query.embedding === undefined
+        ? this.embedder.embedQuery(request.query.text)
+        : (request.query.embedding ?? null),
     ]);
     const read = performance.now();
     const result = recall({
-      query: request.query,
+      query: { ...request.query, embedding },
       turns,
       memories,
       speakers: request.speakers,

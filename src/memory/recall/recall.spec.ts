@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { decodeVector, encodeVector, normalize } from '../embeddings/vector.js';
 import { recall, type RecallInput } from './recall.js';
 import { recallParams } from './recall-params.js';
 import type { MemoryRecord, RecallItem, TurnRecord } from './recall.types.js';
@@ -236,5 +237,80 @@ describe('recall in the user time zone', () => {
     expect(top.signals.date).toBe(1);
     const utc = recall({ query: { ...query, timeZone: 'UTC' }, turns, speakers, countTokens });
     expect(utc.ranked[0].signals.date).toBe(0);
+  });
+});
+
+describe('recall with embeddings', () => {
+  /** Vectors on named axes: texts about the same thing share an axis, whatever their words. */
+  const axes = ['exam', 'family', 'outdoors', 'loneliness', 'teeth'];
+  const vector = (weights: Partial<Record<string, number>>) =>
+    normalize(axes.map((a) => weights[a] ?? 0.05));
+  const stored = (weights: Partial<Record<string, number>>) =>
+    decodeVector(encodeVector(vector(weights)));
+  const topic: Record<string, Partial<Record<string, number>>> = {
+    'Tiger Mountain': { outdoors: 1, family: 0.4 },
+    exam: { exam: 1 },
+    pancakes: { exam: 0.5, family: 0.6 },
+    lonely: { loneliness: 1 },
+    牙医: { teeth: 1 },
+  };
+  const embedded = history.map((t) => {
+    const key = Object.keys(topic).find((k) => t.content.includes(k));
+    return { ...t, embedding: key ? stored(topic[key]) : stored({}) };
+  });
+  // No word in common with the hike turn ("outdoors" is not said anywhere).
+  const question = 'Any ideas for a day outdoors this weekend?';
+
+  it('ranks a turn that means what the message means, without a shared word, first', () => {
+    const withVectors = recall({
+      query: { text: question, at, embedding: vector({ outdoors: 1 }) },
+      turns: embedded,
+      speakers,
+      countTokens,
+    });
+    expect(withVectors.ranked[0].text).toContain('Tiger Mountain');
+    expect(withVectors.ranked[0].signals.semantic).toBe(1);
+    const without = recall({
+      query: { text: question, at },
+      turns: embedded,
+      speakers,
+      countTokens,
+    });
+    expect(without.ranked[0].text).not.toContain('Tiger Mountain');
+    expect(without.ranked.every((i) => i.signals.semantic === 0)).toBe(true);
+  });
+
+  it('keeps words first: a lexical match outranks a merely related item', () => {
+    const result = recall({
+      query: { text: 'How did the exam go?', at, embedding: vector({ family: 1 }) },
+      turns: embedded,
+      speakers,
+      countTokens,
+    });
+    expect(result.ranked[0].text).toContain('exam');
+  });
+
+  it('scores memories by their own vectors and ignores vectors of another size', () => {
+    const memories = [
+      memory({
+        id: 'hike',
+        text: 'Likes long walks in the hills.',
+        embedding: stored({ outdoors: 1 }),
+      }),
+      memory({
+        id: 'other-model',
+        text: 'Collects stamps.',
+        embedding: decodeVector(encodeVector([1, 0, 0])),
+      }),
+    ];
+    const result = recall({
+      query: { text: question, at, embedding: vector({ outdoors: 1 }) },
+      turns: [],
+      memories,
+      speakers,
+      countTokens,
+    });
+    expect(result.ranked.map((i) => i.memoryId)).toEqual(['hike', 'other-model']);
+    expect(result.ranked[1].signals.semantic).toBe(0);
   });
 });

@@ -51,7 +51,7 @@ export function recall(input: RecallInput): RecallResult {
     memoryItem(
       m,
       m.importance,
-      { lexical: 0, recency: 0, importance: m.importance, emotion: 0, date: 0 },
+      { lexical: 0, recency: 0, importance: m.importance, emotion: 0, date: 0, semantic: 0 },
       { timeZone, countTokens: input.countTokens },
     ),
   );

@@ -1,3 +1,5 @@
+import type { StoredVector } from '../embeddings/vector.js';
+
 /**
  * Where the user's feeling sits on the circumplex: valence (unpleasant -1 .. pleasant 1) and
  * arousal (calm -1 .. excited 1). From voice prosody, text, or the extraction model.
@@ -20,6 +22,8 @@ export interface TurnRecord {
   terms?: readonly string[] | null;
   /** How the user sounded, when measured. */
   affect?: Affect | null;
+  /** The content's embedding, when one was stored by the configured model. */
+  embedding?: StoredVector | null;
 }
 
 /** An extracted memory as the memory store hands it over (it owns the table and extraction). */
@@ -48,6 +52,8 @@ export interface MemoryRecord {
   validUntil?: Date | null;
   /** Replaced by this newer memory: never recalled. */
   supersededBy?: string | null;
+  /** The text's embedding, when one was stored by the configured model. */
+  embedding?: StoredVector | null;
 }
 
 /** What recall is asked: the current message and its moment. */
@@ -59,6 +65,8 @@ export interface RecallQuery {
   affect?: Affect | null;
   /** The user's IANA time zone, for calendar days ("yesterday"); default params.timeZone. */
   timeZone?: string | null;
+  /** The message's embedding (unit length), when an embeddings endpoint answered in time. */
+  embedding?: Float32Array | null;
 }
 
 /** The scores an item was ranked by, for logs and tuning. */
@@ -73,6 +81,11 @@ export interface RecallSignals {
   emotion: number;
   /** 1 when the query names a date (or span) and the item was said on or speaks of it. */
   date: number;
+  /**
+   * Cosine similarity of the embeddings (for a window: its closest turn), rescaled over this
+   * query's candidates so the closest is 1 and the farthest 0; 0 without embeddings.
+   */
+  semantic: number;
 }
 
 /**
