@@ -104,6 +104,8 @@ export interface AppConfig {
     syncPageSize: number;
     replyLeaseMs: number;
   };
+  /** The user's own REST API (/v1/me). */
+  userApi: { requestsPerMinute: number; exportsPerHour: number };
   shutdownGraceMs: number;
 }
 
@@ -237,6 +239,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       budgetTokens: e.PROMPT_BUDGET_TOKENS,
       historyMaxMessages: e.PROMPT_HISTORY_MAX_MESSAGES,
       companionName: e.COMPANION_NAME,
+    },
+    userApi: {
+      requestsPerMinute: e.USER_API_RATE_LIMIT_PER_MINUTE,
+      exportsPerHour: e.USER_EXPORTS_PER_HOUR,
     },
     chat: {
       messageMaxChars: e.MESSAGE_MAX_CHARS,

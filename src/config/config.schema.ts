@@ -111,6 +111,8 @@ export const envSchema = z.object({
 
   MESSAGE_MAX_CHARS: int(1, 100_000).default(4_000),
   RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(30),
+  USER_API_RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(60),
+  USER_EXPORTS_PER_HOUR: int(1, 1000).default(6),
   WS_MAX_PAYLOAD_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
   WS_ALLOWED_ORIGINS: list.default([]),
   SYNC_PAGE_SIZE: int(1, 1000).default(200),

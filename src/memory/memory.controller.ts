@@ -21,6 +21,7 @@ import { EMBEDDINGS, type EmbeddingClient } from './embeddings/embedding-client.
 import { encodeVector } from './embeddings/vector.js';
 import { MemoryRepository } from './memory.repository.js';
 import { looksSensitive, textLanguage } from './memory-text.js';
+import { ExportLimit, UserApiLimitsGuard } from './user-api-limits.guard.js';
 import { UserDataService } from './user-data.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,7 +29,7 @@ const correctionSchema = z.object({ text: z.string().trim().min(1).max(300) }).s
 
 /** The user's own memories and data (docs/user-api.md). Everything is scoped to the token's `sub`. */
 @Controller('v1/me')
-@UseGuards(UserGuard)
+@UseGuards(UserGuard, UserApiLimitsGuard)
 export class MemoryController {
   private readonly logger = new Logger(MemoryController.name);
 
@@ -94,6 +95,7 @@ export class MemoryController {
   }
 
   @Get('export')
+  @ExportLimit()
   export(@Req() req: UserRequest, @Query('includeAudio') includeAudio?: string) {
     return this.data.export(user(req), includeAudio === 'true');
   }

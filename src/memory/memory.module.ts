@@ -19,6 +19,7 @@ import { MemoryService } from './memory.service.js';
 import { recallParams } from './recall/recall-params.js';
 import { RecallRepository } from './recall/recall.repository.js';
 import { RecallService } from './recall/recall.service.js';
+import { UserApiLimitsGuard } from './user-api-limits.guard.js';
 import { UserDataService } from './user-data.service.js';
 
 @Global()
@@ -30,6 +31,7 @@ import { UserDataService } from './user-data.service.js';
     MemoryExtractionService,
     ConversationSummaryService,
     UserDataService,
+    UserApiLimitsGuard,
     {
       provide: EMBEDDINGS,
       inject: [APP_CONFIG, Metrics],

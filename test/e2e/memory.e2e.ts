@@ -66,6 +66,8 @@ beforeAll(async () => {
     MEMORY_EXTRACTION_DELAY_MS: '0',
     PROMPT_BUDGET_TOKENS: '700',
     SUMMARY_KEEP_MESSAGES: '4',
+    USER_API_RATE_LIMIT_PER_MINUTE: '300',
+    USER_EXPORTS_PER_HOUR: '2',
   });
   app.model.setResponder(model(extractor));
 });
@@ -240,6 +242,26 @@ describe("the user's control", () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'invalid_payload' });
+  });
+
+  it('limits requests and exports per user, with Retry-After', async () => {
+    const user = newUser();
+    expect((await api(user, '/export')).status).toBe(200);
+    expect((await api(user, '/export')).status).toBe(200);
+    const third = await api(user, '/export');
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await third.json()).toMatchObject({ code: 'rate_limited', message: 'too many exports' });
+    // Another user is not affected.
+    expect((await api(newUser(), '/export')).status).toBe(200);
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 297; i++) statuses.push((await api(user, '/memories')).status);
+    // 3 exports and 297 lists fill the minute's 300; the next request is refused.
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    const over = await api(user, '/memories');
+    expect(over.status).toBe(429);
+    expect(await over.json()).toMatchObject({ code: 'rate_limited' });
   });
 
   it('exports everything the service holds about the user as JSON', async () => {
