@@ -61,6 +61,15 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
           'They are placeholder text, NOT answers of a model.',
       );
     }
+    if (config.memory.enabled && !config.memory.baseUrl && !config.llm.baseUrl) {
+      log.warn(
+        'Neither MEMORY_BASE_URL nor LLM_BASE_URL is set: memory extraction asks the stand-in, ' +
+          'which proposes nothing. NOTHING IS REMEMBERED beyond the stored turns.',
+      );
+    }
+    if (!config.embeddings.baseUrl) {
+      log.info('EMBEDDINGS_BASE_URL is not set: recall ranks by words, dates and feeling only');
+    }
     let whisperBaseUrl = config.whisper.baseUrl;
     if (!whisperBaseUrl) {
       const standIn = await startWhisperStandIn({ model: config.whisper.model });
