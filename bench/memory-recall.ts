@@ -15,8 +15,8 @@
  *   connections; timed and printed.
  * - The service's own schema (its migrations); the index messages (user_id, created_at) is
  *   dropped for the load and built after it (faster), and `search_terms` is filled at insert with
- *   encodeTerms(content), as the service does. Memories go to the memories table, about one per
- *   five messages of each user.
+ *   encodeTerms(content), as the service does. Memories go to the memories table, in proportion
+ *   to each user's messages (one per four messages by default).
  * - Recall, through RecallService (DB read of one user's candidates + ranking, rendering and token
  *   counting with the real Qwen tokenizer), for random users, one at a time, in a fresh process:
  *   (a) terms computed from content on every recall, (b) terms read from `search_terms`;
@@ -323,7 +323,7 @@ async function load(url: string): Promise<void> {
   }
 }
 
-/** About one memory per five messages of each user, as extraction would leave them. */
+/** --memories in all, shared among users in proportion to their messages (one per four by default). */
 async function loadMemories(
   client: pg.Client,
   users: readonly string[],
