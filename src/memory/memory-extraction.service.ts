@@ -19,6 +19,7 @@ import { MemoryRepository } from './memory.repository.js';
 import { looksSensitive, NEAR_DUPLICATE, termOverlap, textLanguage } from './memory-text.js';
 import { dayOf } from './recall/calendar.js';
 import { resolveDates } from './recall/date-resolver.js';
+import { affectStrength } from './recall/signals.js';
 
 export const MEMORY_MODEL = Symbol('MEMORY_MODEL');
 export const MEMORY_PROMPTS = Symbol('MEMORY_PROMPTS');
@@ -28,7 +29,21 @@ interface Turn {
   role: 'user' | 'assistant';
   content: string;
   createdAt: Date;
+  /** How the user seemed in this turn (turn_affects: words, and voice for voice messages). */
+  affect: MeasuredAffect | null;
 }
+
+interface MeasuredAffect {
+  valence: number;
+  arousal: number;
+  label: string;
+  confidence: number;
+  voice: boolean;
+  incongruent: boolean;
+}
+
+/** Measured feelings below this confidence are not shown to the model nor stored. */
+const FEELING_MIN_CONFIDENCE = 0.35;
 
 const DAY_MS = 86_400_000;
 
@@ -130,6 +145,7 @@ export class MemoryExtractionService implements OnModuleInit {
         ref,
         date: t.createdAt.toISOString().slice(0, 10),
         speaker: t.role === 'user' ? 'User' : this.config.prompt.companionName,
+        feeling: t.role === 'user' ? describeFeeling(t.affect) : null,
         text: t.content.replace(/\s+/g, ' '),
       })),
     });
@@ -240,14 +256,20 @@ export class MemoryExtractionService implements OnModuleInit {
       sources[0].createdAt,
     );
     const span = op.about ? resolveAbout(op.about, said) : null;
+    // How the user felt, as measured in the source turns (words and voice), wins over the
+    // model's reading of the text for episodes, and fills in when the model gave none.
+    const measured = measuredFeeling(sources);
+    const useMeasured = measured && (op.kind === 'episode' || op.valence === null);
     return {
       kind: op.kind,
       text: op.text.trim(),
       language: textLanguage(op.text),
       importance: op.importance,
-      emotionalIntensity: op.emotional_intensity,
-      valence: op.valence,
-      arousal: op.arousal,
+      emotionalIntensity: measured
+        ? Math.max(op.emotional_intensity, measured.intensity)
+        : op.emotional_intensity,
+      valence: useMeasured ? measured.valence : op.valence,
+      arousal: useMeasured ? measured.arousal : op.arousal,
       sensitive: op.sensitive || looksSensitive(op.text),
       core: op.core,
       eventFrom: span?.from ?? null,
@@ -261,10 +283,23 @@ export class MemoryExtractionService implements OnModuleInit {
 
   private async newTurns(userId: string): Promise<Turn[]> {
     const rows = await this.db.query<
-      Array<{ id: string; role: 'user' | 'assistant'; content: string; created_at: Date }>
+      Array<{
+        id: string;
+        role: 'user' | 'assistant';
+        kind: string;
+        content: string;
+        created_at: Date;
+        valence: number | null;
+        arousal: number | null;
+        label: string | null;
+        confidence: number | null;
+        incongruence: string | null;
+      }>
     >(
-      `SELECT m.id, m.role, m.content, m.created_at
+      `SELECT m.id, m.role, m.kind, m.content, m.created_at,
+              ta.valence, ta.arousal, ta.label, ta.confidence, ta.incongruence
          FROM messages m JOIN users u ON u.id = m.user_id
+         LEFT JOIN turn_affects ta ON ta.message_id = m.id AND ta.user_id = m.user_id
         WHERE m.user_id = $1
           AND (m.created_at, m.id) > (coalesce(u.memory_cursor, '-infinity'), coalesce(u.memory_cursor_id, '00000000-0000-0000-0000-000000000000'))
           AND m.content <> '' AND NOT m.memory_excluded
@@ -277,6 +312,17 @@ export class MemoryExtractionService implements OnModuleInit {
       role: r.role,
       content: r.content,
       createdAt: r.created_at,
+      affect:
+        r.label !== null && r.confidence !== null && r.confidence >= FEELING_MIN_CONFIDENCE
+          ? {
+              valence: Number(r.valence),
+              arousal: Number(r.arousal),
+              label: r.label,
+              confidence: Number(r.confidence),
+              voice: r.kind === 'voice',
+              incongruent: r.incongruence !== null,
+            }
+          : null,
     }));
   }
 
@@ -293,6 +339,29 @@ export class MemoryExtractionService implements OnModuleInit {
       [userId, lastMessageId],
     );
   }
+}
+
+/** How a turn's measured feeling is shown to the extraction model, or null when there is none. */
+export function describeFeeling(affect: MeasuredAffect | null): string | null {
+  if (!affect || affect.label === 'neutral') return null;
+  const how = affect.voice ? 'words and voice' : 'words';
+  return `${affect.label} (from ${how}${affect.incongruent ? '; words and voice disagree' : ''})`;
+}
+
+/**
+ * The confidence-weighted mean feeling of the source turns that have one, and its intensity
+ * (distance from neutral times the mean confidence); null when no source has a measured feeling.
+ */
+export function measuredFeeling(
+  sources: ReadonlyArray<{ affect: MeasuredAffect | null }>,
+): { valence: number; arousal: number; intensity: number } | null {
+  const felt = sources.flatMap((s) => (s.affect ? [s.affect] : []));
+  const weight = felt.reduce((w, a) => w + a.confidence, 0);
+  if (weight === 0) return null;
+  const valence = felt.reduce((v, a) => v + a.valence * a.confidence, 0) / weight;
+  const arousal = felt.reduce((v, a) => v + a.arousal * a.confidence, 0) / weight;
+  const strength = affectStrength({ valence, arousal });
+  return { valence, arousal, intensity: Math.min(1, strength * (weight / felt.length)) };
 }
 
 /** The memories the model is shown: core ones first, then those sharing the most words with the turns. */

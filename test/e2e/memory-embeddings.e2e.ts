@@ -19,7 +19,7 @@ const responder: Responder = (body: ChatRequestBody, index) => {
   const prompt = body.messages?.at(-1)?.content ?? '';
   const format = body.response_format as { json_schema?: { name?: string } } | undefined;
   if (format?.json_schema?.name === 'memory_operations') {
-    const camping = /^(t\d+) \([\d-]+\) User: .*camping/m.exec(prompt);
+    const camping = /^(t\d+) \([\d-]+\) User(?: \[[^\]]*\])?: .*camping/m.exec(prompt);
     const operations = camping
       ? [
           {

@@ -55,7 +55,7 @@ const FACTS: Array<[RegExp, Record<string, unknown>]> = [
 ];
 
 function extractor(prompt: string): Array<Record<string, unknown>> {
-  const turns = [...prompt.matchAll(/^(t\d+) \([\d-]+\) User: (.*)$/gm)];
+  const turns = [...prompt.matchAll(/^(t\d+) \([\d-]+\) User(?: \[[^\]]*\])?: (.*)$/gm)];
   return turns.flatMap(([, ref, text]) =>
     FACTS.filter(([re]) => re.test(text)).map(([, op]) => ({ ...op, sources: [ref] })),
   );

@@ -312,6 +312,47 @@ describe('memory extraction', () => {
     expect(await extraction.extract(u)).toMatchObject({ batches: 0 });
   });
 
+  it('shows the model how the user seemed, and keeps the measured feeling of an episode', async () => {
+    const u = await user();
+    const [calm, upset] = await say(u, ['I passed by the lake', 'I am fine, the test went okay']);
+    const [conversation] = await sql<{ conversation_id: string }>(
+      db.url,
+      'SELECT conversation_id FROM messages WHERE id = $1',
+      [upset],
+    );
+    await sql(db.url, `UPDATE messages SET kind = 'voice' WHERE id = $1`, [upset]);
+    const feel = (id: string, label: string, v: number, a: number, c: number, inc: string | null) =>
+      sql(
+        db.url,
+        `INSERT INTO turn_affects (message_id, user_id, conversation_id, valence, arousal, label, confidence, incongruence, affect)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '{}')`,
+        [id, u, conversation.conversation_id, v, a, label, c, inc],
+      );
+    await feel(calm, 'neutral', 0, 0, 0.9, null);
+    await feel(upset, 'sadness', -0.7, -0.3, 0.8, 'says_fine_sounds_low');
+    // The model reads the words ("fine") and gets the feeling wrong.
+    answer([
+      {
+        kind: 'episode',
+        text: 'Took a test and said it went okay.',
+        sources: ['t2'],
+        valence: 0.4,
+        arousal: 0,
+        emotional_intensity: 0.1,
+      },
+    ]);
+    await extraction.extract(u);
+    const prompt = model.requests.at(-1)!.body.messages!.at(-1)!.content;
+    expect(prompt).toMatch(/^t1 \([\d-]+\) User: I passed by the lake$/m);
+    expect(prompt).toMatch(
+      /^t2 \([\d-]+\) User \[seemed: sadness \(from words and voice; words and voice disagree\)\]: I am fine/m,
+    );
+    const [episode] = await memories.current(u);
+    expect(episode.valence).toBeCloseTo(-0.7, 5);
+    expect(episode.arousal).toBeCloseTo(-0.3, 5);
+    expect(episode.emotionalIntensity).toBeGreaterThan(0.4);
+  });
+
   it('never reads messages the user asked to forget', async () => {
     const u = await user();
     const [secret] = await say(u, ['my password is hunter2']);
