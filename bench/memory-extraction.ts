@@ -26,6 +26,7 @@ import { MemoryRepository } from '../src/memory/memory.repository.js';
 import { encodeTerms } from '../src/memory/recall/text-terms.js';
 import { Metrics } from '../src/observability/metrics.js';
 import { TemplateStore } from '../src/prompting/template-store.js';
+import { memoryOperation } from '../test/support/memory-operations.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,20 +52,8 @@ const model = await startVllmStandIn({
   responder: (body) => {
     const prompt = body.messages?.at(-1)?.content ?? '';
     const hasMemory = /^m1 /m.test(prompt);
-    const op = (o: Record<string, unknown>) => ({
-      op: 'add',
-      target: null,
-      kind: 'fact',
-      about: null,
-      importance: 0.5,
-      emotional_intensity: 0.3,
-      valence: null,
-      arousal: null,
-      sensitive: false,
-      core: false,
-      sources: ['t1'],
-      ...o,
-    });
+    const op = (o: Record<string, unknown>) =>
+      memoryOperation({ importance: 0.5, emotional_intensity: 0.3, ...o });
     const stamp = Math.random().toString(36).slice(2, 8);
     const operations = [
       op({ text: `Mentioned a new thing ${stamp}.`, sources: ['t1', 't2'] }),

@@ -4,6 +4,7 @@ import type { ChatRequestBody, Responder } from '../../src/llm/stand-in/vllm-sta
 import type { MemoryView } from '../../src/memory/user-data.service.js';
 import { ChatClient } from '../support/chat-client.js';
 import { startEmbeddingsStandIn, type EmbeddingsStandIn } from '../support/embeddings-stand-in.js';
+import { memoryAnswer } from '../support/memory-operations.js';
 import { sql } from '../support/sql.js';
 import { quickReply, sleep, startTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
@@ -23,22 +24,16 @@ const responder: Responder = (body: ChatRequestBody, index) => {
     const operations = camping
       ? [
           {
-            op: 'add',
-            target: null,
             kind: 'event',
             text: 'Went camping in the mountains with the kids.',
-            about: null,
-            importance: 0.6,
             emotional_intensity: 0.3,
             valence: 0.6,
             arousal: 0.3,
-            sensitive: false,
-            core: false,
             sources: [camping[1]],
           },
         ]
       : [];
-    return { pieces: [JSON.stringify({ operations })] };
+    return { pieces: [memoryAnswer(operations)] };
   }
   return quickReply(body, index);
 };

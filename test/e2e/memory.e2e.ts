@@ -3,6 +3,7 @@ import type { SendAck } from '../../src/chat/chat.protocol.js';
 import type { MemoryView } from '../../src/memory/user-data.service.js';
 import type { ChatRequestBody, Responder } from '../../src/llm/stand-in/vllm-stand-in.js';
 import { ChatClient } from '../support/chat-client.js';
+import { memoryAnswer } from '../support/memory-operations.js';
 import { sql } from '../support/sql.js';
 import { quickReply, sleep, startTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
@@ -22,21 +23,7 @@ function model(extract: (prompt: string) => Array<Record<string, unknown>>): Res
     const prompt = body.messages?.at(-1)?.content ?? '';
     const format = body.response_format as { json_schema?: { name?: string } } | undefined;
     if (format?.json_schema?.name === 'memory_operations') {
-      const operations = extract(prompt).map((o) => ({
-        op: 'add',
-        target: null,
-        kind: 'fact',
-        about: null,
-        importance: 0.6,
-        emotional_intensity: 0.2,
-        valence: null,
-        arousal: null,
-        sensitive: false,
-        core: false,
-        sources: ['t1'],
-        ...o,
-      }));
-      return { pieces: [JSON.stringify({ operations })] };
+      return { pieces: [memoryAnswer(extract(prompt))] };
     }
     if (prompt.startsWith('Summarise'))
       return { pieces: ['They talked about moving to a new city and feeling unsettled.'] };

@@ -16,6 +16,7 @@ import { RecallService } from '../../src/memory/recall/recall.service.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { TemplateStore } from '../../src/prompting/template-store.js';
 import { startEmbeddingsStandIn, type EmbeddingsStandIn } from '../support/embeddings-stand-in.js';
+import { memoryAnswer } from '../support/memory-operations.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -107,26 +108,7 @@ function extractionService(withEmbeddings: EmbeddingClient | null) {
 }
 
 function answerWith(operations: Array<Record<string, unknown>>) {
-  model.setResponder(() => ({
-    pieces: [
-      JSON.stringify({
-        operations: operations.map((o) => ({
-          op: 'add',
-          target: null,
-          kind: 'fact',
-          about: null,
-          importance: 0.6,
-          emotional_intensity: 0.2,
-          valence: null,
-          arousal: null,
-          sensitive: false,
-          core: false,
-          sources: ['t1'],
-          ...o,
-        })),
-      }),
-    ],
-  }));
+  model.setResponder(() => ({ pieces: [memoryAnswer(operations)] }));
 }
 
 beforeAll(async () => {

@@ -12,6 +12,7 @@ import { MemoryExtractionService } from '../../src/memory/memory-extraction.serv
 import { MemoryRepository, type NewMemory } from '../../src/memory/memory.repository.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { TemplateStore } from '../../src/prompting/template-store.js';
+import { memoryAnswer } from '../support/memory-operations.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -49,21 +50,7 @@ const memory = (text: string, over: Partial<NewMemory> = {}): NewMemory => ({
 
 /** What the stand-in answers to an extraction request: these operations. */
 function answer(operations: Array<Record<string, unknown>>) {
-  const full = operations.map((o) => ({
-    op: 'add',
-    target: null,
-    kind: 'fact',
-    about: null,
-    importance: 0.6,
-    emotional_intensity: 0.2,
-    valence: null,
-    arousal: null,
-    sensitive: false,
-    core: false,
-    sources: ['t1'],
-    ...o,
-  }));
-  model.setResponder(() => ({ pieces: [JSON.stringify({ operations: full })] }));
+  model.setResponder(() => ({ pieces: [memoryAnswer(operations)] }));
 }
 
 async function say(userId: string, texts: string[], at?: Date): Promise<string[]> {
