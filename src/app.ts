@@ -7,6 +7,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import pino from 'pino';
 import { AppModule } from './app.module.js';
 import { ChatIoAdapter } from './chat/chat-io.adapter.js';
+import { HttpErrorFilter } from './common/http-error.filter.js';
 import { ReplyService } from './chat/reply.service.js';
 import type { AppConfig } from './config/app-config.js';
 import type { Runtime } from './config/runtime.js';
@@ -101,6 +102,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     };
     const app = await NestFactory.create(AppModule.forRoot(config, runtime), { bufferLogs: true });
     app.useLogger(app.get(PinoNestLogger));
+    app.useGlobalFilters(new HttpErrorFilter());
     app.useWebSocketAdapter(new ChatIoAdapter(app, config));
     await app.listen(config.http.port, config.http.host);
     const server = app.getHttpServer() as import('node:http').Server;

@@ -41,7 +41,12 @@ export class MemoryController {
 
   @Get('memories')
   async list(@Req() req: UserRequest, @Query('includeSuperseded') includeSuperseded?: string) {
-    return { memories: await this.data.listMemories(user(req), includeSuperseded === 'true') };
+    return {
+      memories: await this.data.listMemories(
+        user(req),
+        flag(includeSuperseded, 'includeSuperseded'),
+      ),
+    };
   }
 
   /** A correction: the new text becomes a new version; the old one is kept, pointing to it. */
@@ -97,12 +102,22 @@ export class MemoryController {
   @Get('export')
   @ExportLimit()
   export(@Req() req: UserRequest, @Query('includeAudio') includeAudio?: string) {
-    return this.data.export(user(req), includeAudio === 'true');
+    return this.data.export(user(req), flag(includeAudio, 'includeAudio'));
   }
 }
 
 function user(req: UserRequest): string {
   return req.principal!.userId;
+}
+
+/** A boolean query parameter: absent, `true` or `false`; anything else is refused. */
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new BadRequestException({
+    code: 'invalid_query',
+    message: `${name} must be true or false`,
+  });
 }
 
 function checkId(id: string): string {

@@ -229,6 +229,25 @@ describe("the user's control", () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'invalid_payload' });
+
+    // Errors raised before any handler runs get a stable code too.
+    const some = '/memories/01900000-0000-7000-8000-000000000001';
+    const cases: Array<[string, RequestInit, number, string]> = [
+      [some, { method: 'PATCH', body: '{"text": ' }, 400, 'invalid_json'],
+      [
+        some,
+        { method: 'PATCH', body: JSON.stringify({ text: 'a'.repeat(300_000) }) },
+        413,
+        'payload_too_large',
+      ],
+      ['/nothing-here', {}, 404, 'not_found'],
+      ['/memories?includeSuperseded=yes', {}, 400, 'invalid_query'],
+    ];
+    for (const [path, init, status, code] of cases) {
+      const res = await api(user, path, init);
+      expect([path, res.status]).toEqual([path, status]);
+      expect(await res.json()).toMatchObject({ code, message: expect.any(String) });
+    }
   });
 
   it('limits requests and exports per user, with Retry-After', async () => {
