@@ -236,33 +236,35 @@ export class MessageRepository {
     return { messages: rows.map(rowToMessage), lastSeq: conv[0].last_seq };
   }
 
-  /** The conversation's rolling summary and the seq it covers up to. */
-  async summary(conversationId: string): Promise<{ summary: string | null; untilSeq: number }> {
-    const rows = await this.db.query<Array<{ summary: string | null; summary_until_seq: number }>>(
-      `SELECT summary, summary_until_seq FROM conversations WHERE id = $1`,
-      [conversationId],
-    );
-    return { summary: rows[0]?.summary ?? null, untilSeq: rows[0]?.summary_until_seq ?? 0 };
-  }
-
   /**
-   * The turns between `afterSeq` (what a summary covers) and `beforeSeq` a prompt may use:
-   * the newest `limit`, returned oldest first.
+   * What a prompt takes from the conversation, in one statement: its rolling summary, and the
+   * turns after what the summary covers and before `beforeSeq` that a prompt may use (user
+   * messages, replies the user saw to the end or stopped), the newest `limit`, oldest first.
    */
-  async historyBefore(
+  async promptHistory(
     conversationId: string,
     beforeSeq: number,
     limit: number,
-    afterSeq = 0,
-  ): Promise<MessageEntity[]> {
+  ): Promise<{ summary: string | null; history: MessageEntity[] }> {
     const rows = await this.db.query<Row[]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
-        WHERE conversation_id = $1 AND seq < $2 AND seq > $4
-          AND content <> '' AND (role = 'user' OR status IN ('completed', 'cancelled'))
-        ORDER BY seq DESC LIMIT $3`,
-      [conversationId, beforeSeq, limit, afterSeq],
+      `SELECT c.summary AS conversation_summary, m.*
+         FROM conversations c
+         LEFT JOIN LATERAL (
+           SELECT ${MESSAGE_COLUMNS} FROM messages
+            WHERE conversation_id = c.id AND seq < $2 AND seq > c.summary_until_seq
+              AND content <> '' AND (role = 'user' OR status IN ('completed', 'cancelled'))
+            ORDER BY seq DESC LIMIT $3
+         ) m ON true
+        WHERE c.id = $1`,
+      [conversationId, beforeSeq, limit],
     );
-    return rows.map(rowToMessage).reverse();
+    return {
+      summary: (rows[0]?.conversation_summary as string | null | undefined) ?? null,
+      history: rows
+        .filter((r) => r.id !== null)
+        .map(rowToMessage)
+        .reverse(),
+    };
   }
 
   async findReply(replyId: string): Promise<MessageEntity | null> {

@@ -293,12 +293,10 @@ export class ReplyService {
    * note with the memories and the affect's cue.
    */
   private async prepare(reply: MessageEntity): Promise<Prepared> {
-    const { summary, untilSeq } = await this.messages.summary(reply.conversationId);
-    const history = await this.messages.historyBefore(
+    const { summary, history } = await this.messages.promptHistory(
       reply.conversationId,
       reply.seq,
       this.config.prompt.historyMaxMessages,
-      untilSeq,
     );
     const answering =
       history.findLast((m) => m.id === reply.inReplyTo) ??

@@ -176,12 +176,32 @@ describe('MessageRepository', () => {
       ...outcome('completed', null),
       content: 'a full answer',
     });
-    const history = await repo.historyBefore(c, 100, 50);
+    const { history } = await repo.promptHistory(c, 100, 50);
     expect(history.map((m) => [m.role, m.content])).toEqual([
       ['user', 'hi'],
       ['user', 'hi'],
       ['assistant', 'a full answer'],
     ]);
+  });
+
+  it('gives prompts the summary and only the turns after what it covers', async () => {
+    const { message } = await text(user(), 'sum-1');
+    const c = message.conversationId;
+    await text(message.userId, 'sum-2', c);
+    await text(message.userId, 'sum-3', c);
+    const before = await repo.promptHistory(c, 100, 50);
+    expect(before.summary).toBeNull();
+    expect(before.history.map((m) => m.clientMsgId)).toEqual(['sum-1', 'sum-2', 'sum-3']);
+    await sql(
+      db.url,
+      `UPDATE conversations SET summary = 'They counted.', summary_until_seq = 2 WHERE id = $1`,
+      [c],
+    );
+    const after = await repo.promptHistory(c, 100, 50);
+    expect(after).toMatchObject({ summary: 'They counted.' });
+    expect(after.history.map((m) => m.clientMsgId)).toEqual(['sum-3']);
+    await sql(db.url, `UPDATE conversations SET summary_until_seq = 3 WHERE id = $1`, [c]);
+    expect(await repo.promptHistory(c, 100, 50)).toEqual({ summary: 'They counted.', history: [] });
   });
 });
 
