@@ -161,7 +161,9 @@ describe('remembering across conversations', () => {
     const [memory] = await memoriesOf(owner);
     const other = newUser();
     const stranger = await connect(other);
-    const turn = await say(stranger, 'Are you afraid of flying?');
+    // Close to the owner's memory in words, but nothing the stand-in extractor would store for
+    // the stranger: their own memories must stay empty whenever extraction runs.
+    const turn = await say(stranger, 'Are you scared of flying?');
     expect(JSON.stringify(turn.prompt)).not.toMatch(/Is afraid of flying/);
     expect(
       ((await (await api(other, '/memories')).json()) as { memories: unknown[] }).memories,
