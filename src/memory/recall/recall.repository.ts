@@ -41,7 +41,7 @@ export class RecallRepository {
   ) {
     this.maxTurns = options.maxTurns ?? 5000;
     this.embeddingModel = options.embeddingModel ?? null;
-    // The turns a prompt may show (as MessageRepository.historyBefore): user messages, and replies
+    // The turns a prompt may show (as MessageRepository.promptHistory): user messages, and replies
     // the user saw to the end or stopped; never what the user asked to forget. Newest first so that LIMIT keeps the recent ones; an
     // index on messages (user_id, created_at) serves it (docs/memory-recall.md). The time comes
     // as epoch milliseconds: node-postgres parses a float8 several times faster than a
