@@ -4,10 +4,10 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
-  UnauthorizedException,
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { TokenVerifier, type Principal } from '../auth/token-verifier.js';
+import { bearerPrincipal } from '../auth/user.guard.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 export type OperatorRequest = Request & { operator?: Principal };
@@ -22,15 +22,7 @@ export class OperatorGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<OperatorRequest>();
-    const header = request.headers.authorization ?? '';
-    const principal = this.tokens.verify(
-      header.startsWith('Bearer ') ? header.slice(7) : undefined,
-    );
-    if (!principal)
-      throw new UnauthorizedException({
-        code: 'unauthorized',
-        message: 'a valid operator token is required',
-      });
+    const principal = bearerPrincipal(request, this.tokens, 'a valid operator token is required');
     if (!principal.roles.includes(this.config.auth.operatorRole)) {
       throw new ForbiddenException({
         code: 'forbidden',
