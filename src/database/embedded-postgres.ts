@@ -2,8 +2,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } f
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import pg from 'pg';
+import { freePort } from '../common/local-http.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -110,16 +110,4 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal, readBody, sendJson } from '../../src/common/local-http.js';
 
 /**
  * `POST /v1/embeddings` as vLLM's OpenAI-compatible server answers it for an embedding model:
@@ -59,81 +59,75 @@ export async function startEmbeddingsStandIn(
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        if (req.method !== 'POST' || req.url !== '/v1/embeddings') {
-          return send(res, 404, { error: error('Not Found', 'NotFoundError', 404) });
-        }
-        let body: { model?: unknown; input?: unknown; encoding_format?: unknown };
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
-        } catch {
-          return send(res, 400, { error: error('invalid JSON', 'BadRequestError', 400) });
-        }
-        const input =
-          typeof body.input === 'string'
-            ? [body.input]
-            : Array.isArray(body.input) && body.input.every((i) => typeof i === 'string')
-              ? body.input
-              : null;
-        const format = body.encoding_format as string | undefined;
-        requests.push({ model: String(body.model), input: input ?? [], encodingFormat: format });
-        if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-        if (failures.count > 0) {
-          failures = { ...failures, count: failures.count - 1 };
-          return send(res, failures.status, {
-            error: error('stand-in failure', 'InternalServerError', failures.status),
-          });
-        }
-        if (body.model !== model) {
-          return send(res, 404, {
-            error: error(
-              `The model \`${String(body.model)}\` does not exist.`,
-              'NotFoundError',
-              404,
-            ),
-          });
-        }
-        if (!input || input.length === 0) {
-          return send(res, 400, {
-            error: error('input must not be empty', 'BadRequestError', 400),
-          });
-        }
-        if (format !== undefined && format !== 'float' && format !== 'base64') {
-          return send(res, 400, {
-            error: error(`unknown encoding_format ${String(format)}`, 'BadRequestError', 400),
-          });
-        }
-        const tokens = input.reduce((n, t) => n + Math.max(1, t.length >> 2), 0);
-        send(res, 200, {
-          id: `embd-${randomBytes(16).toString('hex')}`,
-          object: 'list',
-          created: Math.floor(Date.now() / 1000),
-          model,
-          data: input.map((text, index) => {
-            const v = embed(text);
-            return {
-              index,
-              object: 'embedding',
-              embedding: format === 'base64' ? float32Base64(v) : Array.from(v),
-            };
-          }),
-          usage: {
-            prompt_tokens: tokens,
-            total_tokens: tokens,
-            completion_tokens: 0,
-            prompt_tokens_details: null,
-          },
-        });
-      })();
-    });
+    void handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    if (req.method !== 'POST' || req.url !== '/v1/embeddings') {
+      return sendJson(res, 404, { error: error('Not Found', 'NotFoundError', 404) });
+    }
+    let body: { model?: unknown; input?: unknown; encoding_format?: unknown };
+    try {
+      body = JSON.parse(raw.toString('utf8')) as typeof body;
+    } catch {
+      return sendJson(res, 400, { error: error('invalid JSON', 'BadRequestError', 400) });
+    }
+    const input =
+      typeof body.input === 'string'
+        ? [body.input]
+        : Array.isArray(body.input) && body.input.every((i) => typeof i === 'string')
+          ? body.input
+          : null;
+    const format = body.encoding_format as string | undefined;
+    requests.push({ model: String(body.model), input: input ?? [], encodingFormat: format });
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    if (failures.count > 0) {
+      failures = { ...failures, count: failures.count - 1 };
+      return sendJson(res, failures.status, {
+        error: error('stand-in failure', 'InternalServerError', failures.status),
+      });
+    }
+    if (body.model !== model) {
+      return sendJson(res, 404, {
+        error: error(`The model \`${String(body.model)}\` does not exist.`, 'NotFoundError', 404),
+      });
+    }
+    if (!input || input.length === 0) {
+      return sendJson(res, 400, {
+        error: error('input must not be empty', 'BadRequestError', 400),
+      });
+    }
+    if (format !== undefined && format !== 'float' && format !== 'base64') {
+      return sendJson(res, 400, {
+        error: error(`unknown encoding_format ${String(format)}`, 'BadRequestError', 400),
+      });
+    }
+    const tokens = input.reduce((n, t) => n + Math.max(1, t.length >> 2), 0);
+    sendJson(res, 200, {
+      id: `embd-${randomBytes(16).toString('hex')}`,
+      object: 'list',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      data: input.map((text, index) => {
+        const v = embed(text);
+        return {
+          index,
+          object: 'embedding',
+          embedding: format === 'base64' ? float32Base64(v) : Array.from(v),
+        };
+      }),
+      usage: {
+        prompt_tokens: tokens,
+        total_tokens: tokens,
+        completion_tokens: 0,
+        prompt_tokens_details: null,
+      },
+    });
+  }
+  const listening = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: listening.url,
     requests,
     setDelay: (ms) => {
       delayMs = ms;
@@ -141,11 +135,7 @@ export async function startEmbeddingsStandIn(
     failNext: (count, status = 500) => {
       failures = { count, status };
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 
@@ -157,13 +147,4 @@ function float32Base64(v: Float32Array): string {
 
 function error(message: string, type: string, code: number) {
   return { message, type, param: null, code };
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/common/local-http.js';
 import { Redis } from 'ioredis';
 
 export function testRedisUrl(): string {
@@ -74,16 +74,4 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   };
   await start();
   return { url: `redis://127.0.0.1:${port}`, stop, start };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal, readBody, sendJson } from '../../common/local-http.js';
 
 /**
  * An HTTP server that speaks the part of vLLM's OpenAI-compatible API the service uses, byte for
@@ -73,16 +73,16 @@ export async function startVllmStandIn(options: {
       return;
     }
     if (req.method === 'GET' && path === '/v1/models') {
-      return json(res, 200, modelList(options.model));
+      return sendJson(res, 200, modelList(options.model));
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-      return json(res, 404, { detail: 'Not Found' });
+      return sendJson(res, 404, { detail: 'Not Found' });
     }
     let body: ChatRequestBody;
     try {
-      body = JSON.parse(await readBody(req)) as ChatRequestBody;
+      body = JSON.parse((await readBody(req)).toString('utf8')) as ChatRequestBody;
     } catch {
-      return json(res, 400, vllmError('Invalid JSON body', 'BadRequestError', 400));
+      return sendJson(res, 400, vllmError('Invalid JSON body', 'BadRequestError', 400));
     }
     const record: RecordedRequest = { body, aborted: false, finished: false };
     requests.push(record);
@@ -90,7 +90,7 @@ export async function startVllmStandIn(options: {
       if (!record.finished) record.aborted = true;
     });
     if (body.model !== options.model) {
-      return json(
+      return sendJson(
         res,
         404,
         vllmError(`The model \`${String(body.model)}\` does not exist.`, 'NotFoundError', 404),
@@ -206,7 +206,7 @@ export async function startVllmStandIn(options: {
     await delay(script.firstDelayMs ?? 0);
     const pieces = script.pieces ?? [];
     const promptTokens = script.promptTokens ?? estimateTokens(body);
-    json(res, 200, {
+    sendJson(res, 200, {
       id: `chatcmpl-${randomBytes(16).toString('hex')}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
@@ -230,19 +230,12 @@ export async function startVllmStandIn(options: {
     record.finished = true;
   }
 
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocal(server, options);
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/v1`,
+    url: listening.url,
     requests,
     setResponder: (r) => (responder = r),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 
@@ -315,19 +308,6 @@ function errorType(status: number): string {
 function estimateTokens(body: ChatRequestBody): number {
   const chars = (body.messages ?? []).reduce((n, m) => n + String(m.content ?? '').length, 0);
   return Math.max(1, Math.ceil(chars / 3)) + 3 * (body.messages?.length ?? 0);
-}
-
-function json(res: ServerResponse, status: number, payload: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** Cuts the connection mid-stream, after what was written so far has reached the client. */

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal, readBody, sendJson } from '../../common/local-http.js';
 
 /**
  * An HTTP server that answers `POST /v1/audio/transcriptions` (multipart form, as the OpenAI
@@ -71,13 +71,13 @@ export async function startWhisperStandIn(options: {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return void res.writeHead(200).end();
     if (req.method === 'GET' && path === '/v1/models') {
-      return json(res, 200, {
+      return sendJson(res, 200, {
         object: 'list',
         data: [{ id: options.model, object: 'model', owned_by: 'vllm' }],
       });
     }
     if (req.method !== 'POST' || path !== '/v1/audio/transcriptions')
-      return json(res, 404, { detail: 'Not Found' });
+      return sendJson(res, 404, { detail: 'Not Found' });
 
     const body = await readBody(req);
     let form: FormData;
@@ -88,10 +88,10 @@ export async function startWhisperStandIn(options: {
         body,
       }).formData();
     } catch {
-      return json(res, 400, error('Expected a multipart/form-data body', 400));
+      return sendJson(res, 400, error('Expected a multipart/form-data body', 400));
     }
     const file = form.get('file');
-    if (!(file instanceof File)) return json(res, 400, error('Field required: file', 400));
+    if (!(file instanceof File)) return sendJson(res, 400, error('Field required: file', 400));
     const bytes = new Uint8Array(await file.arrayBuffer());
     const request: TranscriptionRequest = {
       model: formText(form, 'model') ?? '',
@@ -107,20 +107,20 @@ export async function startWhisperStandIn(options: {
     };
     requests.push(request);
     if (request.model !== options.model) {
-      return json(res, 404, error(`The model \`${request.model}\` does not exist.`, 404));
+      return sendJson(res, 404, error(`The model \`${request.model}\` does not exist.`, 404));
     }
     const script = await responder(request, requests.length - 1);
     if (script.hang) return; // the client's timeout ends it
     if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
     if (res.destroyed) return;
     if (script.status && script.status !== 200) {
-      return json(res, script.status, error(script.errorMessage ?? 'error', script.status));
+      return sendJson(res, script.status, error(script.errorMessage ?? 'error', script.status));
     }
-    if (script.raw !== undefined) return json(res, 200, script.raw);
+    if (script.raw !== undefined) return sendJson(res, 200, script.raw);
     const duration = request.durationSec ?? 0;
     const text = script.text ?? '';
-    if (request.responseFormat !== 'verbose_json') return json(res, 200, { text });
-    json(res, 200, {
+    if (request.responseFormat !== 'verbose_json') return sendJson(res, 200, { text });
+    sendJson(res, 200, {
       duration: duration.toFixed(2),
       language: script.language ?? request.language ?? 'en',
       text,
@@ -142,17 +142,12 @@ export async function startWhisperStandIn(options: {
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocal(server, options);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: listening.url,
     requests,
     setResponder: (r) => (responder = r),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 
@@ -180,17 +175,4 @@ function error(message: string, code: number) {
   return {
     error: { message, type: code === 404 ? 'NotFoundError' : 'BadRequestError', param: null, code },
   };
-}
-
-function json(res: ServerResponse, status: number, payload: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
