@@ -12,6 +12,7 @@ import {
   sleep,
   startTestApp,
   type TestApp,
+  sendAndAwaitReply,
 } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
 
@@ -41,16 +42,8 @@ async function connect(userId = newUser()): Promise<ChatClient> {
 }
 
 /** Sends a text and waits for its reply; returns the reply:start (with the turn's affect). */
-async function say(c: ChatClient, text: string, conversationId?: string) {
-  const ack = await c.request<SendAck>('message:send', {
-    clientMsgId: msgId(),
-    text,
-    conversationId,
-  });
-  const start = await c.next('reply:start', (s) => s.inReplyTo === ack.messageId, 10_000);
-  await c.next('reply:end', (e) => e.replyId === start.replyId, 10_000);
-  return { ack, start, prompt: app.model.requests.at(-1)!.body.messages! };
-}
+const say = (c: ChatClient, text: string, conversationId?: string) =>
+  sendAndAwaitReply(app, c, text, conversationId);
 
 async function speak(c: ChatClient, name: string, conversationId?: string) {
   const ack = await c.sendVoice<SendAck>(clip(name), {

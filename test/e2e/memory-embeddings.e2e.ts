@@ -1,13 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SendAck } from '../../src/chat/chat.protocol.js';
 import type { ChatRequestBody, Responder } from '../../src/llm/stand-in/vllm-stand-in.js';
 import type { MemoryView } from '../../src/memory/user-data.service.js';
 import { ChatClient } from '../support/chat-client.js';
 import { startEmbeddingsStandIn, type EmbeddingsStandIn } from '../support/embeddings-stand-in.js';
 import { memoryAnswer } from '../support/memory-operations.js';
 import { sql } from '../support/sql.js';
-import { quickReply, sleep, startTestApp, type TestApp } from '../support/test-app.js';
-import { tokenFor } from '../support/tokens.js';
+import {
+  quickReply,
+  sendAndAwaitReply,
+  sleep,
+  startTestApp,
+  userApi,
+  type TestApp,
+} from '../support/test-app.js';
 
 let app: TestApp;
 let embeddings: EmbeddingsStandIn;
@@ -60,13 +65,9 @@ afterAll(async () => {
   await embeddings.close();
 });
 
-async function say(c: ChatClient, text: string) {
-  const ack = await c.request<SendAck>('message:send', { clientMsgId: `me-${++n}`, text });
-  const start = await c.next('reply:start', (s) => s.inReplyTo === ack.messageId, 10_000);
-  await c.next('reply:end', (e) => e.replyId === start.replyId, 10_000);
-  const chat = app.model.requests.filter((r) => r.body.stream);
-  return { ack, prompt: chat.at(-1)!.body.messages! };
-}
+const say = (c: ChatClient, text: string) => sendAndAwaitReply(app, c, text);
+const api = (userId: string, path: string, init: RequestInit = {}) =>
+  userApi(app, userId, path, init);
 
 /** Waits until every message of the user has its vector (extraction runs after each turn). */
 async function embedded(userId: string, messages: number): Promise<void> {
@@ -81,15 +82,6 @@ async function embedded(userId: string, messages: number): Promise<void> {
   }
   throw new Error('messages were not embedded');
 }
-
-const api = (userId: string, path: string, init: RequestInit = {}) =>
-  fetch(`${app.url}/v1/me${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${tokenFor(userId)}`,
-      'content-type': 'application/json',
-    },
-  });
 
 describe('recall with an embeddings endpoint', () => {
   it('brings back a past conversation that shares no word with the message', async () => {

@@ -1,18 +1,22 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SendAck } from '../../src/chat/chat.protocol.js';
 import type { MemoryView } from '../../src/memory/user-data.service.js';
 import type { ChatRequestBody, Responder } from '../../src/llm/stand-in/vllm-stand-in.js';
 import { ChatClient } from '../support/chat-client.js';
 import { memoryAnswer } from '../support/memory-operations.js';
 import { sql } from '../support/sql.js';
-import { quickReply, sleep, startTestApp, type TestApp } from '../support/test-app.js';
-import { tokenFor } from '../support/tokens.js';
+import {
+  quickReply,
+  sendAndAwaitReply,
+  sleep,
+  startTestApp,
+  userApi,
+  type TestApp,
+} from '../support/test-app.js';
 
 let app: TestApp;
 const clients: ChatClient[] = [];
 let n = 0;
 const newUser = () => `memory-${process.pid}-${++n}`;
-const msgId = () => `mm-${++n}`;
 
 /**
  * The stand-in as the memory layer meets it: extraction requests (structured, memory_operations)
@@ -70,27 +74,10 @@ async function connect(userId: string): Promise<ChatClient> {
   return c;
 }
 
-async function say(c: ChatClient, text: string, conversationId?: string) {
-  const ack = await c.request<SendAck>('message:send', {
-    clientMsgId: msgId(),
-    text,
-    conversationId,
-  });
-  const start = await c.next('reply:start', (s) => s.inReplyTo === ack.messageId, 10_000);
-  await c.next('reply:end', (e) => e.replyId === start.replyId, 10_000);
-  const chat = app.model.requests.filter((r) => r.body.stream);
-  return { ack, start, prompt: chat.at(-1)!.body.messages! };
-}
-
+const say = (c: ChatClient, text: string, conversationId?: string) =>
+  sendAndAwaitReply(app, c, text, conversationId);
 const api = (userId: string, path: string, init: RequestInit = {}) =>
-  fetch(`${app.url}/v1/me${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${tokenFor(userId)}`,
-      'content-type': 'application/json',
-      ...init.headers,
-    },
-  });
+  userApi(app, userId, path, init);
 
 async function listNow(userId: string, query = ''): Promise<Array<MemoryView>> {
   return (

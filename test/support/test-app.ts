@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { startApp, type RunningApp } from '../../src/app.js';
+import type { SendAck } from '../../src/chat/chat.protocol.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import {
   startVllmStandIn,
@@ -11,7 +13,8 @@ import {
   type WhisperStandIn,
 } from '../../src/voice/stand-in/whisper-stand-in.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { TEST_JWT_SECRET } from './tokens.js';
+import type { ChatClient } from './chat-client.js';
+import { TEST_JWT_SECRET, tokenFor } from './tokens.js';
 
 export const TEST_MODEL = 'companion-qwen3-test';
 export const TEST_WHISPER_MODEL = 'whisper-test';
@@ -79,3 +82,36 @@ export async function startTestApp(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sends a text message and waits for its whole reply; returns the ack, the `reply:start` (with
+ * the turn's affect) and the chat prompt the model received for it.
+ */
+export async function sendAndAwaitReply(
+  app: TestApp,
+  client: ChatClient,
+  text: string,
+  conversationId?: string,
+) {
+  const ack = await client.request<SendAck>('message:send', {
+    clientMsgId: randomUUID(),
+    text,
+    conversationId,
+  });
+  const start = await client.next('reply:start', (s) => s.inReplyTo === ack.messageId, 10_000);
+  await client.next('reply:end', (e) => e.replyId === start.replyId, 10_000);
+  const chat = app.model.requests.filter((r) => r.body.stream);
+  return { ack, start, prompt: chat.at(-1)!.body.messages! };
+}
+
+/** The user's own REST API (`/v1/me…`) of the app, as `userId`. */
+export function userApi(app: TestApp, userId: string, path: string, init: RequestInit = {}) {
+  return fetch(`${app.url}/v1/me${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${tokenFor(userId)}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
+  });
+}
