@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { MessageRepository } from '../../src/chat/message.repository.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { dataSourceOptions } from '../../src/database/data-source.js';
 import type { JobQueue } from '../../src/jobs/job-queue.js';
@@ -17,6 +16,7 @@ import { Metrics } from '../../src/observability/metrics.js';
 import { TemplateStore } from '../../src/prompting/template-store.js';
 import { startEmbeddingsStandIn, type EmbeddingsStandIn } from '../support/embeddings-stand-in.js';
 import { memoryAnswer } from '../support/memory-operations.js';
+import { insertConversation } from '../support/history.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -43,7 +43,6 @@ let embeddings: EmbeddingClient;
 let metrics: Metrics;
 let extraction: MemoryExtractionService;
 let memories: MemoryRepository;
-let messages: MessageRepository;
 let n = 0;
 
 const countTokens = { count: (text: string) => text.split(/\s+/).length };
@@ -68,30 +67,8 @@ async function user(): Promise<string> {
 }
 
 /** A conversation of alternating user / companion turns, a minute apart; returns their ids. */
-async function say(userId: string, texts: string[], start: Date): Promise<string[]> {
-  const ids: string[] = [];
-  let conversationId: string | undefined;
-  for (const [i, text] of texts.entries()) {
-    const { message } = await messages.insertUserMessage({
-      userId,
-      clientMsgId: `e-${++n}`,
-      conversationId,
-      content: text,
-      contentTokens: 1,
-      kind: 'text',
-    });
-    conversationId = message.conversationId;
-    ids.push(message.id);
-    await sql(db.url, 'UPDATE messages SET created_at = $2, role = $3 WHERE id = $1', [
-      message.id,
-      new Date(start.getTime() + 60_000 * i),
-      i % 2 === 0 ? 'user' : 'assistant',
-    ]);
-    if (i % 2 === 1)
-      await sql(db.url, `UPDATE messages SET status = 'completed' WHERE id = $1`, [message.id]);
-  }
-  return ids;
-}
+const say = (userId: string, texts: string[], start: Date) =>
+  insertConversation(db.url, userId, texts, { start });
 
 function extractionService(withEmbeddings: EmbeddingClient | null) {
   return new MemoryExtractionService(
@@ -120,7 +97,6 @@ beforeAll(async () => {
   metrics = new Metrics();
   embeddings = client();
   memories = new MemoryRepository(ds);
-  messages = new MessageRepository(ds);
   extraction = extractionService(embeddings);
 });
 afterAll(async () => {

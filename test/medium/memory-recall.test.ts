@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { uuidv7 } from '../../src/common/uuid.js';
 import { dataSourceOptions } from '../../src/database/data-source.js';
 import { RecallRepository } from '../../src/memory/recall/recall.repository.js';
 import { RecallService } from '../../src/memory/recall/recall.service.js';
 import { encodeTerms, textTerms } from '../../src/memory/recall/text-terms.js';
+import { insertConversation } from '../support/history.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -25,35 +25,12 @@ const speakers = { user: 'User', assistant: 'Companion' };
 const countTokens = { count: (text: string) => text.split(/\s+/).length };
 const T0 = Date.parse('2024-03-01T10:00:00Z');
 
-/** One conversation of `userId`: turns alternate user/assistant a minute apart; returns ids. */
-async function conversation(
+/** One conversation of `userId`: turns alternate user/assistant a minute apart from T0. */
+const conversation = (
   userId: string,
   contents: string[],
   options: { start?: number; statuses?: string[] } = {},
-): Promise<string[]> {
-  const start = options.start ?? T0;
-  await sql(db.url, 'INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
-  const conversationId = uuidv7(start);
-  await sql(db.url, 'INSERT INTO conversations (id, user_id, last_seq) VALUES ($1, $2, $3)', [
-    conversationId,
-    userId,
-    contents.length,
-  ]);
-  const ids: string[] = [];
-  for (const [i, content] of contents.entries()) {
-    const id = uuidv7(start + i);
-    const role = i % 2 === 0 ? 'user' : 'assistant';
-    const status = options.statuses?.[i] ?? (role === 'user' ? 'received' : 'completed');
-    await sql(
-      db.url,
-      `INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, status, content, created_at)
-       VALUES ($1, $2, $3, $4, $5, 'text', $6, $7, $8)`,
-      [id, conversationId, userId, i + 1, role, status, content, new Date(start + 60_000 * i)],
-    );
-    ids.push(id);
-  }
-  return ids;
-}
+) => insertConversation(db.url, userId, contents, { start: T0, ...options });
 
 async function ownersOf(messageIds: string[]): Promise<string[]> {
   const rows = await sql<{ user_id: string }>(

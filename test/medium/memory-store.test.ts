@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { MessageRepository } from '../../src/chat/message.repository.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { dataSourceOptions } from '../../src/database/data-source.js';
 import type { JobQueue } from '../../src/jobs/job-queue.js';
@@ -13,13 +12,13 @@ import { MemoryRepository, type NewMemory } from '../../src/memory/memory.reposi
 import { Metrics } from '../../src/observability/metrics.js';
 import { TemplateStore } from '../../src/prompting/template-store.js';
 import { memoryAnswer } from '../support/memory-operations.js';
+import { insertConversation } from '../support/history.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
 let ds: DataSource;
 let memories: MemoryRepository;
-let messages: MessageRepository;
 let model: VllmStandIn;
 let extraction: MemoryExtractionService;
 let n = 0;
@@ -53,32 +52,15 @@ function answer(operations: Array<Record<string, unknown>>) {
   model.setResponder(() => ({ pieces: [memoryAnswer(operations)] }));
 }
 
-async function say(userId: string, texts: string[], at?: Date): Promise<string[]> {
-  const ids: string[] = [];
-  let conversationId: string | undefined;
-  for (const text of texts) {
-    const { message } = await messages.insertUserMessage({
-      userId,
-      clientMsgId: `c-${++n}`,
-      conversationId,
-      content: text,
-      contentTokens: 1,
-      kind: 'text',
-    });
-    conversationId = message.conversationId;
-    ids.push(message.id);
-    if (at)
-      await sql(db.url, 'UPDATE messages SET created_at = $2 WHERE id = $1', [message.id, at]);
-  }
-  return ids;
-}
+/** The user's messages of one conversation, a millisecond apart, or all at `at`. */
+const say = (userId: string, texts: string[], at?: Date) =>
+  insertConversation(db.url, userId, texts, { start: at, stepMs: at ? 0 : 1, userOnly: true });
 
 beforeAll(async () => {
   db = await createTestDatabase();
   ds = new DataSource({ ...dataSourceOptions(db.url, 10), logger: undefined, logging: false });
   await ds.initialize();
   memories = new MemoryRepository(ds);
-  messages = new MessageRepository(ds);
   model = await startVllmStandIn({ model: 'memory-test' });
   const config = loadConfig({ MEMORY_BATCH_MESSAGES: '20' });
   extraction = new MemoryExtractionService(
