@@ -2,7 +2,7 @@
  * npm run bench:memory-extraction [-- --users 200 --messages 40 --concurrency 8]
  *
  * Write throughput of memory extraction with an instant model: --users users with --messages
- * turns each, in a scratch database (DATABASE_URL's server, default the local PostgreSQL); every
+ * turns each, in a scratch database (DATABASE_URL's server, else an embedded PostgreSQL); every
  * user's extraction runs as the job would (read new turns and current memories, render the
  * prompt, ask the model with a JSON schema, validate, apply the operations and move the cursor in
  * one transaction), --concurrency at a time as the queue worker does. The stand-in model answers
@@ -12,15 +12,15 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config.js';
 import { uuidv7 } from '../src/common/uuid.js';
-import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
+import { dataSourceOptions } from '../src/database/data-source.js';
 import type { JobQueue } from '../src/jobs/job-queue.js';
 import { JobRegistry } from '../src/jobs/job-registry.js';
 import { ModelCompletions } from '../src/llm/model-completions.js';
 import { startVllmStandIn } from '../src/llm/stand-in/vllm-stand-in.js';
+import { createScratchDatabase } from '../scripts/scratch-database.js';
 import { MemoryExtractionService } from '../src/memory/memory-extraction.service.js';
 import { MemoryRepository } from '../src/memory/memory.repository.js';
 import { encodeTerms } from '../src/memory/recall/text-terms.js';
@@ -40,13 +40,7 @@ const PER_USER = Number(args.messages);
 const CONCURRENCY = Number(args.concurrency);
 const print = (r: object) => console.log(JSON.stringify({ bench: 'memory-extraction', ...r }));
 
-const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `memory_xbench_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-const url = new URL(serverUrl);
-url.pathname = `/${dbName}`;
+const scratch = await createScratchDatabase('memory_xbench');
 const model = await startVllmStandIn({
   model: 'instant',
   responder: (body) => {
@@ -77,9 +71,8 @@ const model = await startVllmStandIn({
 });
 
 try {
-  await runMigrations(url.href);
   const ds = new DataSource({
-    ...dataSourceOptions(url.href, CONCURRENCY + 2),
+    ...dataSourceOptions(scratch.url, CONCURRENCY + 2),
     logger: undefined,
     logging: false,
   });
@@ -179,6 +172,5 @@ try {
   await ds.destroy();
 } finally {
   await model.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }

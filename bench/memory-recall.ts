@@ -24,17 +24,14 @@
  * Prints JSON lines.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '../src/common/uuid.js';
-import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { createScratchDatabase, query } from '../scripts/scratch-database.js';
+import { dataSourceOptions } from '../src/database/data-source.js';
 import { MemoryRepository } from '../src/memory/memory.repository.js';
 import { dedupeKey } from '../src/memory/memory-text.js';
 import { RecallRepository } from '../src/memory/recall/recall.repository.js';
@@ -464,38 +461,12 @@ async function measureAll(url: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (args.measure) return measureAll(args.measure);
-  let serverUrl = process.env.DATABASE_URL;
-  let embedded: { stop(): Promise<void> } | null = null;
-  let tempDir: string | null = null;
-  if (!serverUrl) {
-    tempDir = mkdtempSync(join(tmpdir(), 'memory-bench-'));
-    const server = await startEmbeddedPostgres(tempDir, (m) => console.error(m));
-    embedded = server;
-    serverUrl = server.url;
-  }
-  const dbName = `memory_bench_${randomBytes(4).toString('hex')}`;
-  const url = withDatabase(serverUrl, dbName);
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      if (!args.keep) {
-        await run(
-          withDatabase(serverUrl, 'postgres'),
-          `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`,
-        );
-      }
-      if (embedded) await embedded.stop();
-      if (tempDir && !args.keep) rmSync(tempDir, { recursive: true, force: true });
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-  }
-  print({ step: 'machine', cpus: cpus().length, cpu: cpus()[0]?.model, database: dbName });
-  await run(withDatabase(serverUrl, 'postgres'), `CREATE DATABASE ${dbName}`);
+  const scratch = await createScratchDatabase('memory_bench', { keep: args.keep });
+  const url = scratch.url;
+  print({ step: 'machine', cpus: cpus().length, cpu: cpus()[0]?.model, database: scratch.name });
   try {
-    await runMigrations(url);
     // Loading is faster without the index; it is built after the load.
-    await run(url, 'DROP INDEX "IDX_messages_user_created"');
+    await query(url, 'DROP INDEX "IDX_messages_user_created"');
     await load(url);
     // Twice: with Node's default young generation, and with a larger one (fewer scavenges: the
     // recall path allocates a few MB per call; see docs/memory-recall.md).
@@ -516,24 +487,7 @@ async function main(): Promise<void> {
       if (child.status !== 0) throw new Error(`measuring process failed (${child.status})`);
     }
   } finally {
-    await cleanup();
-  }
-}
-
-function withDatabase(serverUrl: string, database: string): string {
-  const u = new URL(serverUrl);
-  u.pathname = `/${database}`;
-  return u.href;
-}
-
-/** One statement on the database of `url`. */
-async function run(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
+    await scratch.drop();
   }
 }
 

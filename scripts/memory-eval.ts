@@ -25,16 +25,12 @@
  * the parameters are chosen on the other samples from a small grid (best recall within the
  * budget, among settings whose tokensAt10 stays within the budget), then measured on it.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '../src/common/uuid.js';
-import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { dataSourceOptions } from '../src/database/data-source.js';
 import { recall } from '../src/memory/recall/recall.js';
 import type { Speakers } from '../src/memory/recall/recall-corpus.js';
 import {
@@ -46,6 +42,7 @@ import { RecallRepository } from '../src/memory/recall/recall.repository.js';
 import { RecallService } from '../src/memory/recall/recall.service.js';
 import type { RecallItem, RecallResult, TurnRecord } from '../src/memory/recall/recall.types.js';
 import { textTerms } from '../src/memory/recall/text-terms.js';
+import { createScratchDatabase } from './scratch-database.js';
 import { QwenTokenizer } from '../src/prompting/qwen-tokenizer.js';
 
 const { values: args, positionals } = parseArgs({
@@ -256,33 +253,10 @@ function describe(o: RecallParamsOverrides): string {
 async function main(): Promise<void> {
   const samples = JSON.parse(readFileSync(positionals[0], 'utf8')) as LocomoSample[];
   const log = (m: string) => console.error(m);
-  let embedded: { stop(): Promise<void> } | null = null;
-  let tempDir: string | null = null;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    tempDir = mkdtempSync(join(tmpdir(), 'memory-eval-'));
-    const server = await startEmbeddedPostgres(tempDir, log);
-    embedded = server;
-    serverUrl = server.url;
-  }
-  const dbName = `memory_eval_${randomBytes(4).toString('hex')}`;
-  const url = withDatabase(serverUrl, dbName);
+  const scratch = await createScratchDatabase('memory_eval', { log });
+  const url = scratch.url;
   let ds: DataSource | null = null;
-  let cleaned: Promise<void> | null = null;
-  // Idempotent; also run on Ctrl-C so that no scratch database or server is left behind.
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      await ds?.destroy().catch(() => undefined);
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      if (embedded) await embedded.stop();
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-  }
-  await adminQuery(serverUrl, `CREATE DATABASE ${dbName}`);
   try {
-    await runMigrations(url);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const loadStarted = performance.now();
@@ -365,7 +339,8 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(leaveOneOut(questions, turnsOf, tokenizer)));
     }
   } finally {
-    await cleanup();
+    await ds?.destroy().catch(() => undefined);
+    await scratch.drop();
   }
 }
 
@@ -463,22 +438,6 @@ function leaveOneOut(
     defaultsPerSample: perSample,
     ablation,
   };
-}
-
-function withDatabase(serverUrl: string, database: string): string {
-  const u = new URL(serverUrl);
-  u.pathname = `/${database}`;
-  return u.href;
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 await main();
