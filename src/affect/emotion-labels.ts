@@ -72,6 +72,11 @@ export function isEmotionLabel(value: unknown): value is EmotionLabel {
   return typeof value === 'string' && (EMOTION_LABELS as readonly string[]).includes(value);
 }
 
+/** The labels the two dimensions alone can name: all but loneliness. */
+export const DIMENSIONAL_LABELS: readonly EmotionLabel[] = EMOTION_LABELS.filter(
+  (l) => l !== 'loneliness',
+);
+
 /**
  * The label whose prototype is nearest (Euclidean) to a point of the circumplex, among
  * `candidates`. Loneliness needs words about other people, so it is never inferred from the two
@@ -80,16 +85,7 @@ export function isEmotionLabel(value: unknown): value is EmotionLabel {
 export function nearestLabel(
   valence: number,
   arousal: number,
-  candidates: readonly EmotionLabel[] = [
-    'joy',
-    'calm',
-    'sadness',
-    'fatigue',
-    'anxiety',
-    'anger',
-    'frustration',
-    'neutral',
-  ],
+  candidates: readonly EmotionLabel[] = DIMENSIONAL_LABELS,
 ): EmotionLabel {
   let best: EmotionLabel = 'neutral';
   let bestDistance = Infinity;

@@ -1,4 +1,4 @@
-import { EMOTION_PROTOTYPES, nearestLabel } from './emotion-labels.js';
+import { DIMENSIONAL_LABELS, EMOTION_PROTOTYPES, nearestLabel } from './emotion-labels.js';
 import type { EmotionLabel } from './emotion-labels.js';
 import { TEXT_CUES } from './text-emotion.js';
 import type { TextCue, TextEmotion, TextEmotionClassifier, TextLanguage } from './text-emotion.js';
@@ -16,15 +16,7 @@ const AFTER_CONTRAST = 1.5;
 /** Each "!" (up to 4) strengthens the message a little and raises its arousal. */
 const EXCLAMATION_GAIN = 0.08;
 const MAX_EXCLAMATIONS = 4;
-const NON_NEUTRAL: readonly EmotionLabel[] = [
-  'joy',
-  'calm',
-  'sadness',
-  'fatigue',
-  'anxiety',
-  'anger',
-  'frustration',
-];
+const NON_NEUTRAL = DIMENSIONAL_LABELS.filter((l) => l !== 'neutral');
 /** Lexicon output never claims more than this: it cannot read irony or context. */
 const MAX_CONFIDENCE = 0.85;
 
