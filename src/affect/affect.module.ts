@@ -5,6 +5,7 @@ import { AffectRepository } from './affect.repository.js';
 import { AffectService, TEXT_EMOTION_CLASSIFIER } from './affect.service.js';
 import { EMOTION_LABELS } from './emotion-labels.js';
 import { LexiconTextEmotionClassifier } from './lexicon-text-emotion.js';
+import { ModelCompletions } from '../llm/model-completions.js';
 import { ModelTextEmotionClassifier } from './model-text-emotion.js';
 
 @Global()
@@ -30,13 +31,14 @@ import { ModelTextEmotionClassifier } from './model-text-emotion.js';
           'text emotion from a model, with the lexicon as fallback',
         );
         return new ModelTextEmotionClassifier(
-          {
+          new ModelCompletions({
             baseUrl: affect.modelBaseUrl,
             apiKey: affect.modelApiKey,
             model: affect.model,
             timeoutMs: affect.modelTimeoutMs,
-            instruction,
-          },
+            retries: 0,
+          }),
+          instruction,
           lexicon,
         );
       },

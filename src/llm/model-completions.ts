@@ -6,6 +6,8 @@ export interface CompletionSettings {
   apiKey?: string;
   model: string;
   timeoutMs: number;
+  /** Retries of a failed request (default 1); 0 for callers that have a fallback. */
+  retries?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export class ModelCompletions {
     this.client = new OpenAI({
       baseURL: settings.baseUrl,
       apiKey: settings.apiKey || 'none',
-      maxRetries: 1,
+      maxRetries: settings.retries ?? 1,
       timeout: settings.timeoutMs,
     });
   }
