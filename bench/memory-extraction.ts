@@ -16,11 +16,11 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config.js';
 import { uuidv7 } from '../src/common/uuid.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
-import type { JobQueue } from '../src/jobs/job-queue.js';
-import { JobRegistry } from '../src/jobs/job-registry.js';
 import { ModelCompletions } from '../src/llm/model-completions.js';
 import { startVllmStandIn } from '../src/llm/stand-in/vllm-stand-in.js';
 import { createScratchDatabase } from '../scripts/scratch-database.js';
+import { AffectRepository } from '../src/affect/affect.repository.js';
+import { MessageRepository } from '../src/conversation/message.repository.js';
 import { MemoryExtractionService } from '../src/memory/memory-extraction.service.js';
 import { MemoryRepository } from '../src/memory/memory.repository.js';
 import { encodeTerms } from '../src/memory/recall/text-terms.js';
@@ -126,10 +126,9 @@ try {
     config,
     new ModelCompletions({ baseUrl: model.url, model: 'instant', timeoutMs: 10_000 }),
     new TemplateStore(resolve(import.meta.dirname, '../prompts'), 'memory/v1'),
-    ds,
+    new MessageRepository(ds),
     new MemoryRepository(ds),
-    new JobRegistry(),
-    {} as JobQueue,
+    new AffectRepository(ds),
     metrics,
   );
   print({

@@ -34,7 +34,8 @@ import { createScratchDatabase, query } from '../scripts/scratch-database.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
 import { MemoryRepository } from '../src/memory/memory.repository.js';
 import { dedupeKey } from '../src/memory/memory-text.js';
-import { RecallRepository } from '../src/memory/recall/recall.repository.js';
+import { MessageRepository } from '../src/conversation/message.repository.js';
+import { RecallTurns } from '../src/memory/recall/recall-turns.js';
 import { RecallService } from '../src/memory/recall/recall.service.js';
 import { encodeTerms } from '../src/memory/recall/text-terms.js';
 import { QwenTokenizer } from '../src/prompting/qwen-tokenizer.js';
@@ -435,9 +436,13 @@ async function measureAll(url: string): Promise<void> {
     }));
     const tokenizer = new QwenTokenizer();
     const memories = new MemoryRepository(ds);
-    const computing = new RecallService(new RecallRepository(ds), tokenizer, memories);
+    const computing = new RecallService(
+      new RecallTurns(new MessageRepository(ds)),
+      tokenizer,
+      memories,
+    );
     const stored = new RecallService(
-      new RecallRepository(ds, { storedTerms: true }),
+      new RecallTurns(new MessageRepository(ds), { storedTerms: true }),
       tokenizer,
       memories,
     );

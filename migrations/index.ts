@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { TurnPipeline1796237260053 } from './1796237260053-TurnPipeline.js';
 import { MemoryEmbeddings1795366650683 } from './1795366650683-MemoryEmbeddings.js';
 import { MemoryCursorId1795366394877 } from './1795366394877-MemoryCursorId.js';
 import { Memory1795365663743 } from './1795365663743-Memory.js';
@@ -16,4 +17,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Memory1795365663743,
   MemoryCursorId1795366394877,
   MemoryEmbeddings1795366650683,
+  TurnPipeline1796237260053,
 ];

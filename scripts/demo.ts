@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import jwt from 'jsonwebtoken';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientEventMap, SendAck, SyncAck } from '../src/chat/chat.protocol.js';
+import type { ClientEventMap, SendAck, SyncAck } from '../src/gateway/chat.protocol.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = resolve(process.env.DEMO_DATA_DIR ?? resolve(root, '.data', 'demo'));

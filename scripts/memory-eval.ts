@@ -38,7 +38,8 @@ import {
   type RecallParams,
   type RecallParamsOverrides,
 } from '../src/memory/recall/recall-params.js';
-import { RecallRepository } from '../src/memory/recall/recall.repository.js';
+import { MessageRepository } from '../src/conversation/message.repository.js';
+import { RecallTurns } from '../src/memory/recall/recall-turns.js';
 import { RecallService } from '../src/memory/recall/recall.service.js';
 import type { RecallItem, RecallResult, TurnRecord } from '../src/memory/recall/recall.types.js';
 import { textTerms } from '../src/memory/recall/text-terms.js';
@@ -272,7 +273,7 @@ async function main(): Promise<void> {
 
     ds = new DataSource({ ...dataSourceOptions(url, 4), logger: undefined, logging: false });
     await ds.initialize();
-    const repository = new RecallRepository(ds);
+    const repository = new RecallTurns(new MessageRepository(ds));
     const tokenizer = new QwenTokenizer();
     const service = new RecallService(repository, tokenizer);
     // Warm up (JIT, connection pool, tokenizer) so the first question's latency is not the load's.

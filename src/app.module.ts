@@ -1,25 +1,41 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountModule } from './account/account.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { ChatModule } from './chat/chat.module.js';
 import { RedisModule } from './common/redis.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { RUNTIME, type Runtime } from './config/runtime.js';
+import { ConversationModule } from './conversation/conversation.module.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { GatewayModule } from './gateway/gateway.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
-import { LlmModule } from './llm/llm.module.js';
+import { MemoryApiModule } from './memory/memory-api.module.js';
+import { MemoryModule } from './memory/memory.module.js';
 import { loggerParams } from './observability/logger.js';
 import { ObservabilityModule } from './observability/observability.module.js';
-import { PromptingModule } from './prompting/prompting.module.js';
-import { VoiceModule } from './voice/voice.module.js';
-import { AffectModule } from './affect/affect.module.js';
 import { OperatorModule } from './operator/operator.module.js';
-import { MemoryModule } from './memory/memory.module.js';
+import { AffectModule } from './affect/affect.module.js';
+import { TurnSweepsModule } from './turn/turn.module.js';
+import { VoiceModule } from './voice/voice.module.js';
+import { VoiceStoreModule } from './voice/voice-store.module.js';
 
+/**
+ * The application, by role (one image, three roles; docs/architecture.md). The platform modules
+ * (configuration here, the data source, Redis, jobs, observability, auth) are global, as the data
+ * source is; feature modules are not and import what they use.
+ *   gateway: the socket namespaces and HTTP APIs; turns run here; jobs are queued, not run.
+ *   worker:  queue jobs and sweeps; health and metrics only.
+ *   all:     both (the default, and embedded mode).
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, runtime: Runtime): DynamicModule {
+    const serves = config.role !== 'worker';
+    const works = config.role !== 'gateway';
+    // Every job handler is registered wherever its module is loaded; a worker loads the modules
+    // whose jobs it runs.
+    const jobOwners = [ConversationModule, AffectModule, MemoryModule, VoiceStoreModule];
     return {
       module: AppModule,
       global: true,
@@ -31,16 +47,14 @@ export class AppModule {
           retryDelay: 1000,
         }),
         RedisModule.forRoot(config.redis.url),
-        JobsModule.forRoot(config.redis),
+        JobsModule.forRoot(config.redis, works),
         ObservabilityModule,
         AuthModule,
-        LlmModule,
-        PromptingModule,
-        AffectModule,
-        OperatorModule,
-        MemoryModule,
-        ChatModule,
-        VoiceModule,
+        ...jobOwners,
+        TurnSweepsModule.forRole(config.role),
+        ...(serves
+          ? [GatewayModule, VoiceModule, OperatorModule, AccountModule, MemoryApiModule]
+          : []),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -6,9 +6,9 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import pino from 'pino';
 import { AppModule } from './app.module.js';
-import { ChatIoAdapter } from './chat/chat-io.adapter.js';
+import { ChatIoAdapter } from './gateway/chat-io.adapter.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
-import { ReplyService } from './chat/reply.service.js';
+import { TurnService } from './turn/turn.service.js';
 import type { AppConfig } from './config/app-config.js';
 import type { Runtime } from './config/runtime.js';
 import { runMigrations } from './database/data-source.js';
@@ -103,12 +103,15 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     const app = await NestFactory.create(AppModule.forRoot(config, runtime), { bufferLogs: true });
     app.useLogger(app.get(PinoNestLogger));
     app.useGlobalFilters(new HttpErrorFilter());
-    app.useWebSocketAdapter(new ChatIoAdapter(app, config));
+    if (config.role !== 'worker') app.useWebSocketAdapter(new ChatIoAdapter(app, config));
     await app.listen(config.http.port, config.http.host);
     const server = app.getHttpServer() as import('node:http').Server;
     const address = server.address() as { port: number };
     const url = `http://127.0.0.1:${address.port}`;
-    log.info({ url, instanceId: runtime.instanceId }, 'companion backend listening');
+    log.info(
+      { url, instanceId: runtime.instanceId, role: config.role },
+      'companion backend listening',
+    );
 
     let stopping: Promise<void> | null = null;
     const shutdown = () =>
@@ -116,7 +119,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
         const deadline = Date.now() + config.shutdownGraceMs;
         log.info({ graceMs: config.shutdownGraceMs }, 'shutting down: draining replies in flight');
         app.get(Lifecycle).startDraining();
-        await app.get(ReplyService).drain(deadline);
+        if (config.role !== 'worker') await app.get(TurnService).drain(deadline);
         await app.close();
         for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
         log.info('stopped');

@@ -1,4 +1,4 @@
-import { Global, Logger, Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TemplateStore } from '../prompting/template-store.js';
 import { AffectRepository } from './affect.repository.js';
@@ -7,12 +7,13 @@ import { EMOTION_LABELS } from './emotion-labels.js';
 import { LexiconTextEmotionClassifier } from './lexicon-text-emotion.js';
 import { ModelCompletions } from '../llm/model-completions.js';
 import { ModelTextEmotionClassifier } from './model-text-emotion.js';
+import { VoiceBaselineJob } from './voice-baseline.job.js';
 
-@Global()
 @Module({
   providers: [
     AffectService,
     AffectRepository,
+    VoiceBaselineJob,
     {
       provide: TEXT_EMOTION_CLASSIFIER,
       inject: [APP_CONFIG],
@@ -44,6 +45,6 @@ import { ModelTextEmotionClassifier } from './model-text-emotion.js';
       },
     },
   ],
-  exports: [AffectService],
+  exports: [AffectService, AffectRepository],
 })
 export class AffectModule {}

@@ -1,61 +1,56 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ProsodyFeatures } from '../voice/prosody/index.js';
 import type { TurnAffect } from './fuse-affect.js';
-import type { SpectralTilt } from './spectral-tilt.js';
 import type { TextEmotion } from './text-emotion.js';
 
-export interface TurnContext {
-  messageId: string;
-  userId: string;
-  conversationId: string;
-  kind: 'text' | 'voice';
-  content: string;
-  createdAt: Date;
-  prosody: ProsodyFeatures | null;
-  spectralTilt: SpectralTilt | null;
-  transcriptLanguage: string | null;
+/** What assessing one user message needs from affect's own tables. */
+export interface AffectState {
   voiceBaseline: unknown;
   userMood: unknown;
   conversationMood: unknown;
+  /** The message was assessed before (a retried reply): its stored reading. */
   existing: { affect: TurnAffect; textEmotion: TextEmotion | null } | null;
 }
 
-/** Postgres access for affect: turns, moods and voice baselines, always by message or user. */
+/** A stored reading of a user message, as memory extraction shows it to its model. */
+export interface StoredReading {
+  messageId: string;
+  valence: number;
+  arousal: number;
+  label: string;
+  confidence: number;
+  incongruence: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+/** How many folded clip ids a user's state remembers (a job that runs twice folds once). */
+const FOLDED_CLIPS_KEPT = 64;
+
+/**
+ * Postgres access for affect's own tables: turn_affects, affect_user_states and
+ * affect_conversation_states. Always by message, user or conversation id.
+ */
 @Injectable()
 export class AffectRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Everything assessing one user message needs, in one query. */
-  async turnContext(messageId: string): Promise<TurnContext | null> {
-    const rows = await this.db.query<Array<Record<string, unknown>>>(
-      `SELECT m.id, m.user_id, m.conversation_id, m.kind, m.content, m.created_at,
-              c.prosody, c.spectral_tilt, c.language AS transcript_language,
-              u.voice_baseline, u.mood AS user_mood, conv.mood AS conversation_mood,
+  /** The user's baseline and moods and any earlier reading of the message, in one query. */
+  async state(messageId: string, userId: string, conversationId: string): Promise<AffectState> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT us.voice_baseline, us.mood AS user_mood, cs.mood AS conversation_mood,
               ta.affect AS existing_affect, ta.text_emotion AS existing_text
-         FROM messages m
-         JOIN users u ON u.id = m.user_id
-         JOIN conversations conv ON conv.id = m.conversation_id
-         LEFT JOIN voice_clips c ON c.message_id = m.id
-         LEFT JOIN turn_affects ta ON ta.message_id = m.id
-        WHERE m.id = $1 AND m.role = 'user'`,
-      [messageId],
+         FROM (SELECT 1) one
+         LEFT JOIN affect_user_states us ON us.user_id = $2
+         LEFT JOIN affect_conversation_states cs ON cs.conversation_id = $3
+         LEFT JOIN turn_affects ta ON ta.message_id = $1`,
+      [messageId, userId, conversationId],
     );
-    const r = rows[0];
-    if (!r) return null;
+    const r = rows[0] ?? {};
     return {
-      messageId: r.id as string,
-      userId: r.user_id as string,
-      conversationId: r.conversation_id as string,
-      kind: r.kind as 'text' | 'voice',
-      content: r.content as string,
-      createdAt: r.created_at as Date,
-      prosody: (r.prosody as ProsodyFeatures | null) ?? null,
-      spectralTilt: (r.spectral_tilt as SpectralTilt | null) ?? null,
-      transcriptLanguage: (r.transcript_language as string | null) ?? null,
-      voiceBaseline: r.voice_baseline,
-      userMood: r.user_mood,
-      conversationMood: r.conversation_mood,
+      voiceBaseline: r.voice_baseline ?? null,
+      userMood: r.user_mood ?? null,
+      conversationMood: r.conversation_mood ?? null,
       existing: r.existing_affect
         ? {
             affect: r.existing_affect as TurnAffect,
@@ -66,7 +61,7 @@ export class AffectRepository {
   }
 
   /**
-   * Stores the turn's affect and the moods it moved, in one statement; the moods change only if
+   * Stores the turn's reading and the moods it moved, in one statement; the moods change only if
    * the turn was not stored before (a retried reply does not count a turn twice).
    */
   async saveTurn(input: {
@@ -84,8 +79,12 @@ export class AffectRepository {
                                              confidence, incongruence, affect, text_emotion)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                    ON CONFLICT (message_id) DO NOTHING RETURNING message_id),
-            cm AS (UPDATE conversations SET mood = $11 WHERE id = $3 AND EXISTS (SELECT 1 FROM ta)),
-            um AS (UPDATE users SET mood = $12 WHERE id = $2 AND EXISTS (SELECT 1 FROM ta))
+            cm AS (INSERT INTO affect_conversation_states (conversation_id, user_id, mood)
+                   SELECT $3, $2, $11 WHERE EXISTS (SELECT 1 FROM ta)
+                   ON CONFLICT (conversation_id) DO UPDATE SET mood = EXCLUDED.mood, updated_at = now()),
+            um AS (INSERT INTO affect_user_states (user_id, mood)
+                   SELECT $2, $12 WHERE EXISTS (SELECT 1 FROM ta)
+                   ON CONFLICT (user_id) DO UPDATE SET mood = EXCLUDED.mood, updated_at = now())
        SELECT count(*)::int AS inserted FROM ta`,
       [
         input.messageId,
@@ -107,7 +106,7 @@ export class AffectRepository {
 
   async voiceBaseline(userId: string): Promise<unknown> {
     const rows = await this.db.query<Array<{ voice_baseline: unknown }>>(
-      `SELECT voice_baseline FROM users WHERE id = $1`,
+      `SELECT voice_baseline FROM affect_user_states WHERE user_id = $1`,
       [userId],
     );
     return rows[0]?.voice_baseline ?? null;
@@ -116,37 +115,74 @@ export class AffectRepository {
   /**
    * Folds one clip into its user's baseline under the user's row lock (two clips of one user
    * never overwrite each other's update), once: a clip already folded in is skipped. `update`
-   * gets the stored baseline and the clip.
+   * gets the stored baseline and returns the new one.
    */
   async updateVoiceBaseline(
+    userId: string,
     messageId: string,
-    update: (
-      stored: unknown,
-      clip: { prosody: ProsodyFeatures; spectralTilt: SpectralTilt | null },
-    ) => unknown,
+    update: (stored: unknown) => unknown,
   ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const rows = await tx.query<Array<Record<string, unknown>>>(
-        `SELECT u.id, u.voice_baseline, c.prosody, c.spectral_tilt
-           FROM voice_clips c JOIN users u ON u.id = c.user_id
-          WHERE c.message_id = $1 AND c.prosody IS NOT NULL AND c.baseline_at IS NULL
-          FOR UPDATE OF u, c`,
-        [messageId],
+      await tx.query(
+        `INSERT INTO affect_user_states (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`,
+        [userId],
+      );
+      const rows = await tx.query<Array<{ voice_baseline: unknown; folded: boolean }>>(
+        `SELECT voice_baseline, $2 = ANY(baseline_clip_ids) AS folded
+           FROM affect_user_states WHERE user_id = $1 FOR UPDATE`,
+        [userId, messageId],
       );
       const r = rows[0];
-      if (!r) return false;
-      const next = update(r.voice_baseline, {
-        prosody: r.prosody as ProsodyFeatures,
-        spectralTilt: (r.spectral_tilt as SpectralTilt | null) ?? null,
-      });
-      await tx.query(`UPDATE users SET voice_baseline = $2 WHERE id = $1`, [
-        r.id,
-        JSON.stringify(next),
-      ]);
-      await tx.query(`UPDATE voice_clips SET baseline_at = now() WHERE message_id = $1`, [
-        messageId,
-      ]);
+      if (!r || r.folded) return false;
+      await tx.query(
+        `UPDATE affect_user_states
+            SET voice_baseline = $2,
+                baseline_clip_ids = (array_append(baseline_clip_ids, $3::uuid))[greatest(1, cardinality(baseline_clip_ids) + 2 - $4):],
+                updated_at = now()
+          WHERE user_id = $1`,
+        [userId, JSON.stringify(update(r.voice_baseline)), messageId, FOLDED_CLIPS_KEPT],
+      );
       return true;
     });
+  }
+
+  /** The stored readings of these messages of the user (memory extraction shows them). */
+  async readings(userId: string, messageIds: readonly string[]): Promise<StoredReading[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.db.query<Row[]>(
+      `SELECT message_id, valence, arousal, label, confidence, incongruence FROM turn_affects
+        WHERE user_id = $1 AND message_id = ANY($2::uuid[])`,
+      [userId, messageIds],
+    );
+    return rows.map((r) => ({
+      messageId: r.message_id as string,
+      valence: Number(r.valence),
+      arousal: Number(r.arousal),
+      label: r.label as string,
+      confidence: Number(r.confidence),
+      incongruence: (r.incongruence as string | null) ?? null,
+    }));
+  }
+
+  /** The user's rows for their data export. */
+  async exportRows(
+    userId: string,
+  ): Promise<{ state: Row | null; conversations: Row[]; turns: Row[] }> {
+    const [state, conversations, turns] = await Promise.all([
+      this.db.query<Row[]>(
+        `SELECT voice_baseline, mood, updated_at FROM affect_user_states WHERE user_id = $1`,
+        [userId],
+      ),
+      this.db.query<Row[]>(
+        `SELECT conversation_id, mood, updated_at FROM affect_conversation_states WHERE user_id = $1`,
+        [userId],
+      ),
+      this.db.query<Row[]>(
+        `SELECT message_id, valence, arousal, label, confidence, incongruence, affect, created_at
+           FROM turn_affects WHERE user_id = $1 ORDER BY created_at`,
+        [userId],
+      ),
+    ]);
+    return { state: state[0] ?? null, conversations, turns };
   }
 }

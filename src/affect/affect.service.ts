@@ -1,11 +1,9 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { JobName } from '../jobs/job-names.js';
-import { JobQueue } from '../jobs/job-queue.js';
-import { JobRegistry } from '../jobs/job-registry.js';
+import { Inject, Injectable } from '@nestjs/common';
 import type { VoiceAnalysis } from '../voice/analysis/prosody-analyzer.js';
+import type { ProsodyFeatures } from '../voice/prosody/index.js';
 import { voiceEvidence, type Evidence } from './affect-evidence.js';
 import { affectCue, type AffectCue } from './affect-cue.js';
-import { AffectRepository } from './affect.repository.js';
+import { AffectRepository, type StoredReading } from './affect.repository.js';
 import { assessTurn } from './assess-turn.js';
 import { detectLanguage } from './detect-language.js';
 import type { TurnAffect } from './fuse-affect.js';
@@ -17,6 +15,7 @@ import {
   updateMoodTrajectory,
   type MoodSummary,
 } from './mood-trajectory.js';
+import type { SpectralTilt } from './spectral-tilt.js';
 import type { TextEmotion, TextEmotionClassifier, TextLanguage } from './text-emotion.js';
 import { assessVocalTone, type VocalTone } from './vocal-tone.js';
 import { parseVoiceBaseline, updateVoiceBaseline } from './voice-baseline.js';
@@ -45,80 +44,82 @@ export interface VocalSummary {
   evidence: Evidence[];
 }
 
+/** One user message to read, as the turn has it. */
+export interface AffectInput {
+  messageId: string;
+  userId: string;
+  conversationId: string;
+  /** The typed text or the transcript. */
+  content: string;
+  createdAt: Date;
+  /** For a voice message: what the voice analysis measured and the transcript's language. */
+  voice: {
+    prosody: ProsodyFeatures;
+    spectral: SpectralTilt | null;
+    language: string | null;
+  } | null;
+}
+
 /**
  * Turn affect in the service: the words' emotion (lexicon or model), the voice against the
  * user's own baseline, fusion, and the conversation's and user's mood, stored per user message.
- * The baseline learns from each voice clip afterwards, in a job, so a clip is never judged
- * against itself.
+ * The baseline learns from each voice clip afterwards, in a job (VoiceBaselineJob), so a clip is
+ * never judged against itself.
  */
 @Injectable()
-export class AffectService implements OnModuleInit {
-  private readonly logger = new Logger(AffectService.name);
-
+export class AffectService {
   constructor(
     @Inject(TEXT_EMOTION_CLASSIFIER) private readonly classifier: TextEmotionClassifier,
     private readonly repository: AffectRepository,
-    private readonly registry: JobRegistry,
-    private readonly jobs: JobQueue,
   ) {}
 
-  onModuleInit(): void {
-    this.registry.register(JobName.VoiceBaselineUpdate, ({ messageId }) =>
-      this.learnVoice(messageId),
-    );
-  }
-
-  /** Assesses a user message (once; a second call returns what was stored). Null without text. */
-  async assess(messageId: string): Promise<TurnAffectResult | null> {
-    const ctx = await this.repository.turnContext(messageId);
-    if (!ctx || ctx.content === '') return null;
+  /** Reads a user message (once; a second call returns what was stored). Null without text. */
+  async assess(input: AffectInput): Promise<TurnAffectResult | null> {
+    if (input.content === '') return null;
+    const spoken = input.voice?.language;
     const lang: TextLanguage =
-      ctx.transcriptLanguage === 'zh' || ctx.transcriptLanguage === 'en'
-        ? ctx.transcriptLanguage
-        : detectLanguage(ctx.content);
-    const conversationMood = parseMoodTrajectory(ctx.conversationMood);
-    const userMood = parseMoodTrajectory(ctx.userMood);
+      spoken === 'zh' || spoken === 'en' ? spoken : detectLanguage(input.content);
+    const [state, textEmotion] = await Promise.all([
+      this.repository.state(input.messageId, input.userId, input.conversationId),
+      this.classifier.classify(input.content, lang),
+    ]);
+    const conversationMood = parseMoodTrajectory(state.conversationMood);
+    const userMood = parseMoodTrajectory(state.userMood);
 
-    if (ctx.existing) {
+    if (state.existing) {
       const mood = describeMood(conversationMood, CONVERSATION_MOOD);
       return {
-        affect: ctx.existing.affect,
-        textEmotion: ctx.existing.textEmotion,
+        affect: state.existing.affect,
+        textEmotion: state.existing.textEmotion,
         vocal: null,
         mood,
         userMood: describeMood(userMood, USER_MOOD),
         lang,
-        cue: affectCue(ctx.existing.affect, mood, lang),
+        cue: affectCue(state.existing.affect, mood, lang),
       };
     }
 
-    const textEmotion = await this.classifier.classify(ctx.content, lang);
-    const baseline = parseVoiceBaseline(ctx.voiceBaseline);
-    const at = ctx.createdAt.getTime();
+    const baseline = parseVoiceBaseline(state.voiceBaseline);
+    const at = input.createdAt.getTime();
     const turn = assessTurn({
       text: textEmotion,
-      voice: ctx.prosody ? { features: ctx.prosody, spectral: ctx.spectralTilt, baseline } : null,
+      voice: input.voice
+        ? { features: input.voice.prosody, spectral: input.voice.spectral, baseline }
+        : null,
       mood: conversationMood,
       atMs: at,
       moodPreset: CONVERSATION_MOOD,
     });
     const nextUserMood = updateMoodTrajectory(userMood, turn.affect, at, USER_MOOD);
-    const inserted = await this.repository.saveTurn({
-      messageId,
-      userId: ctx.userId,
-      conversationId: ctx.conversationId,
+    await this.repository.saveTurn({
+      messageId: input.messageId,
+      userId: input.userId,
+      conversationId: input.conversationId,
       affect: turn.affect,
       textEmotion,
       conversationMood: turn.mood,
       userMood: nextUserMood,
     });
-    if (inserted && ctx.prosody) {
-      this.jobs
-        .add(JobName.VoiceBaselineUpdate, { messageId }, { jobId: `baseline-${messageId}` })
-        .catch((e: unknown) =>
-          this.logger.warn({ messageId, err: String(e) }, 'could not queue the baseline update'),
-        );
-    }
     return {
       affect: turn.affect,
       textEmotion,
@@ -144,13 +145,23 @@ export class AffectService implements OnModuleInit {
     };
   }
 
-  /** Folds a voice clip into its user's baseline (the baseline-update job). */
-  async learnVoice(messageId: string): Promise<void> {
-    await this.repository.updateVoiceBaseline(messageId, (stored, clip) =>
+  /** Folds a voice clip into its user's baseline, once (the baseline-update job). */
+  async learnVoice(input: {
+    userId: string;
+    messageId: string;
+    prosody: ProsodyFeatures;
+    spectral: SpectralTilt | null;
+  }): Promise<boolean> {
+    return this.repository.updateVoiceBaseline(input.userId, input.messageId, (stored) =>
       updateVoiceBaseline(
         parseVoiceBaseline(stored),
-        voiceCueValues(clip.prosody, clip.spectralTilt),
+        voiceCueValues(input.prosody, input.spectral),
       ),
     );
+  }
+
+  /** How the user seemed in these messages, as stored (for memory extraction). */
+  readings(userId: string, messageIds: readonly string[]): Promise<StoredReading[]> {
+    return this.repository.readings(userId, messageIds);
   }
 }

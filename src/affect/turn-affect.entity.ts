@@ -8,9 +8,9 @@ import {
   OneToOne,
   PrimaryColumn,
 } from 'typeorm';
-import { ConversationEntity } from '../chat/conversation.entity.js';
-import { MessageEntity } from '../chat/message.entity.js';
-import { UserEntity } from '../chat/user.entity.js';
+import { ConversationEntity } from '../conversation/conversation.entity.js';
+import { MessageEntity } from '../conversation/message.entity.js';
+import { UserEntity } from '../conversation/user.entity.js';
 import type { TurnAffect } from './fuse-affect.js';
 import type { TextEmotion } from './text-emotion.js';
 

@@ -50,6 +50,21 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('runs as one role: all by default; a split role needs the shared Postgres and Redis', () => {
+    expect(loadConfig({}).role).toBe('all');
+    expect(problems({ ROLE: 'worker' })).toEqual([
+      'DATABASE_URL: required when ROLE=worker (only ROLE=all runs alone)',
+      'REDIS_URL: required when ROLE=worker (only ROLE=all runs alone)',
+    ]);
+    expect(problems({ ROLE: 'cook' })).toHaveLength(1);
+    const gateway = loadConfig({
+      ROLE: 'gateway',
+      DATABASE_URL: 'postgres://db/x',
+      REDIS_URL: 'redis://r:6379',
+    });
+    expect(gateway.role).toBe('gateway');
+  });
+
   it('refuses a short HS256 secret and both kinds of key at once', () => {
     expect(problems({ JWT_SECRET: 'short' })).toEqual([
       'JWT_SECRET: must be at least 32 characters',

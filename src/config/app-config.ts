@@ -2,8 +2,16 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { envSchema, type Env } from './config.schema.js';
 
+/**
+ * What this process does (one image, three roles): `gateway` serves the socket namespaces and
+ * the HTTP APIs and streams turns; `worker` runs queue jobs and sweeps and serves only health and
+ * metrics; `all` (the default, and embedded mode) does both.
+ */
+export type Role = 'all' | 'gateway' | 'worker';
+
 export interface AppConfig {
   env: Env['NODE_ENV'];
+  role: Role;
   http: { host: string; port: number };
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
@@ -103,6 +111,8 @@ export interface AppConfig {
     allowedOrigins: string[];
     syncPageSize: number;
     replyLeaseMs: number;
+    /** Automatic attempts at answering a message whose process died before its reply started. */
+    replyMaxAttempts: number;
   };
   /** The user's own REST API (/v1/me). */
   userApi: { requestsPerMinute: number; exportsPerHour: number };
@@ -141,6 +151,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push('JWT_SECRET or JWT_PUBLIC_KEY: one is required when NODE_ENV=production');
     }
   }
+  if (e.ROLE !== 'all') {
+    // Split roles share work through Postgres and Redis: queued jobs and emits cross processes.
+    for (const name of ['DATABASE_URL', 'REDIS_URL'] as const) {
+      if (!e[name])
+        problems.push(`${name}: required when ROLE=${e.ROLE} (only ROLE=all runs alone)`);
+    }
+  }
   if (e.LLM_FIRST_TOKEN_TIMEOUT_MS > e.LLM_TOTAL_TIMEOUT_MS) {
     problems.push('LLM_FIRST_TOKEN_TIMEOUT_MS: must not exceed LLM_TOTAL_TIMEOUT_MS');
   }
@@ -156,6 +173,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
 
   return {
     env: e.NODE_ENV,
+    role: e.ROLE,
     http: { host: e.HOST, port: e.PORT },
     logLevel: e.LOG_LEVEL,
     dataDir: resolve(e.DATA_DIR),
@@ -251,6 +269,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       allowedOrigins: e.WS_ALLOWED_ORIGINS,
       syncPageSize: e.SYNC_PAGE_SIZE,
       replyLeaseMs: e.REPLY_LEASE_MS,
+      replyMaxAttempts: e.REPLY_MAX_ATTEMPTS,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

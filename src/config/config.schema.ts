@@ -26,6 +26,7 @@ const list = z.string().transform((v) =>
  */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ROLE: z.enum(['all', 'gateway', 'worker']).default('all'),
   PORT: int(0, 65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -118,6 +119,7 @@ export const envSchema = z.object({
   SYNC_PAGE_SIZE: int(1, 1000).default(200),
 
   REPLY_LEASE_MS: int(500, 600_000).default(15_000),
+  REPLY_MAX_ATTEMPTS: int(1, 10).default(3),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(25_000),
 });
 

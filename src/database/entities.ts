@@ -1,10 +1,15 @@
+import {
+  AffectConversationStateEntity,
+  AffectUserStateEntity,
+} from '../affect/affect-state.entity.js';
 import { TurnAffectEntity } from '../affect/turn-affect.entity.js';
-import { ConversationEntity } from '../chat/conversation.entity.js';
-import { MessageEntity } from '../chat/message.entity.js';
-import { UserEntity } from '../chat/user.entity.js';
-import { OperatorAuditEntity } from '../operator/operator-audit.entity.js';
-import { TurnTraceEntity } from '../operator/turn-trace.entity.js';
+import { ConversationEntity } from '../conversation/conversation.entity.js';
+import { MessageEntity } from '../conversation/message.entity.js';
+import { UserEntity } from '../conversation/user.entity.js';
+import { MemoryCursorEntity } from '../memory/memory-cursor.entity.js';
 import { MemoryEntity } from '../memory/memory.entity.js';
+import { OperatorAuditEntity } from '../operator/operator-audit.entity.js';
+import { TurnTraceEntity } from '../turn/turn-trace.entity.js';
 import { VoiceClipEntity } from '../voice/voice-clip.entity.js';
 
 /** Every entity the service maps; migrations are generated against this list. */
@@ -14,7 +19,10 @@ export const ENTITIES = [
   MessageEntity,
   VoiceClipEntity,
   TurnAffectEntity,
+  AffectUserStateEntity,
+  AffectConversationStateEntity,
   TurnTraceEntity,
   OperatorAuditEntity,
   MemoryEntity,
+  MemoryCursorEntity,
 ];

@@ -8,7 +8,7 @@ import {
   type JobOptions,
   type JobPayloads,
 } from './job-names.js';
-import { JobQueue } from './job-queue.js';
+import { JobQueue, type JobSpec } from './job-queue.js';
 import { JobRegistry } from './job-registry.js';
 
 const ENQUEUE_TIMEOUT_MS = 3000;
@@ -32,16 +32,20 @@ export class BullMqJobQueue extends JobQueue {
   ): Promise<void> {
     // A Redis outage must not hold up the caller: the add fails after a bound instead of queueing forever.
     await withTimeout(
-      this.queue.add(name, data, {
-        jobId: options.jobId,
-        delay: options.delayMs,
-        attempts: options.attempts ?? DEFAULT_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: true,
-        removeOnFail: { count: 1000 },
-      }),
+      this.queue.add(name, data, bullOptions(options)),
       ENQUEUE_TIMEOUT_MS,
       `enqueue ${name}`,
+    );
+  }
+
+  async addBulk(jobs: readonly JobSpec[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await withTimeout(
+      this.queue.addBulk(
+        jobs.map((j) => ({ name: j.name, data: j.data, opts: bullOptions(j.options ?? {}) })),
+      ),
+      ENQUEUE_TIMEOUT_MS,
+      `enqueue ${jobs.map((j) => j.name).join(', ')}`,
     );
   }
 
@@ -60,7 +64,10 @@ export class BullMqJobQueue extends JobQueue {
   }
 }
 
-/** The BullMQ worker: every job goes to its registered handler. */
+/**
+ * The BullMQ worker: every job goes to its registered handler. Only processes that run queue
+ * jobs have it (ROLE=worker or all); a gateway only adds jobs.
+ */
 @Processor(QUEUE, { concurrency: 8 })
 export class QueueWorker extends WorkerHost {
   private readonly logger = new Logger(QueueWorker.name);
@@ -86,6 +93,17 @@ export class QueueWorker extends WorkerHost {
   onError(e: Error): void {
     if (this.reportError()) this.logger.warn({ err: e.message }, 'job worker cannot reach Redis');
   }
+}
+
+function bullOptions(options: JobOptions) {
+  return {
+    jobId: options.jobId,
+    delay: options.delayMs,
+    attempts: options.attempts ?? DEFAULT_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: true,
+    removeOnFail: { count: 1000 },
+  };
 }
 
 /** True at most once per interval: a Redis outage logs a line, not a line per retry. */

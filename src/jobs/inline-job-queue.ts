@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DEFAULT_ATTEMPTS, type JobName, type JobOptions, type JobPayloads } from './job-names.js';
-import { JobQueue } from './job-queue.js';
+import { JobQueue, type JobSpec } from './job-queue.js';
 import { JobRegistry } from './job-registry.js';
 
 /**
@@ -31,6 +31,10 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
     this.count++;
     this.schedule(name, data, options, 1, options.delayMs ?? 0);
     return Promise.resolve();
+  }
+
+  async addBulk(jobs: readonly JobSpec[]): Promise<void> {
+    for (const job of jobs) await this.add(job.name, job.data, job.options);
   }
 
   depth(): Promise<number> {

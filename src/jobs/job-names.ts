@@ -1,4 +1,7 @@
-/** Every queue and job of the service, in one place. */
+import type { SpectralTilt } from '../affect/spectral-tilt.js';
+import type { ProsodyFeatures } from '../voice/prosody/index.js';
+
+/** Every queue, job and event of the service, in one place. */
 export const QUEUE = 'companion';
 
 export enum JobName {
@@ -14,10 +17,17 @@ export enum JobName {
   ConversationSummary = 'conversation.summary',
 }
 
+/** A voice clip's measurements, as the baseline job folds them in. */
+export interface VoiceMeasurement {
+  messageId: string;
+  prosody: ProsodyFeatures;
+  spectral: SpectralTilt | null;
+}
+
 export interface JobPayloads {
   [JobName.ConversationRollup]: { conversationId: string };
   [JobName.VoiceClipExpiry]: Record<string, never>;
-  [JobName.VoiceBaselineUpdate]: { messageId: string };
+  [JobName.VoiceBaselineUpdate]: VoiceMeasurement & { userId: string };
   [JobName.MemoryExtraction]: { userId: string };
   [JobName.ConversationSummary]: { conversationId: string };
 }
@@ -30,3 +40,44 @@ export interface JobOptions {
 }
 
 export const DEFAULT_ATTEMPTS = 3;
+
+/**
+ * What happened, for whoever cares: modules subscribe to an event with a job of their own
+ * (src/jobs/event-bus.ts), so the publisher never calls them one by one.
+ */
+export enum EventName {
+  /** A turn ended (any outcome) and its reply is stored: published by turn/'s finish stage. */
+  TurnCompleted = 'turn.completed',
+  /** A voice clip's transcription and analysis are done (whether or not a turn follows). */
+  VoiceAnalysed = 'voice.analysed',
+}
+
+export interface TurnCompletedEvent {
+  turnId: string;
+  userId: string;
+  conversationId: string;
+  replyId: string;
+  status: 'completed' | 'cancelled' | 'failed';
+  errorCode: string | null;
+  /** The user messages the reply answered, oldest first. */
+  answered: Array<{ id: string; kind: 'text' | 'voice' }>;
+  /** Voice messages answered whose measurements the turn judged against the user's baseline. */
+  voice: VoiceMeasurement[];
+  /** Turns of the history the prompt had to leave out (the conversation wants a summary). */
+  droppedTurns: number;
+}
+
+export interface VoiceAnalysedEvent {
+  userId: string;
+  conversationId: string;
+  messageId: string;
+  /** Whether the clip's words were heard; if so a turn judges it and says so when it ends. */
+  transcribed: boolean;
+  /** Null when the analysis failed. */
+  measurement: VoiceMeasurement | null;
+}
+
+export interface EventPayloads {
+  [EventName.TurnCompleted]: TurnCompletedEvent;
+  [EventName.VoiceAnalysed]: VoiceAnalysedEvent;
+}

@@ -27,6 +27,28 @@ export interface Usage {
   completionTokens: number;
 }
 
+/** What a turn's route chose: which model (or LoRA adapter, by name) and how to sample. */
+export interface GenerationSettings {
+  model: string;
+  sampling: LlmSettings['sampling'];
+  maxTokens: number;
+  enableThinking: boolean;
+}
+
+/** A place at the model, taken by the turn's admit stage and held until generation ends. */
+export interface ModelPermit {
+  release(): void;
+}
+
+export interface StreamOptions {
+  /** Called as each attempt's HTTP request goes out (for timing). */
+  onRequest?: () => void;
+  /** A place taken beforehand (admission); without one the stream takes its own. */
+  permit?: ModelPermit;
+  /** The route's choice; the configured model and sampling without one. */
+  settings?: GenerationSettings;
+}
+
 export type LlmEvent =
   | { type: 'delta'; text: string }
   | { type: 'done'; finishReason: string | null; usage: Usage | null; model: string };
@@ -62,27 +84,48 @@ export class LlmClient {
     return this.settings.model;
   }
 
-  /** `onRequest` is called as each attempt's HTTP request goes out (for timing). */
-  async *stream(
-    messages: ChatMessage[],
-    signal: AbortSignal,
-    onRequest?: () => void,
-  ): AsyncGenerator<LlmEvent> {
-    let release: () => void;
+  /** The configured model and sampling: what a route chooses when nothing says otherwise. */
+  get defaults(): GenerationSettings {
+    const { model, sampling, maxTokens, enableThinking } = this.settings;
+    return { model, sampling, maxTokens, enableThinking };
+  }
+
+  /**
+   * Takes a place at the model on this pod, waiting in line if all are taken; refuses at once
+   * (`busy`, with a retry time) when the line is full too, so that a turn that will be refused
+   * costs nothing more. The place is held until `release()`.
+   */
+  async admit(signal?: AbortSignal): Promise<ModelPermit> {
     try {
-      release = await this.gate.acquire(signal);
+      const release = await this.gate.acquire(signal);
+      return { release };
     } catch (e) {
       if (e instanceof GateFullError) {
         throw new LlmError('busy', e.message, { retryAfterMs: this.settings.busyRetryAfterMs });
       }
       throw new LlmError('cancelled', 'cancelled while waiting for the model');
     }
+  }
+
+  async *stream(
+    messages: ChatMessage[],
+    signal: AbortSignal,
+    options: StreamOptions = {},
+  ): AsyncGenerator<LlmEvent> {
+    const permit = options.permit ?? (await this.admit(signal));
+    const settings = options.settings ?? this.defaults;
     const deadline = Date.now() + this.settings.totalTimeoutMs;
     try {
       for (let attempt = 0; ; attempt++) {
         let yielded = false;
         try {
-          for await (const event of this.attempt(messages, signal, deadline, onRequest)) {
+          for await (const event of this.attempt(
+            messages,
+            settings,
+            signal,
+            deadline,
+            options.onRequest,
+          )) {
             yielded = true;
             yield event;
           }
@@ -96,12 +139,13 @@ export class LlmClient {
         }
       }
     } finally {
-      release();
+      permit.release();
     }
   }
 
   private async *attempt(
     messages: ChatMessage[],
+    settings: GenerationSettings,
     outer: AbortSignal,
     deadline: number,
     onRequest: (() => void) | undefined,
@@ -124,21 +168,21 @@ export class LlmClient {
     let sawContent = false;
     let finishReason: string | null = null;
     let usage: Usage | null = null;
-    let model = this.settings.model;
+    let model = settings.model;
 
     try {
-      const { sampling } = this.settings;
+      const { sampling } = settings;
       const body: OpenAI.ChatCompletionCreateParamsStreaming & VllmExtras = {
-        model: this.settings.model,
+        model: settings.model,
         messages,
         stream: true,
         stream_options: { include_usage: true },
-        max_tokens: this.settings.maxTokens,
+        max_tokens: settings.maxTokens,
         temperature: sampling.temperature,
         top_p: sampling.topP,
         top_k: sampling.topK,
         presence_penalty: sampling.presencePenalty,
-        chat_template_kwargs: { enable_thinking: this.settings.enableThinking },
+        chat_template_kwargs: { enable_thinking: settings.enableThinking },
       };
       onRequest?.();
       const stream = await this.client.chat.completions.create(body, { signal: abort.signal });

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { Metrics } from '../observability/metrics.js';
@@ -6,7 +6,6 @@ import { LlmClient } from './llm.client.js';
 import { LlmGate } from './llm-gate.js';
 import { LlmProbe } from './llm-probe.js';
 
-@Global()
 @Module({
   providers: [
     {

@@ -1,9 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { JobName } from '../jobs/job-names.js';
-import { JobQueue } from '../jobs/job-queue.js';
-import { JobRegistry } from '../jobs/job-registry.js';
+import { MessageRepository } from '../conversation/message.repository.js';
 import { ModelCompletions } from '../llm/model-completions.js';
 import { TemplateStore } from '../prompting/template-store.js';
 import { MEMORY_MODEL, MEMORY_PROMPTS } from './memory-extraction.service.js';
@@ -17,53 +14,23 @@ const MAX_SUMMARY_CHARS = 1200;
  * which prompts then carry in place of those turns.
  */
 @Injectable()
-export class ConversationSummaryService implements OnModuleInit {
+export class ConversationSummaryService {
   private readonly logger = new Logger(ConversationSummaryService.name);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MEMORY_MODEL) private readonly model: ModelCompletions,
     @Inject(MEMORY_PROMPTS) private readonly prompts: TemplateStore,
-    private readonly db: DataSource,
-    private readonly registry: JobRegistry,
-    private readonly jobs: JobQueue,
+    private readonly messages: MessageRepository,
   ) {}
-
-  onModuleInit(): void {
-    this.registry.register(JobName.ConversationSummary, async ({ conversationId }) => {
-      await this.summarize(conversationId);
-    });
-  }
-
-  schedule(conversationId: string): void {
-    this.jobs
-      .add(
-        JobName.ConversationSummary,
-        { conversationId },
-        { jobId: `sum-${conversationId}`, delayMs: 2000 },
-      )
-      .catch((e: unknown) =>
-        this.logger.warn({ err: String(e) }, 'could not queue the conversation summary'),
-      );
-  }
 
   /** Folds the turns older than the kept window into the summary; false when nothing to fold. */
   async summarize(conversationId: string): Promise<boolean> {
-    const [conv] = await this.db.query<
-      Array<{ summary: string | null; summary_until_seq: number; last_seq: number }>
-    >(`SELECT summary, summary_until_seq, last_seq FROM conversations WHERE id = $1`, [
-      conversationId,
-    ]);
+    const conv = await this.messages.summaryState(conversationId);
     if (!conv) return false;
-    const until = conv.last_seq - this.config.memory.summaryKeepMessages;
-    if (until <= conv.summary_until_seq) return false;
-    const turns = await this.db.query<Array<{ role: string; content: string }>>(
-      `SELECT role, content FROM messages
-        WHERE conversation_id = $1 AND seq > $2 AND seq <= $3 AND content <> ''
-          AND (role = 'user' OR status IN ('completed', 'cancelled'))
-        ORDER BY seq`,
-      [conversationId, conv.summary_until_seq, until],
-    );
+    const until = conv.lastSeq - this.config.memory.summaryKeepMessages;
+    if (until <= conv.untilSeq) return false;
+    const turns = await this.messages.turnsBetween(conversationId, conv.untilSeq, until);
     let summary = conv.summary;
     if (turns.length > 0) {
       const prompt = this.prompts.render('summary', {
@@ -83,10 +50,7 @@ export class ConversationSummaryService implements OnModuleInit {
       summary = clip(text);
     }
     // Only if no other run moved it meanwhile.
-    await this.db.query(
-      `UPDATE conversations SET summary = $2, summary_until_seq = $3 WHERE id = $1 AND summary_until_seq = $4`,
-      [conversationId, summary, until, conv.summary_until_seq],
-    );
+    await this.messages.saveSummary(conversationId, summary, until, conv.untilSeq);
     this.logger.log(
       { conversationId, untilSeq: until, turns: turns.length },
       'conversation summary updated',

@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { StoredReading } from '../affect/affect.repository.js';
+import { AffectService } from '../affect/affect.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { JobName } from '../jobs/job-names.js';
-import { JobQueue } from '../jobs/job-queue.js';
-import { JobRegistry } from '../jobs/job-registry.js';
+import { MessageRepository } from '../conversation/message.repository.js';
 import { ModelCompletions } from '../llm/model-completions.js';
 import { Metrics } from '../observability/metrics.js';
 import { TemplateStore } from '../prompting/template-store.js';
@@ -26,6 +25,8 @@ export const MEMORY_PROMPTS = Symbol('MEMORY_PROMPTS');
 
 interface Turn {
   id: string;
+  /** The turn's time as Postgres text (microseconds kept), for the cursor. */
+  atText: string;
   role: 'user' | 'assistant';
   content: string;
   createdAt: Date;
@@ -61,41 +62,22 @@ const MAX_BATCHES = 10;
  * past it is one transaction.
  */
 @Injectable()
-export class MemoryExtractionService implements OnModuleInit {
+export class MemoryExtractionService {
   private readonly logger = new Logger(MemoryExtractionService.name);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MEMORY_MODEL) private readonly model: ModelCompletions,
     @Inject(MEMORY_PROMPTS) private readonly prompts: TemplateStore,
-    private readonly db: DataSource,
+    private readonly messages: MessageRepository,
     private readonly memories: MemoryRepository,
-    private readonly registry: JobRegistry,
-    private readonly jobs: JobQueue,
+    @Inject(AffectService)
+    private readonly affect: Pick<AffectService, 'readings'>,
     private readonly metrics: Metrics,
     @Optional()
     @Inject(EMBEDDINGS)
     private readonly embeddings: EmbeddingClient | null = null,
   ) {}
-
-  onModuleInit(): void {
-    this.registry.register(JobName.MemoryExtraction, async ({ userId }) => {
-      await this.extract(userId);
-    });
-  }
-
-  /** Called after each turn: one job per user collects what came in meanwhile. */
-  schedule(userId: string): void {
-    this.jobs
-      .add(
-        JobName.MemoryExtraction,
-        { userId },
-        { jobId: `memx-${userId}`, delayMs: this.config.memory.extractionDelayMs },
-      )
-      .catch((e: unknown) =>
-        this.logger.warn({ err: String(e) }, 'could not queue memory extraction'),
-      );
-  }
 
   /** Processes the user's new turns; returns how many operations were applied. */
   async extract(userId: string): Promise<{ batches: number; applied: number; dropped: number }> {
@@ -112,13 +94,14 @@ export class MemoryExtractionService implements OnModuleInit {
         turns: new Map(turns.map((t, k) => [`t${k + 1}`, t])),
       };
       const operations = await this.ask(userId, refs);
-      // The cursor is the last turn's own timestamp, read in SQL: a JS Date would drop its
-      // microseconds and the same turn would be read again.
-      const cursor = turns.at(-1)!.id;
+      // The cursor is the last turn's own timestamp as Postgres wrote it: a JS Date would drop
+      // its microseconds and the same turn would be read again.
+      const last = turns.at(-1)!;
+      const cursor = { at: last.atText, id: last.id };
       if (!operations) {
         result.dropped++;
         this.metrics.memoryOperations.inc({ op: 'dropped_batch' });
-        await this.moveCursor(userId, cursor);
+        await this.memories.moveCursor(userId, cursor);
         continue;
       }
       result.applied += await this.apply(userId, operations, refs, current, cursor);
@@ -182,7 +165,7 @@ export class MemoryExtractionService implements OnModuleInit {
     operations: MemoryOperation[],
     refs: { memories: Map<string, Memory>; turns: Map<string, Turn> },
     current: Memory[],
-    cursor: string,
+    cursor: { at: string; id: string },
   ): Promise<number> {
     let applied = 0;
     const written = operations.filter((op) => op.op !== 'noop');
@@ -207,7 +190,7 @@ export class MemoryExtractionService implements OnModuleInit {
         this.metrics.memoryOperations.inc({ op: op.op });
         applied++;
       }
-      await this.moveCursor(userId, cursor, tx);
+      await this.memories.moveCursor(userId, cursor, tx);
     });
     return applied;
   }
@@ -223,11 +206,11 @@ export class MemoryExtractionService implements OnModuleInit {
       'turns',
     );
     if (!vectors) return;
-    await this.db.query(
-      `UPDATE messages m SET embedding = x.embedding, embedding_model = $3
-         FROM unnest($2::uuid[], $4::bytea[]) AS x(id, embedding)
-        WHERE m.user_id = $1 AND m.id = x.id`,
-      [userId, turns.map((t) => t.id), this.embeddings!.model, vectors],
+    await this.messages.saveEmbeddings(
+      userId,
+      turns.map((t) => t.id),
+      vectors,
+      this.embeddings!.model,
     );
   }
 
@@ -281,64 +264,35 @@ export class MemoryExtractionService implements OnModuleInit {
     };
   }
 
+  /** The user's turns after the cursor, with how the user seemed in each of their own. */
   private async newTurns(userId: string): Promise<Turn[]> {
-    const rows = await this.db.query<
-      Array<{
-        id: string;
-        role: 'user' | 'assistant';
-        kind: string;
-        content: string;
-        created_at: Date;
-        valence: number | null;
-        arousal: number | null;
-        label: string | null;
-        confidence: number | null;
-        incongruence: string | null;
-      }>
-    >(
-      `SELECT m.id, m.role, m.kind, m.content, m.created_at,
-              ta.valence, ta.arousal, ta.label, ta.confidence, ta.incongruence
-         FROM messages m JOIN users u ON u.id = m.user_id
-         LEFT JOIN turn_affects ta ON ta.message_id = m.id AND ta.user_id = m.user_id
-        WHERE m.user_id = $1
-          AND (m.created_at, m.id) > (coalesce(u.memory_cursor, '-infinity'), coalesce(u.memory_cursor_id, '00000000-0000-0000-0000-000000000000'))
-          AND m.content <> '' AND NOT m.memory_excluded
-          AND (m.role = 'user' OR m.status IN ('completed', 'cancelled'))
-        ORDER BY m.created_at, m.id LIMIT $2`,
-      [userId, this.config.memory.batchMessages],
+    const cursor = await this.memories.cursor(userId);
+    const rows = await this.messages.turnsAfter(userId, cursor, this.config.memory.batchMessages);
+    const mine = rows.filter((r) => r.role === 'user').map((r) => r.id);
+    const readings = new Map(
+      (await this.affect.readings(userId, mine)).map((r) => [r.messageId, r]),
     );
     return rows.map((r) => ({
       id: r.id,
+      atText: r.atText,
       role: r.role,
       content: r.content,
-      createdAt: r.created_at,
-      affect:
-        r.label !== null && r.confidence !== null && r.confidence >= FEELING_MIN_CONFIDENCE
-          ? {
-              valence: Number(r.valence),
-              arousal: Number(r.arousal),
-              label: r.label,
-              confidence: Number(r.confidence),
-              voice: r.kind === 'voice',
-              incongruent: r.incongruence !== null,
-            }
-          : null,
+      createdAt: r.createdAt,
+      affect: r.role === 'user' ? measured(readings.get(r.id), r.kind === 'voice') : null,
     }));
   }
+}
 
-  private async moveCursor(
-    userId: string,
-    lastMessageId: string,
-    tx?: EntityManager,
-  ): Promise<void> {
-    await (tx ?? this.db.manager).query(
-      `UPDATE users
-          SET memory_cursor = (SELECT created_at FROM messages WHERE id = $2 AND user_id = $1),
-              memory_cursor_id = $2
-        WHERE id = $1`,
-      [userId, lastMessageId],
-    );
-  }
+function measured(reading: StoredReading | undefined, voice: boolean): MeasuredAffect | null {
+  if (!reading || reading.confidence < FEELING_MIN_CONFIDENCE) return null;
+  return {
+    valence: reading.valence,
+    arousal: reading.arousal,
+    label: reading.label,
+    confidence: reading.confidence,
+    voice,
+    incongruent: reading.incongruence !== null,
+  };
 }
 
 /** How a turn's measured feeling is shown to the extraction model, or null when there is none. */

@@ -21,13 +21,13 @@ import { EMBEDDINGS, type EmbeddingClient } from './embeddings/embedding-client.
 import { encodeVector } from './embeddings/vector.js';
 import { MemoryRepository } from './memory.repository.js';
 import { looksSensitive, textLanguage } from './memory-text.js';
-import { ExportLimit, UserApiLimitsGuard } from './user-api-limits.guard.js';
+import { UserApiLimitsGuard } from '../auth/user-api-limits.guard.js';
 import { UserDataService } from './user-data.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const correctionSchema = z.object({ text: z.string().trim().min(1).max(300) }).strict();
 
-/** The user's own memories and data (docs/user-api.md). Everything is scoped to the token's `sub`. */
+/** The user's own memories (docs/user-api.md). Everything is scoped to the token's `sub`. */
 @Controller('v1/me')
 @UseGuards(UserGuard, UserApiLimitsGuard)
 export class MemoryController {
@@ -97,12 +97,6 @@ export class MemoryController {
   @Delete('memories')
   async removeAll(@Req() req: UserRequest) {
     return { deleted: await this.memories.deleteAll(user(req)) };
-  }
-
-  @Get('export')
-  @ExportLimit()
-  export(@Req() req: UserRequest, @Query('includeAudio') includeAudio?: string) {
-    return this.data.export(user(req), flag(includeAudio, 'includeAudio'));
   }
 }
 

@@ -8,7 +8,7 @@ import {
   PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { UserEntity } from '../chat/user.entity.js';
+import { UserEntity } from '../conversation/user.entity.js';
 
 export const MEMORY_KINDS = ['fact', 'preference', 'person', 'event', 'plan', 'episode'] as const;
 export type MemoryKind = (typeof MEMORY_KINDS)[number];

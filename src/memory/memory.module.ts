@@ -1,14 +1,18 @@
-import { Global, Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Module } from '@nestjs/common';
+import { AffectModule } from '../affect/affect.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
+import { ConversationModule } from '../conversation/conversation.module.js';
+import { MessageRepository } from '../conversation/message.repository.js';
 import { ModelCompletions } from '../llm/model-completions.js';
+import { PromptingModule } from '../prompting/prompting.module.js';
 import { QwenTokenizer } from '../prompting/qwen-tokenizer.js';
 import { TemplateStore } from '../prompting/template-store.js';
 import { Metrics } from '../observability/metrics.js';
+import { ConversationSummaryJob } from './conversation-summary.job.js';
 import { ConversationSummaryService } from './conversation-summary.service.js';
 import { EMBEDDINGS, EmbeddingClient } from './embeddings/embedding-client.js';
-import { MemoryController } from './memory.controller.js';
+import { MemoryExtractionJob } from './memory-extraction.job.js';
 import {
   MEMORY_MODEL,
   MEMORY_PROMPTS,
@@ -17,21 +21,26 @@ import {
 import { MemoryRepository } from './memory.repository.js';
 import { MemoryService } from './memory.service.js';
 import { recallParams } from './recall/recall-params.js';
-import { RecallRepository } from './recall/recall.repository.js';
+import { RecallTurns } from './recall/recall-turns.js';
 import { RecallService } from './recall/recall.service.js';
-import { UserApiLimitsGuard } from './user-api-limits.guard.js';
 import { UserDataService } from './user-data.service.js';
 
-@Global()
+/**
+ * Long-term memory: extraction and summary jobs (on turn.completed), the memory store, recall
+ * for the turn's recall stage, and "forget that". Messages are read and marked through the
+ * conversation module; how the user seemed, through affect. The user's memory API is
+ * MemoryApiModule, served by processes that serve HTTP APIs.
+ */
 @Module({
-  controllers: [MemoryController],
+  imports: [ConversationModule, AffectModule, PromptingModule],
   providers: [
     MemoryService,
     MemoryRepository,
     MemoryExtractionService,
+    MemoryExtractionJob,
     ConversationSummaryService,
+    ConversationSummaryJob,
     UserDataService,
-    UserApiLimitsGuard,
     {
       provide: EMBEDDINGS,
       inject: [APP_CONFIG, Metrics],
@@ -42,16 +51,16 @@ import { UserDataService } from './user-data.service.js';
     },
     {
       provide: RecallService,
-      inject: [DataSource, QwenTokenizer, MemoryRepository, APP_CONFIG, EMBEDDINGS],
+      inject: [MessageRepository, QwenTokenizer, MemoryRepository, APP_CONFIG, EMBEDDINGS],
       useFactory: (
-        db: DataSource,
+        messages: MessageRepository,
         tokenizer: QwenTokenizer,
         memories: MemoryRepository,
         config: AppConfig,
         embeddings: EmbeddingClient | null,
       ) =>
         new RecallService(
-          new RecallRepository(db, { storedTerms: true, embeddingModel: embeddings?.model }),
+          new RecallTurns(messages, { storedTerms: true, embeddingModel: embeddings?.model }),
           tokenizer,
           memories,
           recallParams({ budgetTokens: config.memory.budgetTokens }),
@@ -76,6 +85,6 @@ import { UserDataService } from './user-data.service.js';
         new TemplateStore(config.prompt.dir, config.memory.promptSet),
     },
   ],
-  exports: [MemoryService],
+  exports: [MemoryService, MemoryRepository, UserDataService, EMBEDDINGS],
 })
 export class MemoryModule {}

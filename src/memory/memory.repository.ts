@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { updatedRows } from '../chat/message.repository.js';
+import { updatedRows } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
 import type { MemoryKind } from './memory.entity.js';
 import { dedupeKey } from './memory-text.js';
@@ -195,24 +195,42 @@ export class MemoryRepository implements MemorySource {
   }
 
   /**
-   * "Forget that": the messages are never extracted or recalled again, and every memory (in any
-   * version) drawn from them is deleted. Returns how many memories went.
+   * "Forget that": every memory (in any version) drawn from these messages is deleted; the
+   * caller marks the messages themselves in the same transaction. Returns how many went.
    */
-  async forgetMessages(userId: string, messageIds: string[]): Promise<number> {
+  async forgetMessages(
+    userId: string,
+    messageIds: readonly string[],
+    tx?: EntityManager,
+  ): Promise<number> {
     if (messageIds.length === 0) return 0;
-    return this.db.transaction(async (tx) => {
-      await tx.query(
-        // The vector goes too: what memory derived from a forgotten message is not kept.
-        `UPDATE messages SET memory_excluded = true, embedding = NULL, embedding_model = NULL
-          WHERE user_id = $1 AND id = ANY($2::uuid[])`,
-        [userId, messageIds],
-      );
-      const rows = await tx.query<Row[]>(
-        `DELETE FROM memories WHERE user_id = $1 AND source_message_ids && $2::uuid[] RETURNING id`,
-        [userId, messageIds],
-      );
-      return updatedRows(rows).length;
-    });
+    const rows = await (tx ?? this.db.manager).query<Row[]>(
+      `DELETE FROM memories WHERE user_id = $1 AND source_message_ids && $2::uuid[] RETURNING id`,
+      [userId, messageIds],
+    );
+    return updatedRows(rows).length;
+  }
+
+  /** Where memory extraction has read the user's messages up to: a time (as text) and an id. */
+  async cursor(userId: string): Promise<{ at: string; id: string } | null> {
+    const rows = await this.db.query<Array<{ at: string; message_id: string }>>(
+      `SELECT at::text AS at, message_id FROM memory_cursors WHERE user_id = $1`,
+      [userId],
+    );
+    return rows[0] ? { at: rows[0].at, id: rows[0].message_id } : null;
+  }
+
+  async moveCursor(
+    userId: string,
+    cursor: { at: string; id: string },
+    tx?: EntityManager,
+  ): Promise<void> {
+    await (tx ?? this.db.manager).query(
+      `INSERT INTO memory_cursors (user_id, at, message_id) VALUES ($1, $2::timestamptz, $3)
+       ON CONFLICT (user_id) DO UPDATE SET at = EXCLUDED.at, message_id = EXCLUDED.message_id,
+                                           updated_at = now()`,
+      [userId, cursor.at, cursor.id],
+    );
   }
 
   async transaction<T>(run: (tx: EntityManager) => Promise<T>): Promise<T> {

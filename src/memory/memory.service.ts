@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MessageRepository } from '../conversation/message.repository.js';
 import { Metrics } from '../observability/metrics.js';
-import { ConversationSummaryService } from './conversation-summary.service.js';
 import { detectForget, type ForgetIntent } from './forget-intent.js';
-import { MemoryExtractionService } from './memory-extraction.service.js';
 import { MemoryRepository } from './memory.repository.js';
 import { RecallService } from './recall/recall.service.js';
 import type { RecallItem } from './recall/recall.types.js';
@@ -36,10 +35,9 @@ export class MemoryService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: DataSource,
+    private readonly messages: MessageRepository,
     private readonly memories: MemoryRepository,
     private readonly recallService: RecallService,
-    private readonly extraction: MemoryExtractionService,
-    private readonly summaries: ConversationSummaryService,
     private readonly metrics: Metrics,
   ) {}
 
@@ -53,25 +51,25 @@ export class MemoryService {
     message: { id: string; seq: number; content: string; createdAt: Date };
     historyFromSeq: number;
     affect: { valence: number; arousal: number } | null;
+    /** The user's IANA zone: "yesterday" is their yesterday (UTC when unknown). */
+    timeZone?: string | null;
   }): Promise<TurnMemory> {
     if (!this.config.memory.enabled) return { items: [], tokens: 0, forgotten: null };
     const forgotten = await this.forget(input.userId, input.conversationId, input.message);
     const started = performance.now();
     const result = await this.recallService.recall({
       userId: input.userId,
-      query: { text: input.message.content, at: input.message.createdAt, affect: input.affect },
+      query: {
+        text: input.message.content,
+        at: input.message.createdAt,
+        affect: input.affect,
+        timeZone: input.timeZone ?? null,
+      },
       speakers: { user: 'User', assistant: this.config.prompt.companionName },
       exclude: { conversationId: input.conversationId, fromSeq: input.historyFromSeq },
     });
     this.metrics.recallDuration.observe((performance.now() - started) / 1000);
     return { items: result.selected, tokens: result.selectedTokens, forgotten };
-  }
-
-  /** After each reply: extraction collects the user's new turns; long conversations get summarised. */
-  afterTurn(input: { userId: string; conversationId: string; droppedTurns: number }): void {
-    if (!this.config.memory.enabled) return;
-    this.extraction.schedule(input.userId);
-    if (input.droppedTurns > 0) this.summaries.schedule(input.conversationId);
   }
 
   /** "Forget that" / "forget what I said about X" / "忘掉…": carried out before the reply. */
@@ -85,16 +83,9 @@ export class MemoryService {
     const messageIds = [message.id];
     let memories = 0;
     if (intent.scope === 'last') {
-      const previous = await this.db.query<Array<{ id: string }>>(
-        `WITH prev AS (SELECT id FROM messages
-                        WHERE conversation_id = $1 AND user_id = $2 AND role = 'user' AND seq < $3
-                        ORDER BY seq DESC LIMIT 1)
-         SELECT id FROM prev
-         UNION ALL
-         SELECT r.id FROM messages r JOIN prev ON r.in_reply_to = prev.id WHERE r.conversation_id = $1`,
-        [conversationId, userId, message.seq],
+      messageIds.push(
+        ...(await this.messages.previousExchange(userId, conversationId, message.seq)),
       );
-      messageIds.push(...previous.map((r) => r.id));
     } else {
       const terms = new Set(textTerms(intent.topic));
       if (terms.size > 0) {
@@ -102,11 +93,7 @@ export class MemoryService {
           const words = new Set(textTerms(text));
           return [...terms].every((t) => words.has(t));
         };
-        const said = await this.db.query<Array<{ id: string; content: string }>>(
-          `SELECT id, content FROM messages WHERE user_id = $1 AND role = 'user' AND NOT memory_excluded
-            ORDER BY created_at DESC LIMIT $2`,
-          [userId, FORGET_SCAN],
-        );
+        const said = await this.messages.recentUserMessages(userId, FORGET_SCAN);
         messageIds.push(
           ...said.filter((m) => m.id !== message.id && about(m.content)).map((m) => m.id),
         );
@@ -115,7 +102,11 @@ export class MemoryService {
         }
       }
     }
-    memories += await this.memories.forgetMessages(userId, messageIds);
+    // The messages leave memory and what was drawn from them goes, together.
+    memories += await this.db.transaction(async (tx) => {
+      await this.messages.excludeFromMemory(userId, messageIds, tx);
+      return this.memories.forgetMessages(userId, messageIds, tx);
+    });
     const forgotten: Forgotten = {
       scope: intent.scope,
       topic: intent.scope === 'topic' ? intent.topic : null,

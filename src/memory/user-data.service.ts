@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { MessageRepository } from '../conversation/message.repository.js';
 import { MemoryRepository, type Memory } from './memory.repository.js';
 
 export interface MemoryView {
@@ -27,11 +27,11 @@ export interface MemoryView {
   }>;
 }
 
-/** What a user sees of their own data: memories with their sources, and the full export. */
+/** What a user sees of their memories: each with the messages it was learnt from. */
 @Injectable()
 export class UserDataService {
   constructor(
-    private readonly db: DataSource,
+    private readonly messages: MessageRepository,
     private readonly memories: MemoryRepository,
   ) {}
 
@@ -47,62 +47,9 @@ export class UserDataService {
     return memory ? (await this.withSources(userId, [memory]))[0] : null;
   }
 
-  /** Everything the service holds about the user, as JSON (audio as base64 only when asked). */
-  async export(userId: string, includeAudio: boolean): Promise<Record<string, unknown>> {
-    const q = <T>(sql: string, params: unknown[] = [userId]) => this.db.query<T[]>(sql, params);
-    const [user] = await q<Record<string, unknown>>(
-      `SELECT id, created_at, last_seen_at, voice_baseline, mood FROM users WHERE id = $1`,
-    );
-    if (!user) return { user: null };
-    const [conversations, messages, clips, affects, memories] = await Promise.all([
-      q(
-        `SELECT id, title, summary, created_at, last_message_at FROM conversations WHERE user_id = $1 ORDER BY created_at`,
-      ),
-      q(
-        `SELECT id, conversation_id, seq, role, kind, content, status, client_msg_id, in_reply_to, model,
-                prompt_version, error_code, created_at, completed_at
-           FROM messages WHERE user_id = $1 ORDER BY conversation_id, seq`,
-      ),
-      q(
-        `SELECT message_id, mime_type, container, codec, size_bytes, duration_sec, expires_at, audio_deleted_at,
-                transcript_status, language, prosody, spectral_tilt, created_at
-                ${includeAudio ? ", encode(audio, 'base64') AS audio_base64" : ''}
-           FROM voice_clips WHERE user_id = $1 ORDER BY created_at`,
-      ),
-      q(
-        `SELECT message_id, valence, arousal, label, confidence, incongruence, affect, created_at FROM turn_affects WHERE user_id = $1 ORDER BY created_at`,
-      ),
-      this.listMemories(userId, true),
-    ]);
-    return {
-      exportedAt: new Date().toISOString(),
-      user,
-      conversations,
-      messages,
-      voiceClips: clips,
-      turnAffects: affects,
-      memories,
-    };
-  }
-
   private async withSources(userId: string, memories: Memory[]): Promise<MemoryView[]> {
     const ids = [...new Set(memories.flatMap((m) => m.sourceMessageIds))];
-    const rows = ids.length
-      ? await this.db.query<
-          Array<{
-            id: string;
-            conversation_id: string;
-            seq: number;
-            role: string;
-            content: string;
-            created_at: Date;
-          }>
-        >(
-          `SELECT id, conversation_id, seq, role, content, created_at FROM messages
-            WHERE user_id = $1 AND id = ANY($2::uuid[])`,
-          [userId, ids],
-        )
-      : [];
+    const rows = await this.messages.sources(userId, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return memories.map((m) => ({
       id: m.id,
@@ -128,11 +75,11 @@ export class UserDataService {
           ? [
               {
                 messageId: r.id,
-                conversationId: r.conversation_id,
+                conversationId: r.conversationId,
                 seq: r.seq,
                 role: r.role,
                 text: r.content,
-                at: r.created_at.toISOString(),
+                at: r.createdAt.toISOString(),
               },
             ]
           : [];

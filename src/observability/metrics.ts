@@ -55,6 +55,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly undeliverable = new Counter({
+    name: 'companion_emits_undeliverable_total',
+    help: 'Events to clients that had no way out (no socket server here and Redis unreachable)',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly turnStages = new Histogram({
+    name: 'companion_turn_stage_seconds',
+    help: 'Time of each stage of a turn, and how it went (ok, degraded, failed)',
+    labelNames: ['stage', 'outcome'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+
+  readonly turnSweeps = new Counter({
+    name: 'companion_turn_sweeps_total',
+    help: 'Messages the awaiting-reply sweep picked up (answered again, or given up)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly voiceUploads = new Counter({
     name: 'companion_voice_uploads_total',
     help: 'Finished voice uploads by outcome (stored, duplicate, or the refusal code)',

@@ -7,9 +7,9 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import { TurnTracesService } from '../turn/turn-traces.service.js';
 import { OperatorAuditRepository } from './operator-audit.repository.js';
 import { OperatorGuard, type OperatorRequest } from './operator.guard.js';
-import { TurnTraceRepository } from './turn-trace.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @UseGuards(OperatorGuard)
 export class OperatorController {
   constructor(
-    private readonly traces: TurnTraceRepository,
+    private readonly traces: TurnTracesService,
     private readonly audit: OperatorAuditRepository,
   ) {}
 

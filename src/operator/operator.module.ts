@@ -1,13 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { TurnTracesModule } from '../turn/turn-traces.module.js';
 import { OperatorAuditRepository } from './operator-audit.repository.js';
 import { OperatorController } from './operator.controller.js';
 import { OperatorGuard } from './operator.guard.js';
-import { TurnTraceRepository } from './turn-trace.repository.js';
 
-@Global()
+/** The operator API: turn traces, every read audited. */
 @Module({
+  imports: [TurnTracesModule],
   controllers: [OperatorController],
-  providers: [TurnTraceRepository, OperatorAuditRepository, OperatorGuard],
-  exports: [TurnTraceRepository, OperatorAuditRepository],
+  providers: [OperatorAuditRepository, OperatorGuard],
 })
 export class OperatorModule {}

@@ -22,7 +22,8 @@ export interface NoteContext {
 }
 
 /**
- * Renders the prompt set and fits the history into the token budget. Order: the system prompt
+ * Renders a prompt set (the configured one, or the one a turn's route chose; each is loaded and
+ * compiled once) and fits the history into the token budget. Order: the system prompt
  * (stable), the conversation's summary (changes rarely), the history, and the per-turn note
  * right before the latest message, so that vLLM's prefix cache serves all but the end.
  * Variables: system.njk companionName, userName, today; summary.njk summary, lang;
@@ -31,15 +32,29 @@ export interface NoteContext {
 @Injectable()
 export class PromptService {
   private readonly systemTokens = new Map<string, number>();
+  private readonly sets = new Map<string, TemplateStore>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly templates: TemplateStore,
     private readonly tokenizer: QwenTokenizer,
-  ) {}
+  ) {
+    this.sets.set(config.prompt.set, templates);
+  }
 
+  /** The configured set's version (name and content hash). */
   get version(): string {
     return this.templates.version;
+  }
+
+  /** A prompt set by name (`companion/v3`), loaded on first use; throws when it does not exist. */
+  promptSet(name: string): TemplateStore {
+    let set = this.sets.get(name);
+    if (!set) {
+      set = new TemplateStore(this.config.prompt.dir, name);
+      this.sets.set(name, set);
+    }
+    return set;
   }
 
   countTokens(text: string): number {
@@ -48,23 +63,28 @@ export class PromptService {
 
   build(input: {
     history: HistoryTurn[];
+    /** The prompt set to render; the configured one by default. */
+    set?: string;
     userName?: string;
     now?: Date;
+    /** The user's IANA zone: "today" in the system prompt is their day (UTC when unknown). */
+    timeZone?: string | null;
     /** The conversation's rolling summary of turns no longer in the history. */
     summary?: string | null;
     context?: NoteContext | null;
   }): BuiltPrompt {
-    const system = this.templates.render('system', {
+    const templates = input.set ? this.promptSet(input.set) : this.templates;
+    const system = templates.render('system', {
       companionName: this.config.prompt.companionName,
       userName: input.userName ?? '',
-      today: (input.now ?? new Date()).toISOString().slice(0, 10),
+      today: localDay(input.now ?? new Date(), input.timeZone ?? null),
     });
     const lang = input.context?.lang ?? 'en';
     const summary =
-      input.summary && this.templates.has('summary')
-        ? this.templates.render('summary', { summary: input.summary, lang })
+      input.summary && templates.has('summary')
+        ? templates.render('summary', { summary: input.summary, lang })
         : null;
-    const note = this.renderNote(input.context ?? null);
+    const note = this.renderNote(templates, input.context ?? null);
     const fitted = fitHistory({
       system,
       summary,
@@ -75,22 +95,22 @@ export class PromptService {
       messageOverhead: QwenTokenizer.MESSAGE_OVERHEAD,
       primerTokens: QwenTokenizer.primerTokens(this.config.llm.enableThinking),
     });
-    return { ...fitted, version: this.templates.version, system, summary, note };
+    return { ...fitted, version: templates.version, system, summary, note };
   }
 
   /**
    * The note before the latest message: what is remembered, a forget carried out, how the user
    * seems; none when there is nothing to say. Sets before companion/v3 know only the affect cue.
    */
-  private renderNote(context: NoteContext | null): string | null {
+  private renderNote(templates: TemplateStore, context: NoteContext | null): string | null {
     if (!context) return null;
     const name = `context.${context.lang}`;
-    if (!this.templates.has(name)) return null;
-    const knowsMemory = this.templates.has('summary');
+    if (!templates.has(name)) return null;
+    const knowsMemory = templates.has('summary');
     const memories = knowsMemory ? (context.memories ?? []) : [];
     const forgot = knowsMemory ? (context.forgot ?? null) : null;
     if (!context.cue && memories.length === 0 && !forgot) return null;
-    return this.templates.render(name, { cue: context.cue, memories, forgot });
+    return templates.render(name, { cue: context.cue, memories, forgot });
   }
 
   /** The system prompt changes once a day at most: count it once. */
@@ -103,4 +123,23 @@ export class PromptService {
     }
     return n;
   }
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day (YYYY-MM-DD) at `at` in `timeZone`, or in UTC when it is unknown. */
+export function localDay(at: Date, timeZone: string | null): string {
+  if (!timeZone) return at.toISOString().slice(0, 10);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    if (dayFormats.size > 500) dayFormats.clear();
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }

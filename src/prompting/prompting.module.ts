@@ -1,10 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PromptService } from './prompt.service.js';
 import { QwenTokenizer } from './qwen-tokenizer.js';
 import { TemplateStore } from './template-store.js';
 
-@Global()
 @Module({
   providers: [
     PromptService,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChatException } from '../chat/chat.exception.js';
+import { VoiceException } from './voice.exception.js';
 import { VoiceErrorCode } from './voice.protocol.js';
 
 export interface UploadLimits {
@@ -64,14 +64,14 @@ export class UploadRegistry {
     }
     const mine = [...this.uploads.values()].filter((u) => u.userId === input.userId).length;
     if (mine >= this.limits.perUser) {
-      throw new ChatException(
+      throw new VoiceException(
         VoiceErrorCode.UploadLimit,
         `at most ${this.limits.perUser} voice uploads at a time; finish or abandon one first`,
         { clientMsgId: input.clientMsgId },
       );
     }
     if (this.podBytes >= this.limits.podBytes) {
-      throw new ChatException(
+      throw new VoiceException(
         VoiceErrorCode.UploadLimit,
         'the server is busy with uploads; try again shortly',
         {
@@ -100,7 +100,7 @@ export class UploadRegistry {
     const upload = this.find(userId, clientMsgId);
     const expected = upload.chunks.length;
     if (index < expected) {
-      throw new ChatException(
+      throw new VoiceException(
         VoiceErrorCode.ChunkRepeated,
         `chunk ${index} was already received; send ${expected}`,
         {
@@ -109,7 +109,7 @@ export class UploadRegistry {
       );
     }
     if (index > expected) {
-      throw new ChatException(
+      throw new VoiceException(
         VoiceErrorCode.ChunkOutOfOrder,
         `chunk ${expected} is missing; send it before ${index}`,
         {
@@ -118,10 +118,10 @@ export class UploadRegistry {
       );
     }
     if (data.length === 0) {
-      throw new ChatException(VoiceErrorCode.Empty, `chunk ${index} is empty`, { clientMsgId });
+      throw new VoiceException(VoiceErrorCode.Empty, `chunk ${index} is empty`, { clientMsgId });
     }
     if (data.length > this.limits.chunkMaxBytes) {
-      throw new ChatException(
+      throw new VoiceException(
         VoiceErrorCode.ChunkTooLarge,
         `chunk ${index} has ${data.length} bytes; the limit is ${this.limits.chunkMaxBytes}`,
         { clientMsgId },
@@ -142,7 +142,7 @@ export class UploadRegistry {
   finish(userId: string, clientMsgId: string, chunks: number): Upload & { audio: Buffer } {
     const upload = this.find(userId, clientMsgId);
     if (chunks !== upload.chunks.length) {
-      throw new ChatException(
+      throw new VoiceException(
         VoiceErrorCode.ChunkCountMismatch,
         `voice:end says ${chunks} chunks but ${upload.chunks.length} arrived` +
           (chunks > upload.chunks.length ? `; send chunk ${upload.chunks.length} onwards` : ''),
@@ -166,7 +166,7 @@ export class UploadRegistry {
   private find(userId: string, clientMsgId: string): Upload {
     const upload = this.uploads.get(key(userId, clientMsgId));
     if (!upload) {
-      throw new ChatException(
+      throw new VoiceException(
         VoiceErrorCode.UploadNotFound,
         'no upload under way for this clientMsgId (never started, finished, or abandoned after a pause): send voice:start',
         { clientMsgId },
@@ -194,8 +194,8 @@ function key(userId: string, clientMsgId: string): string {
   return `${userId}\u0000${clientMsgId}`;
 }
 
-function tooLarge(clientMsgId: string, maxBytes: number): ChatException {
-  return new ChatException(VoiceErrorCode.TooLarge, `the recording is over ${maxBytes} bytes`, {
+function tooLarge(clientMsgId: string, maxBytes: number): VoiceException {
+  return new VoiceException(VoiceErrorCode.TooLarge, `the recording is over ${maxBytes} bytes`, {
     clientMsgId,
   });
 }

@@ -9,8 +9,8 @@ import {
   PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { MessageEntity } from '../chat/message.entity.js';
-import { UserEntity } from '../chat/user.entity.js';
+import { MessageEntity } from '../conversation/message.entity.js';
+import { UserEntity } from '../conversation/user.entity.js';
 import type { SpectralTilt } from '../affect/spectral-tilt.js';
 import type { ProsodyFeatures } from './prosody/index.js';
 
@@ -95,10 +95,6 @@ export class VoiceClipEntity {
   /** Spectral tilt of the voiced frames (src/affect/spectral-tilt.ts), an arousal cue. */
   @Column('jsonb', { name: 'spectral_tilt', nullable: true })
   spectralTilt!: SpectralTilt | null;
-
-  /** When this clip was folded into its user's voice baseline (once only). */
-  @Column('timestamptz', { name: 'baseline_at', nullable: true })
-  baselineAt!: Date | null;
 
   @Column('varchar', { name: 'processing_owner', length: 100, nullable: true })
   processingOwner!: string | null;

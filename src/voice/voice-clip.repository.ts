@@ -1,22 +1,90 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { MessageEntity } from '../chat/message.entity.js';
-import { rowToMessage, updatedRows, type Row } from '../chat/message.repository.js';
-import { encodeTerms } from '../memory/recall/text-terms.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { SpectralTilt } from '../affect/spectral-tilt.js';
+import { updatedRows, type Row } from '../common/sql-rows.js';
 import type { VoiceAnalysis } from './analysis/prosody-analyzer.js';
+import type { ProsodyFeatures } from './prosody/index.js';
 import type { TranscriptQuality, TranscriptStatus } from './voice-clip.entity.js';
 
 export interface ClipToProcess {
-  message: MessageEntity;
+  messageId: string;
   audio: Buffer;
   languageHint: string | null;
   attempts: number;
+}
+
+export interface NewVoiceClip {
+  mimeType: string;
+  container: string;
+  codec: string;
+  audio: Buffer;
+  durationSec: number;
+  retentionSec: number;
+  languageHint?: string;
+  /** The process that will transcribe and analyse it, and for how long that claim holds. */
+  processingOwner: string;
+  processingLeaseMs: number;
+}
+
+/** A clip's measurements and transcript language, as a turn reads them. */
+export interface ClipFindings {
+  messageId: string;
+  prosody: ProsodyFeatures;
+  spectral: SpectralTilt | null;
+  language: string | null;
 }
 
 /** Postgres access for voice clips; every write is keyed by the message it belongs to. */
 @Injectable()
 export class VoiceClipRepository {
   constructor(private readonly db: DataSource) {}
+
+  /** Stores a clip for a message just stored, in the caller's transaction. */
+  async insert(
+    messageId: string,
+    userId: string,
+    clip: NewVoiceClip,
+    tx: EntityManager,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO voice_clips (message_id, user_id, mime_type, container, codec, size_bytes,
+                                duration_sec, audio, expires_at, language_hint,
+                                processing_owner, processing_lease_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+               now() + make_interval(secs => $9::double precision), $10,
+               $11, now() + make_interval(secs => $12::double precision / 1000))`,
+      [
+        messageId,
+        userId,
+        clip.mimeType,
+        clip.container,
+        clip.codec,
+        clip.audio.length,
+        clip.durationSec,
+        clip.audio,
+        clip.retentionSec,
+        clip.languageHint ?? null,
+        clip.processingOwner,
+        clip.processingLeaseMs,
+      ],
+    );
+  }
+
+  /** What voice analysis measured for these messages (those that have a measurement). */
+  async findings(messageIds: readonly string[]): Promise<ClipFindings[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.db.query<Row[]>(
+      `SELECT message_id, prosody, spectral_tilt, language FROM voice_clips
+        WHERE message_id = ANY($1::uuid[]) AND prosody IS NOT NULL`,
+      [messageIds],
+    );
+    return rows.map((r) => ({
+      messageId: r.message_id as string,
+      prosody: r.prosody as ProsodyFeatures,
+      spectral: (r.spectral_tilt as SpectralTilt | null) ?? null,
+      language: (r.language as string | null) ?? null,
+    }));
+  }
 
   async status(messageId: string): Promise<TranscriptStatus | null> {
     const rows = await this.db.query<Array<{ transcript_status: TranscriptStatus }>>(
@@ -27,40 +95,29 @@ export class VoiceClipRepository {
   }
 
   /**
-   * Stores the transcript as the message's content and closes the clip's processing, in one
-   * statement. Returns the updated message, or null if this pod no longer holds the claim.
+   * Closes the clip's processing with its transcript status, in the caller's transaction (which
+   * also stores the transcript as the message's text). False when this process no longer holds
+   * the claim (another took over): then nothing is written.
    */
-  async saveTranscript(input: {
-    messageId: string;
-    owner: string;
-    status: Extract<TranscriptStatus, 'done' | 'no_speech'>;
-    text: string;
-    contentTokens: number;
-    language: string | null;
-    quality: TranscriptQuality;
-  }): Promise<MessageEntity | null> {
-    const rows = await this.db.query<Row[]>(
-      `WITH clip AS (UPDATE voice_clips
-                        SET transcript_status = $3, language = $4, transcript_quality = $5,
-                            processing_owner = NULL, processing_lease_until = NULL, updated_at = now()
-                      WHERE message_id = $1 AND processing_owner = $2
-                      RETURNING message_id)
-       UPDATE messages m SET content = $6, content_tokens = $7, search_terms = $8
-         FROM clip WHERE m.id = clip.message_id
-       RETURNING m.*`,
-      [
-        input.messageId,
-        input.owner,
-        input.status,
-        input.language,
-        JSON.stringify(input.quality),
-        input.text,
-        input.contentTokens,
-        input.text ? encodeTerms(input.text) : null,
-      ],
+  async finishTranscript(
+    input: {
+      messageId: string;
+      owner: string;
+      status: Extract<TranscriptStatus, 'done' | 'no_speech'>;
+      language: string | null;
+      quality: TranscriptQuality;
+    },
+    tx: EntityManager,
+  ): Promise<boolean> {
+    const rows = await tx.query<unknown[]>(
+      `UPDATE voice_clips
+          SET transcript_status = $3, language = $4, transcript_quality = $5,
+              processing_owner = NULL, processing_lease_until = NULL, updated_at = now()
+        WHERE message_id = $1 AND processing_owner = $2
+        RETURNING message_id`,
+      [input.messageId, input.owner, input.status, input.language, JSON.stringify(input.quality)],
     );
-    const row = updatedRows(rows)[0];
-    return row ? rowToMessage(row) : null;
+    return updatedRows(rows).length > 0;
   }
 
   async saveAnalysis(messageId: string, analysis: VoiceAnalysis): Promise<void> {
@@ -113,18 +170,17 @@ export class VoiceClipRepository {
     );
   }
 
-  /** Pending clips that ran out of attempts are failed for good (their users are told). */
-  async failExhausted(maxAttempts: number): Promise<MessageEntity[]> {
-    const rows = await this.db.query<Row[]>(
-      `WITH clip AS (UPDATE voice_clips SET transcript_status = 'failed', processing_owner = NULL,
-                            processing_lease_until = NULL, updated_at = now()
-                      WHERE transcript_status = 'pending' AND processing_lease_until < now()
-                        AND (attempts >= $1 OR audio IS NULL)
-                      RETURNING message_id)
-       SELECT m.* FROM messages m JOIN clip ON m.id = clip.message_id`,
+  /** Pending clips that ran out of attempts are failed for good; returns their message ids. */
+  async failExhausted(maxAttempts: number): Promise<string[]> {
+    const rows = await this.db.query<unknown[]>(
+      `UPDATE voice_clips SET transcript_status = 'failed', processing_owner = NULL,
+              processing_lease_until = NULL, updated_at = now()
+        WHERE transcript_status = 'pending' AND processing_lease_until < now()
+          AND (attempts >= $1 OR audio IS NULL)
+        RETURNING message_id`,
       [maxAttempts],
     );
-    return rows.map(rowToMessage);
+    return updatedRows(rows).map((r) => r.message_id as string);
   }
 
   /** Deletes the audio of expired clips (transcript and features stay); returns how many. */
@@ -140,25 +196,33 @@ export class VoiceClipRepository {
     return updatedRows(rows).length;
   }
 
+  /** The user's clips for their data export (the audio only when asked). */
+  exportRows(userId: string, includeAudio: boolean): Promise<Row[]> {
+    return this.db.query<Row[]>(
+      `SELECT message_id, mime_type, container, codec, size_bytes, duration_sec, expires_at, audio_deleted_at,
+              transcript_status, language, prosody, spectral_tilt, created_at
+              ${includeAudio ? ", encode(audio, 'base64') AS audio_base64" : ''}
+         FROM voice_clips WHERE user_id = $1 ORDER BY created_at`,
+      [userId],
+    );
+  }
+
   private async claim(where: string, params: unknown[], limit = 1): Promise<ClipToProcess[]> {
     const rows = await this.db.query<Row[]>(
-      `WITH clip AS (UPDATE voice_clips
-                        SET transcript_status = 'pending', processing_owner = $1,
-                            processing_lease_until = now() + make_interval(secs => $2::double precision / 1000),
-                            attempts = attempts + 1, updated_at = now()
-                      WHERE message_id IN (SELECT message_id FROM voice_clips WHERE ${where}
-                                            LIMIT ${Number(limit)} FOR UPDATE SKIP LOCKED)
-                      RETURNING message_id, audio, language_hint, attempts)
-       SELECT m.*, clip.audio AS clip_audio, clip.language_hint AS clip_language_hint,
-              clip.attempts AS clip_attempts
-         FROM messages m JOIN clip ON m.id = clip.message_id`,
+      `UPDATE voice_clips
+          SET transcript_status = 'pending', processing_owner = $1,
+              processing_lease_until = now() + make_interval(secs => $2::double precision / 1000),
+              attempts = attempts + 1, updated_at = now()
+        WHERE message_id IN (SELECT message_id FROM voice_clips WHERE ${where}
+                              LIMIT ${Number(limit)} FOR UPDATE SKIP LOCKED)
+        RETURNING message_id, audio, language_hint, attempts`,
       params,
     );
-    return rows.map((r) => ({
-      message: rowToMessage(r),
-      audio: r.clip_audio as Buffer,
-      languageHint: (r.clip_language_hint as string | null) ?? null,
-      attempts: Number(r.clip_attempts),
+    return updatedRows(rows).map((r) => ({
+      messageId: r.message_id as string,
+      audio: r.audio as Buffer,
+      languageHint: (r.language_hint as string | null) ?? null,
+      attempts: Number(r.attempts),
     }));
   }
 }

@@ -5,14 +5,19 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ChatEmitter } from '../chat/chat-emitter.js';
-import type { MessageEntity } from '../chat/message.entity.js';
-import { ReplyService } from '../chat/reply.service.js';
+import { DataSource } from 'typeorm';
+import { AffectService } from '../affect/affect.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
+import type { MessageEntity } from '../conversation/message.entity.js';
+import { MessageRepository } from '../conversation/message.repository.js';
+import { ClientEmitter } from '../gateway/client-emitter.js';
+import { EventBus } from '../jobs/event-bus.js';
+import { EventName } from '../jobs/job-names.js';
 import { Metrics } from '../observability/metrics.js';
 import { PromptService } from '../prompting/prompt.service.js';
-import { AffectService } from '../affect/affect.service.js';
+import type { TurnUser } from '../turn/turn.js';
+import { TurnService } from '../turn/turn.service.js';
 import { ProsodyAnalyzer, type VoiceAnalysis } from './analysis/prosody-analyzer.js';
 import { DECODE_SAMPLE_RATE, decodeToPcm, encodeWav } from './decode/index.js';
 import { wordRate } from './prosody/index.js';
@@ -24,11 +29,18 @@ import type { CleanTranscript } from './whisper/transcript-quality.js';
 /** Attempts at transcribing one clip before it is failed for good (a resend starts over). */
 const MAX_ATTEMPTS = 3;
 
+/** Who asked, for the turn that follows the transcript. */
+interface Origin {
+  receivedAt?: number;
+  user?: Pick<TurnUser, 'locale' | 'timeZone'>;
+}
+
 /**
  * What happens to a stored voice message: the decoded PCM is transcribed (as WAV) and analysed
  * (on a worker thread) at the same time; the transcript becomes the message's text, the prosody
- * is stored with the clip, both go to every device of the user, and then the reply starts. If
- * transcription fails the user still gets the analysis and a clear error.
+ * is stored with the clip, both go to every device of the user, and the transcript (with what
+ * the analysis measured) is handed to turn/, which answers it. If transcription fails the user
+ * still gets the analysis and a clear error. Either way `voice.analysed` is published.
  *
  * The pod that stored the clip holds a processing lease on it; a sweep picks up clips whose pod
  * died before finishing, decodes them again from the stored audio and processes them.
@@ -42,12 +54,15 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly db: DataSource,
     private readonly clips: VoiceClipRepository,
+    private readonly messages: MessageRepository,
     private readonly whisper: WhisperClient,
     private readonly analyzer: ProsodyAnalyzer,
-    private readonly replies: ReplyService,
+    private readonly turns: TurnService,
     private readonly prompts: PromptService,
-    private readonly emitter: ChatEmitter,
+    private readonly emitter: ClientEmitter,
+    private readonly events: EventBus,
     private readonly metrics: Metrics,
     private readonly affect: AffectService,
   ) {}
@@ -69,9 +84,9 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
     message: MessageEntity,
     samples: Float32Array,
     languageHint: string | null,
-    receivedAt?: number,
+    origin: Origin = {},
   ): void {
-    const run = this.run(message, samples, languageHint, receivedAt)
+    const run = this.run(message, samples, languageHint, origin)
       .catch((e: unknown) =>
         this.logger.error({ messageId: message.id, err: String(e) }, 'voice processing crashed'),
       )
@@ -88,14 +103,15 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
       this.config.voice.processingLeaseMs,
     );
     if (!clip) return false;
-    this.processStored(clip.message, clip.audio, clip.languageHint);
+    this.processStored(message, clip.audio, clip.languageHint);
     return true;
   }
 
   /** Picks up clips whose pod died mid-way; fails for good those out of attempts. */
   async sweep(): Promise<void> {
     try {
-      for (const message of await this.clips.failExhausted(MAX_ATTEMPTS)) {
+      const exhausted = await this.messages.findByIds(await this.clips.failExhausted(MAX_ATTEMPTS));
+      for (const message of exhausted) {
         this.tellFailed(message, 'could not transcribe the voice message after several attempts');
       }
       const claimed = await this.clips.claimAbandoned(
@@ -103,12 +119,17 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
         this.config.voice.processingLeaseMs,
         MAX_ATTEMPTS,
       );
+      const messages = new Map(
+        (await this.messages.findByIds(claimed.map((c) => c.messageId))).map((m) => [m.id, m]),
+      );
       for (const clip of claimed) {
+        const message = messages.get(clip.messageId);
+        if (!message) continue;
         this.logger.warn(
-          { messageId: clip.message.id, attempt: clip.attempts },
+          { messageId: clip.messageId, attempt: clip.attempts },
           'resuming an abandoned voice clip',
         );
-        this.processStored(clip.message, clip.audio, clip.languageHint);
+        this.processStored(message, clip.audio, clip.languageHint);
       }
     } catch (e) {
       this.logger.warn({ err: String(e) }, 'voice recovery sweep failed');
@@ -133,7 +154,7 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
     message: MessageEntity,
     samples: Float32Array,
     languageHint: string | null,
-    receivedAt?: number,
+    origin: Origin = {},
   ): Promise<void> {
     const waitForWords = this.config.whisper.wordTimestamps;
     const transcription = this.timed('transcribe', () =>
@@ -148,6 +169,7 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
       : analysis.then((p) => this.publishProsody(message, p)).catch(() => undefined);
 
     const [transcript, measured] = await Promise.allSettled([transcription, analysis]);
+    let result: VoiceAnalysis | null = null;
     if (measured.status === 'rejected') {
       this.logger.warn(
         { messageId: message.id, err: String(measured.reason) },
@@ -156,13 +178,14 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
     } else if (waitForWords) {
       const words = transcript.status === 'fulfilled' ? transcript.value.words : null;
       const { features, spectral } = measured.value;
-      await this.publishProsody(message, {
-        features: words ? { ...features, ...wordRate(words) } : features,
-        spectral,
-      });
+      result = { features: words ? { ...features, ...wordRate(words) } : features, spectral };
+      await this.publishProsody(message, result);
+    } else {
+      result = measured.value;
     }
     await analysed;
 
+    let transcribed = false;
     if (transcript.status === 'rejected') {
       this.logger.warn(
         { messageId: message.id, err: String(transcript.reason) },
@@ -170,9 +193,25 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
       );
       await this.clips.markFailed(message.id, this.runtime.instanceId);
       this.tellFailed(message, 'could not transcribe the voice message; send it again to retry');
-      return;
+    } else {
+      transcribed = await this.publishTranscript(message, transcript.value, result, origin);
     }
-    await this.publishTranscript(message, transcript.value, receivedAt);
+    this.events
+      .publish(EventName.VoiceAnalysed, {
+        userId: message.userId,
+        conversationId: message.conversationId,
+        messageId: message.id,
+        transcribed,
+        measurement: result
+          ? { messageId: message.id, prosody: result.features, spectral: result.spectral }
+          : null,
+      })
+      .catch((e: unknown) =>
+        this.logger.warn(
+          { messageId: message.id, err: String(e) },
+          'could not publish voice.analysed',
+        ),
+      );
   }
 
   /** Stores the analysis and tells every device, with the voice read against the user's usual. */
@@ -190,27 +229,43 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
     });
   }
 
+  /**
+   * Stores the transcript as the message's text and closes the clip, in one transaction; then
+   * tells every device and hands the message to turn/. True when a turn will answer it.
+   */
   private async publishTranscript(
     message: MessageEntity,
     transcript: CleanTranscript,
-    receivedAt?: number,
-  ) {
+    analysis: VoiceAnalysis | null,
+    origin: Origin,
+  ): Promise<boolean> {
     const spoken = transcript.text.length > 0;
-    const stored = await this.clips.saveTranscript({
-      messageId: message.id,
-      owner: this.runtime.instanceId,
-      status: spoken ? 'done' : 'no_speech',
-      text: transcript.text,
-      contentTokens: spoken ? this.prompts.countTokens(transcript.text) : 0,
-      language: transcript.language,
-      quality: transcript.quality,
+    const stored = await this.db.transaction(async (tx) => {
+      const owned = await this.clips.finishTranscript(
+        {
+          messageId: message.id,
+          owner: this.runtime.instanceId,
+          status: spoken ? 'done' : 'no_speech',
+          language: transcript.language,
+          quality: transcript.quality,
+        },
+        tx,
+      );
+      if (!owned) return false;
+      await this.messages.setTranscript(
+        message.id,
+        transcript.text,
+        spoken ? this.prompts.countTokens(transcript.text) : 0,
+        tx,
+      );
+      return true;
     });
     if (!stored) {
       this.logger.warn(
         { messageId: message.id },
-        'voice clip was claimed by another pod; result dropped',
+        'voice clip was claimed by another process; result dropped',
       );
-      return;
+      return false;
     }
     this.logger.log(
       {
@@ -231,7 +286,7 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
         conversationId: message.conversationId,
         clientMsgId: message.clientMsgId ?? undefined,
       });
-      return;
+      return false;
     }
     this.emitter.toUser(message.userId, 'voice:transcript', {
       messageId: message.id,
@@ -239,7 +294,22 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
       text: transcript.text,
       language: transcript.language,
     });
-    this.replies.ensureReply(message.conversationId, { receivedAt });
+    this.turns.answer({
+      conversationId: message.conversationId,
+      userId: message.userId,
+      receivedAt: origin.receivedAt,
+      user: origin.user,
+      why: 'transcript',
+      voice: analysis
+        ? {
+            messageId: message.id,
+            prosody: analysis.features,
+            spectral: analysis.spectral,
+            language: transcript.language,
+          }
+        : null,
+    });
+    return true;
   }
 
   private tellFailed(message: MessageEntity, text: string): void {

@@ -5,9 +5,9 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import { ChatEmitter } from '../chat/chat-emitter.js';
-import type { SocketData } from '../chat/connection-guard.js';
-import { respond } from '../chat/ws-respond.js';
+import { ClientEmitter } from '../gateway/client-emitter.js';
+import { principalOf } from '../gateway/socket-data.js';
+import { respond } from '../gateway/ws-respond.js';
 import { VoiceService } from './voice.service.js';
 
 /** Voice uploads on the /chat namespace (protocol v1, docs/protocol.md). Admission is ChatGateway's. */
@@ -15,32 +15,27 @@ import { VoiceService } from './voice.service.js';
 export class VoiceGateway {
   constructor(
     private readonly voice: VoiceService,
-    private readonly emitter: ChatEmitter,
+    private readonly emitter: ClientEmitter,
   ) {}
 
   @SubscribeMessage('voice:start')
   start(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
     return respond(socket, this.emitter, 'voice:start', () =>
-      this.voice.start(principal(socket), body),
+      this.voice.start(principalOf(socket), body),
     );
   }
 
   @SubscribeMessage('voice:chunk')
   chunk(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
     return respond(socket, this.emitter, 'voice:chunk', () =>
-      this.voice.chunk(principal(socket), body),
+      this.voice.chunk(principalOf(socket), body),
     );
   }
 
   @SubscribeMessage('voice:end')
   end(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
     return respond(socket, this.emitter, 'voice:end', () =>
-      this.voice.end(principal(socket), socket, body),
+      this.voice.end(principalOf(socket), socket, body),
     );
   }
-}
-
-function principal(socket: Socket) {
-  const data = socket.data as SocketData;
-  return { userId: data.userId, roles: data.roles, expiresAt: data.expiresAt };
 }

@@ -1,24 +1,36 @@
 import { Module } from '@nestjs/common';
-import { ChatModule } from '../chat/chat.module.js';
+import { AffectModule } from '../affect/affect.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
+import { ConversationModule } from '../conversation/conversation.module.js';
+import { RealtimeModule } from '../gateway/realtime.module.js';
+import { PromptingModule } from '../prompting/prompting.module.js';
+import { TurnModule } from '../turn/turn.module.js';
 import { ProsodyAnalyzer } from './analysis/prosody-analyzer.js';
 import { UploadRegistry } from './upload-registry.js';
-import { VoiceClipExpiryJob } from './voice-clip-expiry.job.js';
-import { VoiceClipRepository } from './voice-clip.repository.js';
 import { VoiceGateway } from './voice.gateway.js';
 import { VoiceProcessor } from './voice-processor.js';
 import { VoiceService } from './voice.service.js';
+import { VoiceStoreModule } from './voice-store.module.js';
 import { WhisperClient } from './whisper/whisper.client.js';
 
+/**
+ * Voice messages (ROLE=gateway or all): uploads over the socket, ffmpeg decoding, transcription
+ * and prosody; a transcript ends here by being handed to turn/.
+ */
 @Module({
-  imports: [ChatModule],
+  imports: [
+    VoiceStoreModule,
+    ConversationModule,
+    RealtimeModule,
+    TurnModule,
+    AffectModule,
+    PromptingModule,
+  ],
   providers: [
     VoiceGateway,
     VoiceService,
     VoiceProcessor,
-    VoiceClipRepository,
-    VoiceClipExpiryJob,
     {
       provide: UploadRegistry,
       inject: [APP_CONFIG],
@@ -43,6 +55,5 @@ import { WhisperClient } from './whisper/whisper.client.js';
         new WhisperClient({ ...config.whisper, baseUrl: runtime.whisperBaseUrl }),
     },
   ],
-  exports: [VoiceClipExpiryJob],
 })
 export class VoiceModule {}

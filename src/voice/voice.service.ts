@@ -1,14 +1,22 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
+import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/token-verifier.js';
-import { ChatEmitter } from '../chat/chat-emitter.js';
-import { ChatException, parsePayload } from '../chat/chat.exception.js';
-import { ChatErrorCode, type SendAck } from '../chat/chat.protocol.js';
-import type { MessageEntity } from '../chat/message.entity.js';
-import { MessageRepository } from '../chat/message.repository.js';
-import { toMessageView } from '../chat/message-view.js';
-import { MessageRateLimiter } from '../chat/rate-limiter.js';
+import { CodedError } from '../common/coded-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { MessageEntity } from '../conversation/message.entity.js';
+import {
+  isUniqueViolation,
+  MessageRepository,
+  type StoredUserMessage,
+} from '../conversation/message.repository.js';
+import { GatewayErrorCode, parsePayload } from '../gateway/chat.exception.js';
+import type { SendAck } from '../gateway/chat.protocol.js';
+import { ClientEmitter } from '../gateway/client-emitter.js';
+import { MessageRateLimiter } from '../gateway/message-rate-limiter.js';
+import { toMessageView } from '../gateway/message-view.js';
+import { handshakeUser } from '../gateway/socket-data.js';
+import { TurnService } from '../turn/turn.service.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { Lifecycle } from '../observability/lifecycle.js';
 import { Metrics } from '../observability/metrics.js';
@@ -20,7 +28,7 @@ import {
   SNIFF_LENGTH,
 } from './decode/index.js';
 import { UploadRegistry } from './upload-registry.js';
-import { VoiceClipRepository } from './voice-clip.repository.js';
+import { VoiceClipRepository, type NewVoiceClip } from './voice-clip.repository.js';
 import { VoiceProcessor } from './voice-processor.js';
 import {
   VoiceErrorCode,
@@ -41,12 +49,14 @@ export class VoiceService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly db: DataSource,
     private readonly uploads: UploadRegistry,
     private readonly messages: MessageRepository,
     private readonly clips: VoiceClipRepository,
     private readonly processor: VoiceProcessor,
+    private readonly turns: TurnService,
     private readonly limiter: MessageRateLimiter,
-    private readonly emitter: ChatEmitter,
+    private readonly emitter: ClientEmitter,
     private readonly lifecycle: Lifecycle,
     private readonly metrics: Metrics,
   ) {}
@@ -58,15 +68,15 @@ export class VoiceService {
   async start(user: Principal, payload: unknown): Promise<VoiceStartAck> {
     const input = parsePayload(voiceStartSchema, payload);
     const refuse = (
-      code: VoiceErrorCode | ChatErrorCode,
+      code: VoiceErrorCode | GatewayErrorCode,
       message: string,
       extra: { retryAfterMs?: number } = {},
-    ) => new ChatException(code, message, { clientMsgId: input.clientMsgId, ...extra });
+    ) => new CodedError(code, message, { clientMsgId: input.clientMsgId, ...extra });
     const stored = await this.messages.findByClientMsgId(user.userId, input.clientMsgId);
-    if (stored) return this.duplicate(stored);
+    if (stored) return this.duplicate(stored, user);
     if (this.lifecycle.draining) {
       throw refuse(
-        ChatErrorCode.Unavailable,
+        GatewayErrorCode.Unavailable,
         'this server is restarting: reconnect and send again',
         { retryAfterMs: 1000 },
       );
@@ -107,18 +117,18 @@ export class VoiceService {
     const receivedAt = Date.now();
     const input = parsePayload(voiceEndSchema, payload);
     const refuse = (
-      code: VoiceErrorCode | ChatErrorCode,
+      code: VoiceErrorCode | GatewayErrorCode,
       message: string,
       extra: { retryAfterMs?: number } = {},
     ) => {
       this.metrics.voiceUploads.inc({ outcome: code });
-      return new ChatException(code, message, { clientMsgId: input.clientMsgId, ...extra });
+      return new CodedError(code, message, { clientMsgId: input.clientMsgId, ...extra });
     };
     const existing = await this.messages.findByClientMsgId(user.userId, input.clientMsgId);
     if (existing) {
       if (this.uploads.has(user.userId, input.clientMsgId))
         this.uploads.finish(user.userId, input.clientMsgId, input.chunks);
-      const ack = await this.duplicate(existing);
+      const ack = await this.duplicate(existing, user);
       return {
         messageId: ack.messageId,
         conversationId: ack.conversationId,
@@ -143,7 +153,7 @@ export class VoiceService {
     }
     const rate = await this.limiter.take(user.userId);
     if (!rate.allowed) {
-      throw refuse(ChatErrorCode.RateLimited, 'too many messages; wait a moment', {
+      throw refuse(GatewayErrorCode.RateLimited, 'too many messages; wait a moment', {
         retryAfterMs: rate.retryAfterMs,
       });
     }
@@ -174,14 +184,11 @@ export class VoiceService {
       throw e;
     }
 
-    const { message, duplicate } = await this.messages.insertUserMessage({
-      userId: user.userId,
-      clientMsgId: input.clientMsgId,
-      conversationId: upload.conversationId,
-      content: '',
-      contentTokens: 0,
-      kind: 'voice',
-      voice: {
+    const { message, duplicate } = await this.store(
+      user.userId,
+      input.clientMsgId,
+      upload.conversationId,
+      {
         mimeType: upload.mimeType.slice(0, 100),
         container: check.format.container,
         codec: check.format.codec,
@@ -192,7 +199,7 @@ export class VoiceService {
         processingOwner: this.runtime.instanceId,
         processingLeaseMs: this.config.voice.processingLeaseMs,
       },
-    });
+    );
     this.metrics.voiceUploads.inc({ outcome: duplicate ? 'duplicate' : 'stored' });
     this.metrics.messages.inc({ kind: 'voice', outcome: duplicate ? 'duplicate' : 'stored' });
     if (duplicate) {
@@ -212,7 +219,10 @@ export class VoiceService {
         },
         'voice message stored',
       );
-      this.processor.process(message, decoded.samples, upload.language ?? null, receivedAt);
+      this.processor.process(message, decoded.samples, upload.language ?? null, {
+        receivedAt,
+        user: handshakeUser(socket),
+      });
     }
     return {
       messageId: message.id,
@@ -222,11 +232,49 @@ export class VoiceService {
     };
   }
 
+  /**
+   * The message and its clip in one transaction: a voice message never exists without its audio.
+   * A repeat of the clientMsgId (a retry racing the first upload) returns the stored message.
+   */
+  private async store(
+    userId: string,
+    clientMsgId: string,
+    conversationId: string | undefined,
+    clip: NewVoiceClip,
+  ): Promise<StoredUserMessage> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        const stored = await this.messages.insertUserMessage(
+          { userId, clientMsgId, conversationId, content: '', contentTokens: 0, kind: 'voice' },
+          tx,
+        );
+        await this.clips.insert(stored.message.id, userId, clip, tx);
+        return stored;
+      });
+    } catch (e) {
+      if (!isUniqueViolation(e, 'UQ_messages_user_client_msg')) throw e;
+      const stored = await this.messages.findByClientMsgId(userId, clientMsgId);
+      if (!stored) throw e;
+      return { message: stored, duplicate: true };
+    }
+  }
+
+  /**
+   * A resend of a stored voice message: a failed transcription is tried again from the stored
+   * audio; a transcribed message whose reply failed or never came is answered.
+   */
   private async duplicate(
     message: MessageEntity,
+    user: Principal,
   ): Promise<Extract<VoiceStartAck, { duplicate: true }>> {
     if (message.kind === 'voice' && (await this.clips.status(message.id)) === 'failed') {
       await this.processor.retry(message);
+    } else if (message.content !== '' && (await this.messages.rearmReply(message.id))) {
+      this.turns.answer({
+        conversationId: message.conversationId,
+        userId: user.userId,
+        why: 'resend',
+      });
     }
     return {
       uploadId: null,

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SendAck } from '../../src/chat/chat.protocol.js';
-import type { TurnTrace } from '../../src/operator/turn-trace.js';
+import type { SendAck } from '../../src/gateway/chat.protocol.js';
+import type { TurnTrace } from '../../src/turn/turn-trace.js';
 import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
 import { ChatClient } from '../support/chat-client.js';
 import { sql } from '../support/sql.js';
@@ -60,7 +60,7 @@ async function speak(c: ChatClient, name: string, conversationId?: string) {
 async function baselineClips(userId: string): Promise<number> {
   const [row] = await sql(
     app.db.url,
-    `SELECT (voice_baseline->>'clips')::int AS clips FROM users WHERE id = $1`,
+    `SELECT (voice_baseline->>'clips')::int AS clips FROM affect_user_states WHERE user_id = $1`,
     [userId],
   );
   return Number(row?.clips ?? 0);
@@ -163,7 +163,7 @@ describe('words alone', () => {
     );
     const [row] = await sql(
       app.db.url,
-      `SELECT mood->>'turns' AS turns FROM conversations WHERE id = $1`,
+      `SELECT mood->>'turns' AS turns FROM affect_conversation_states WHERE conversation_id = $1`,
       [conversationId],
     );
     expect(Number(row.turns)).toBe(lines.length);

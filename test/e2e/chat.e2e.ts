@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SendAck, SyncAck } from '../../src/chat/chat.protocol.js';
+import type { SendAck, SyncAck } from '../../src/gateway/chat.protocol.js';
 import { ChatClient } from '../support/chat-client.js';
 import { sql } from '../support/sql.js';
 import { quickReply, sleep, startTestApp, type TestApp } from '../support/test-app.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import jwt from 'jsonwebtoken';
-import type { SendAck, SyncAck } from '../../src/chat/chat.protocol.js';
+import type { SendAck, SyncAck } from '../../src/gateway/chat.protocol.js';
 import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
 import {
   startWhisperStandIn,
@@ -49,29 +49,31 @@ const serverEnv = () => ({
 describe('a server killed mid-reply', () => {
   it('keeps the user message, ends the reply as interrupted with nothing half-written, and answers a retry', async () => {
     model.setResponder(() => ({
-      pieces: Array.from({ length: 100 }, (_, i) => `t${i} `),
+      pieces: Array.from({ length: 400 }, (_, i) => `t${i} `),
       pieceDelayMs: 50,
     }));
     const first = await spawnServer(serverEnv());
-    const phone = await ChatClient.connect(first.url, 'killed-user');
-    const payload = { clientMsgId: 'before-the-crash', text: 'are you still there?' };
-    const ack = await phone.request<SendAck>('message:send', payload);
-    const start = await phone.next('reply:start');
-    await phone.next('reply:delta', (d) => d.index >= 3);
-    expect(await first.kill('SIGKILL')).toBeNull();
-    phone.close();
-
-    const [reply] = await sql(db.url, 'SELECT status, content FROM messages WHERE id = $1', [
-      start.replyId,
-    ]);
-    expect(reply).toEqual({ status: 'streaming', content: '' });
-    await sleep(100);
-    expect(model.requests.at(-1)!.aborted).toBe(true);
-
-    model.setResponder(() => ({ pieces: ['Yes, ', "I'm here."] }));
+    // The server that will take over is up before the crash, with the phone's other device on
+    // it, so that device hears the recovery however long a start-up takes on a busy machine.
     const second = await spawnServer(serverEnv());
     try {
+      const phone = await ChatClient.connect(first.url, 'killed-user');
       const back = await ChatClient.connect(second.url, 'killed-user');
+      const payload = { clientMsgId: 'before-the-crash', text: 'are you still there?' };
+      const ack = await phone.request<SendAck>('message:send', payload);
+      const start = await phone.next('reply:start');
+      await phone.next('reply:delta', (d) => d.index >= 3);
+      expect(await first.kill('SIGKILL')).toBeNull();
+      phone.close();
+
+      const [reply] = await sql(db.url, 'SELECT status, content FROM messages WHERE id = $1', [
+        start.replyId,
+      ]);
+      expect(reply).toEqual({ status: 'streaming', content: '' });
+      await sleep(100);
+      expect(model.requests.at(-1)!.aborted).toBe(true);
+
+      model.setResponder(() => ({ pieces: ['Yes, ', "I'm here."] }));
       const ended = await back.next('reply:end', (e) => e.replyId === start.replyId, 10_000);
       expect(ended.message).toMatchObject({
         status: 'failed',
@@ -95,9 +97,126 @@ describe('a server killed mid-reply', () => {
       expect(answer.message.content).toBe("Yes, I'm here.");
       back.close();
     } finally {
+      await first.kill('SIGKILL');
       await second.kill('SIGTERM');
     }
-  }, 30_000);
+  }, 60_000);
+});
+
+/**
+ * A process killed after it acked a message but before the reply started (here: while the turn
+ * waits for a place at the model behind another user's long reply) leaves the message owed a
+ * reply; a live process's awaiting-reply sweep answers it. Its REPLY_LEASE_MS is the grace
+ * before it does.
+ */
+describe('a server killed between the ack and the reply', () => {
+  const queuedEnv = () => ({ ...serverEnv(), LLM_MAX_CONCURRENT: '1', LLM_MAX_WAITING: '8' });
+
+  async function occupyTheModel(url: string): Promise<ChatClient> {
+    model.setResponder(() => ({
+      pieces: Array.from({ length: 400 }, (_, i) => `x${i} `),
+      pieceDelayMs: 50,
+    }));
+    const other = await ChatClient.connect(url, `other-${Date.now()}`);
+    await other.request<SendAck>('message:send', { clientMsgId: 'long-one', text: 'tell me all' });
+    await other.next('reply:delta');
+    return other;
+  }
+
+  it('answers a text message whose reply never started, once, after a restart', async () => {
+    const first = await spawnServer(queuedEnv());
+    const second = await spawnServer({ ...serverEnv(), REPLY_LEASE_MS: '4000' });
+    try {
+      const other = await occupyTheModel(first.url);
+      const phone = await ChatClient.connect(first.url, 'queued-user');
+      const ack = await phone.request<SendAck>('message:send', {
+        clientMsgId: 'queued-1',
+        text: 'hello, anyone?',
+      });
+      expect(ack).toMatchObject({ ok: true, duplicate: false });
+      await sleep(200);
+      const before = await sql(
+        db.url,
+        `SELECT role, reply_due_at IS NOT NULL AS owed FROM messages WHERE conversation_id = $1 ORDER BY seq`,
+        [ack.conversationId],
+      );
+      expect(before).toEqual([{ role: 'user', owed: true }]);
+      expect(await first.kill('SIGKILL')).toBeNull();
+      phone.close();
+      other.close();
+
+      model.setResponder(() => ({ pieces: ['Here ', 'I am.'] }));
+      const back = await ChatClient.connect(second.url, 'queued-user');
+      const end = await back.next(
+        'reply:end',
+        (e) => e.message.inReplyTo === ack.messageId,
+        15_000,
+      );
+      expect(end.message).toMatchObject({ status: 'completed', content: 'Here I am.' });
+      await sleep(500);
+      const sync = await back.request<SyncAck>('sync', {
+        conversationId: ack.conversationId,
+        afterSeq: 0,
+      });
+      expect(sync.messages.map((m) => [m.role, m.status, m.content])).toEqual([
+        ['user', 'received', 'hello, anyone?'],
+        ['assistant', 'completed', 'Here I am.'],
+      ]);
+      const [row] = await sql(
+        db.url,
+        'SELECT reply_due_at IS NULL AS settled FROM messages WHERE id = $1',
+        [ack.messageId],
+      );
+      expect(row).toEqual({ settled: true });
+      back.close();
+    } finally {
+      await first.kill('SIGKILL');
+      await second.kill('SIGTERM');
+    }
+  }, 60_000);
+
+  it('answers a voice message whose transcript was stored but whose reply never started', async () => {
+    whisper.setResponder(() => ({ text: 'Is anyone listening?', language: 'en' }));
+    const first = await spawnServer(queuedEnv());
+    const second = await spawnServer({ ...serverEnv(), REPLY_LEASE_MS: '4000' });
+    try {
+      const other = await occupyTheModel(first.url);
+      const phone = await ChatClient.connect(first.url, 'queued-voice-user');
+      const audio = readFileSync(
+        resolve(import.meta.dirname, '../fixtures/audio/speech/en-us-low.ogg'),
+      );
+      const ack = await phone.sendVoice<SendAck & { ok: boolean }>(audio, {
+        clientMsgId: 'queued-voice-1',
+        mimeType: 'audio/ogg',
+      });
+      expect(ack.ok).toBe(true);
+      const transcript = await phone.next(
+        'voice:transcript',
+        (t) => t.messageId === ack.messageId,
+        15_000,
+      );
+      expect(transcript.text).toBe('Is anyone listening?');
+      await sleep(200);
+      expect(await first.kill('SIGKILL')).toBeNull();
+      phone.close();
+      other.close();
+
+      model.setResponder(() => ({ pieces: ['I am listening.'] }));
+      const back = await ChatClient.connect(second.url, 'queued-voice-user');
+      const end = await back.next(
+        'reply:end',
+        (e) => e.message.inReplyTo === ack.messageId,
+        15_000,
+      );
+      expect(end.message).toMatchObject({ status: 'completed', content: 'I am listening.' });
+      const prompt = model.requests.filter((r) => r.body.stream).at(-1)!.body.messages!;
+      expect(prompt.at(-1)).toEqual({ role: 'user', content: 'Is anyone listening?' });
+      back.close();
+    } finally {
+      await first.kill('SIGKILL');
+      await second.kill('SIGTERM');
+    }
+  }, 60_000);
 });
 
 describe('a server killed while it transcribes a voice message', () => {
@@ -227,5 +346,5 @@ describe('embedded mode', () => {
     expect(err).toMatch(/PORT: /);
     expect(err).toMatch(/LLM_TEMPERATURE: /);
     expect(err).toMatch(/DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\//);
-  });
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SendAck } from '../../src/chat/chat.protocol.js';
+import type { SendAck } from '../../src/gateway/chat.protocol.js';
 import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
 import { ChatClient } from '../support/chat-client.js';
 import { deleteKeys, startPrivateRedis, testRedisUrl, uniquePrefix } from '../support/redis.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
-import type { SendAck } from '../../src/chat/chat.protocol.js';
+import type { SendAck } from '../../src/gateway/chat.protocol.js';
 import { ChatClient } from '../support/chat-client.js';
 import { sql } from '../support/sql.js';
 import { sleep, startTestApp, type TestApp } from '../support/test-app.js';

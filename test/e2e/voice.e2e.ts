@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SendAck } from '../../src/chat/chat.protocol.js';
+import type { SendAck } from '../../src/gateway/chat.protocol.js';
 import { VoiceClipExpiryJob } from '../../src/voice/voice-clip-expiry.job.js';
 import { ChatClient } from '../support/chat-client.js';
 import { sql } from '../support/sql.js';

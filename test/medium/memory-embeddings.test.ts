@@ -3,14 +3,14 @@ import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
 import { dataSourceOptions } from '../../src/database/data-source.js';
-import type { JobQueue } from '../../src/jobs/job-queue.js';
-import { JobRegistry } from '../../src/jobs/job-registry.js';
 import { ModelCompletions } from '../../src/llm/model-completions.js';
 import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
 import { EmbeddingClient } from '../../src/memory/embeddings/embedding-client.js';
+import { AffectRepository } from '../../src/affect/affect.repository.js';
+import { MessageRepository } from '../../src/conversation/message.repository.js';
 import { MemoryExtractionService } from '../../src/memory/memory-extraction.service.js';
 import { MemoryRepository } from '../../src/memory/memory.repository.js';
-import { RecallRepository } from '../../src/memory/recall/recall.repository.js';
+import { RecallTurns } from '../../src/memory/recall/recall-turns.js';
 import { RecallService } from '../../src/memory/recall/recall.service.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { TemplateStore } from '../../src/prompting/template-store.js';
@@ -75,10 +75,9 @@ function extractionService(withEmbeddings: EmbeddingClient | null) {
     loadConfig({ MEMORY_BATCH_MESSAGES: '20' }),
     new ModelCompletions({ baseUrl: model.url, model: 'memory-test', timeoutMs: 5000 }),
     new TemplateStore(resolve(import.meta.dirname, '../../prompts'), 'memory/v1'),
-    ds,
+    new MessageRepository(ds),
     memories,
-    new JobRegistry(),
-    {} as JobQueue,
+    new AffectRepository(ds),
     metrics,
     withEmbeddings,
   );
@@ -237,7 +236,10 @@ describe('recall with embeddings, on the real store', () => {
 
   function service(withEmbeddings: EmbeddingClient | null) {
     return new RecallService(
-      new RecallRepository(ds, { storedTerms: true, embeddingModel: withEmbeddings?.model }),
+      new RecallTurns(new MessageRepository(ds), {
+        storedTerms: true,
+        embeddingModel: withEmbeddings?.model,
+      }),
       countTokens,
       memories,
       undefined,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source.js';
-import { RecallRepository } from '../../src/memory/recall/recall.repository.js';
+import { MessageRepository } from '../../src/conversation/message.repository.js';
+import { RecallTurns } from '../../src/memory/recall/recall-turns.js';
 import { RecallService } from '../../src/memory/recall/recall.service.js';
 import { encodeTerms, textTerms } from '../../src/memory/recall/text-terms.js';
 import { insertConversation } from '../support/history.js';
@@ -47,7 +48,7 @@ describe('RecallRepository and RecallService on Postgres', () => {
     const mine = await conversation('ana', ['I walked the dog today', 'Nice walk!']);
     await conversation('ana2', ['My sister Lily passed her exam', 'Congratulations to Lily!']);
     await conversation("o'brien", ['Lily exam exam Lily sister', 'Lily!']);
-    const repository = new RecallRepository(ds);
+    const repository = new RecallTurns(new MessageRepository(ds));
     const turns = await repository.turnsForRecall('ana', new Date(T0 + 3_600_000));
     expect(turns.map((t) => t.messageId).sort()).toEqual([...mine].sort());
     const first = turns.find((t) => t.messageId === mine[0])!;
@@ -87,7 +88,7 @@ describe('RecallRepository and RecallService on Postgres', () => {
       );
       owned.set(userId, await conversation(userId, contents));
     }
-    const service = new RecallService(new RecallRepository(ds), countTokens);
+    const service = new RecallService(new RecallTurns(new MessageRepository(ds)), countTokens);
     for (const userId of users) {
       const result = await service.recall({
         userId,
@@ -109,7 +110,10 @@ describe('RecallRepository and RecallService on Postgres', () => {
       { statuses: ['received', 'completed', 'received', 'failed', 'received', 'completed'] },
     );
     const later = await conversation('viewer', ['from the future'], { start: T0 + 86_400_000 });
-    const turns = await new RecallRepository(ds).turnsForRecall('viewer', new Date(T0 + 3_600_000));
+    const turns = await new RecallTurns(new MessageRepository(ds)).turnsForRecall(
+      'viewer',
+      new Date(T0 + 3_600_000),
+    );
     const got = turns.map((t) => t.messageId);
     expect(got.sort()).toEqual([ids[0], ids[1], ids[2], ids[4]].sort());
     expect(got).not.toContain(later[0]);
@@ -120,7 +124,7 @@ describe('RecallRepository and RecallService on Postgres', () => {
       'long',
       Array.from({ length: 10 }, (_, i) => `turn ${i}`),
     );
-    const turns = await new RecallRepository(ds, { maxTurns: 4 }).turnsForRecall(
+    const turns = await new RecallTurns(new MessageRepository(ds), { maxTurns: 4 }).turnsForRecall(
       'long',
       new Date(T0 + 3_600_000),
     );
@@ -136,15 +140,14 @@ describe('RecallRepository and RecallService on Postgres', () => {
       encodeTerms('Painting sunsets'),
     ]);
     await sql(db.url, `UPDATE messages SET search_terms = 'v0 old' WHERE id = $1`, [stale]);
-    const turns = await new RecallRepository(ds, { storedTerms: true }).turnsForRecall(
-      'terms',
-      new Date(T0 + 3_600_000),
-    );
+    const turns = await new RecallTurns(new MessageRepository(ds), {
+      storedTerms: true,
+    }).turnsForRecall('terms', new Date(T0 + 3_600_000));
     const byId = new Map(turns.map((t) => [t.messageId, t]));
     expect(byId.get(fresh)!.terms).toEqual(textTerms('Painting sunsets'));
     expect(byId.get(stale)!.terms).toBeNull();
     const result = await new RecallService(
-      new RecallRepository(ds, { storedTerms: true }),
+      new RecallTurns(new MessageRepository(ds), { storedTerms: true }),
       countTokens,
     ).recall({
       userId: 'terms',
@@ -155,8 +158,8 @@ describe('RecallRepository and RecallService on Postgres', () => {
   });
 
   it('refuses to read without a user id', async () => {
-    await expect(new RecallRepository(ds).turnsForRecall('', new Date())).rejects.toThrow(
-      'recall needs a user id',
-    );
+    await expect(
+      new RecallTurns(new MessageRepository(ds)).turnsForRecall('', new Date()),
+    ).rejects.toThrow('recall needs a user id');
   });
 });

@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
 import { dataSourceOptions } from '../../src/database/data-source.js';
-import type { JobQueue } from '../../src/jobs/job-queue.js';
-import { JobRegistry } from '../../src/jobs/job-registry.js';
 import { ModelCompletions } from '../../src/llm/model-completions.js';
 import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
+import { AffectRepository } from '../../src/affect/affect.repository.js';
+import { MessageRepository } from '../../src/conversation/message.repository.js';
 import { MemoryExtractionService } from '../../src/memory/memory-extraction.service.js';
 import { MemoryRepository, type NewMemory } from '../../src/memory/memory.repository.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -67,10 +67,9 @@ beforeAll(async () => {
     config,
     new ModelCompletions({ baseUrl: model.url, model: 'memory-test', timeoutMs: 5000 }),
     new TemplateStore(resolve(import.meta.dirname, '../../prompts'), 'memory/v1'),
-    ds,
+    new MessageRepository(ds),
     memories,
-    new JobRegistry(),
-    {} as JobQueue,
+    new AffectRepository(ds),
     new Metrics(),
   );
 });
@@ -79,6 +78,13 @@ afterAll(async () => {
   await model.close();
   await db.drop();
 });
+
+/** "Forget that" as MemoryService carries it out: the messages and what was drawn from them. */
+const forgetMessages = (userId: string, ids: string[]) =>
+  ds.transaction(async (tx) => {
+    await new MessageRepository(ds).excludeFromMemory(userId, ids, tx);
+    return memories.forgetMessages(userId, ids, tx);
+  });
 
 describe('memory store', () => {
   it('keeps the same fact once, merging its sources', async () => {
@@ -133,7 +139,7 @@ describe('memory store', () => {
     );
     await memories.add(u, memory('Likes tea.', { sourceMessageIds: [keep] }));
     await memories.add(u, memory('Their ex is called Sam.', { sourceMessageIds: [forget] }));
-    expect(await memories.forgetMessages(u, [forget])).toBe(1);
+    expect(await forgetMessages(u, [forget])).toBe(1);
     expect((await memories.current(u)).map((m) => m.text)).toEqual(['Likes tea.']);
     const rows = await sql(
       db.url,
@@ -244,7 +250,7 @@ describe('memory extraction', () => {
     expect(await memories.current(u)).toEqual([]);
     const [row] = await sql(
       db.url,
-      'SELECT memory_cursor IS NOT NULL AS moved FROM users WHERE id = $1',
+      'SELECT EXISTS (SELECT 1 FROM memory_cursors WHERE user_id = $1) AS moved',
       [u],
     );
     expect(row).toEqual({ moved: true });
@@ -325,7 +331,7 @@ describe('memory extraction', () => {
   it('never reads messages the user asked to forget', async () => {
     const u = await user();
     const [secret] = await say(u, ['my password is hunter2']);
-    await memories.forgetMessages(u, [secret]);
+    await forgetMessages(u, [secret]);
     const before = model.requests.length;
     expect(await extraction.extract(u)).toMatchObject({ batches: 0 });
     expect(model.requests.length).toBe(before);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { ChatException } from '../../src/chat/chat.exception.js';
-import { MessageRepository } from '../../src/chat/message.repository.js';
+import { ConversationException } from '../../src/conversation/conversation.exception.js';
+import { MessageRepository } from '../../src/conversation/message.repository.js';
 import { dataSourceOptions } from '../../src/database/data-source.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -106,6 +106,7 @@ describe('MessageRepository', () => {
       }),
     ).toBeNull();
     // ...but a resend of the message does.
+    expect(await repo.rearmReply(message.id)).toBe(true);
     const retry = await repo.startReply({
       conversationId: message.conversationId,
       owner: 'p',
@@ -113,6 +114,8 @@ describe('MessageRepository', () => {
     });
     expect(retry!.inReplyTo).toBe(message.id);
     await repo.finishReply(retry!.id, outcome('completed', null));
+    // Answered: a resend no longer asks for another reply.
+    expect(await repo.rearmReply(message.id)).toBe(false);
     expect(
       await repo.startReply({
         conversationId: message.conversationId,
@@ -153,7 +156,7 @@ describe('MessageRepository', () => {
     const owner = user();
     const { message } = await text(owner, 'secret');
     await expect(repo.listAfter(user(), message.conversationId, 0, 10)).rejects.toBeInstanceOf(
-      ChatException,
+      ConversationException,
     );
     await expect(text(user(), 'x', message.conversationId)).rejects.toMatchObject({
       code: 'conversation_not_found',

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientEventMap } from '../../src/chat/chat.protocol.js';
+import type { ClientEventMap } from '../../src/gateway/chat.protocol.js';
 import { tokenFor } from './tokens.js';
 
 type EventName = keyof ClientEventMap;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startApp, type RunningApp } from '../../src/app.js';
-import type { SendAck } from '../../src/chat/chat.protocol.js';
+import type { SendAck } from '../../src/gateway/chat.protocol.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import {
   startVllmStandIn,

@@ -1,7 +1,7 @@
 import { recall } from './recall.js';
 import type { ExcludedHistory, Speakers } from './recall-corpus.js';
 import { recallParams, type RecallParams } from './recall-params.js';
-import type { RecallRepository } from './recall.repository.js';
+import type { RecallTurns } from './recall-turns.js';
 import type { MemoryRecord, RecallQuery, RecallResult } from './recall.types.js';
 import { cachedTokenCounter } from './token-count-cache.js';
 
@@ -41,16 +41,16 @@ export interface RecallTimings {
 }
 
 /**
- * What the chat service calls: reads one user's candidates and runs `recall` over them.
- * Construct with the DataSource-backed RecallRepository, the QwenTokenizer, the memory store and,
- * when an embeddings endpoint is configured, the embedder (then the repository must read the
- * same model's embeddings: `embeddingModel`).
+ * What the turn's recall stage calls: reads one user's candidates and runs `recall` over them.
+ * Construct with RecallTurns (over the conversation module's messages), the QwenTokenizer, the
+ * memory store and, when an embeddings endpoint is configured, the embedder (then RecallTurns
+ * must read the same model's embeddings: `embeddingModel`).
  */
 export class RecallService {
   private readonly countTokens: (text: string) => number;
 
   constructor(
-    private readonly turns: RecallRepository,
+    private readonly turns: Pick<RecallTurns, 'turnsForRecall'>,
     tokenizer: { count(text: string): number },
     private readonly memories: MemorySource | null = null,
     private readonly params: RecallParams = recallParams(),

@@ -1,0 +1,756 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { updatedRows, type Row } from '../common/sql-rows.js';
+import { uuidv7 } from '../common/uuid.js';
+import { encodeTerms } from '../memory/recall/text-terms.js';
+import { ConversationErrorCode, ConversationException } from './conversation.exception.js';
+import type { MessageEntity, MessageKind, MessageStatus } from './message.entity.js';
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+/** A statement runner: the DataSource, or the EntityManager of a transaction another module opened. */
+export type Queryable = Pick<DataSource | EntityManager, 'query'>;
+
+export interface StoredUserMessage {
+  message: MessageEntity;
+  /** The clientMsgId was stored before; nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface ReplyOutcome {
+  status: Exclude<MessageStatus, 'received' | 'streaming'>;
+  content: string;
+  contentTokens: number | null;
+  errorCode: string | null;
+  model: string | null;
+  promptVersion: string | null;
+  ttftMs: number | null;
+  totalMs: number | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+}
+
+/** The user message a claimed reply answers, as the turn needs it. */
+export interface AnsweringMessage {
+  id: string;
+  seq: number;
+  kind: MessageKind;
+  content: string;
+  contentTokens: number | null;
+  clientMsgId: string | null;
+  createdAt: Date;
+}
+
+/** A reply slot just claimed: the streaming reply row, and what it answers. */
+export type ClaimedReply = MessageEntity & {
+  answering: AnsweringMessage;
+  /** Every user message the reply answers (owed a reply, up to `answering`), oldest first. */
+  answered: Array<{ id: string; kind: MessageKind }>;
+};
+
+/** A reply's final state as stored, and whether user messages that came after it wait for one. */
+export type FinishedReply = MessageEntity & { moreDue: boolean };
+
+/** A turn as recall reads it (src/memory/recall), newest first. */
+export interface RecallTurnRow {
+  messageId: string;
+  conversationId: string;
+  seq: number;
+  role: 'user' | 'assistant';
+  content: string;
+  createdAt: Date;
+  /** recall's stored index terms, when asked for. */
+  searchTerms: string | null;
+  /** The stored embedding when it was made by the model asked for. */
+  embedding: Buffer | null;
+}
+
+/** A turn as memory extraction reads it, in (time, id) order. */
+export interface ExtractionTurnRow {
+  id: string;
+  role: 'user' | 'assistant';
+  kind: MessageKind;
+  content: string;
+  createdAt: Date;
+  /** `createdAt` as Postgres text: microseconds kept, for extraction's cursor. */
+  atText: string;
+}
+
+/** What reads of messages select: every column the service maps, not the embedding bytes. */
+const MESSAGE_COLUMNS = `id, conversation_id, user_id, seq, role, kind, content, content_tokens, search_terms,
+  memory_excluded, client_msg_id, in_reply_to, status, error_code, model, prompt_version, ttft_ms, total_ms,
+  prompt_tokens, completion_tokens, lease_owner, lease_expires_at, reply_due_at, reply_attempts, turn_id,
+  created_at, completed_at`;
+
+/**
+ * The turns a prompt, recall, extraction and summaries may use: user messages, and replies the
+ * user saw to the end or stopped. Failed and streaming replies never reach a prompt.
+ */
+const SHOWN_TURN = `content <> '' AND (role = 'user' OR status IN ('completed', 'cancelled'))`;
+
+/**
+ * The one owner of `users`, `conversations` and `messages`: every statement against them is
+ * here, and every one is scoped by user or conversation. Other modules ask through these methods;
+ * the few that must write in the same transaction as their own table pass its EntityManager.
+ */
+@Injectable()
+export class MessageRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async findByClientMsgId(userId: string, clientMsgId: string): Promise<MessageEntity | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE user_id = $1 AND client_msg_id = $2`,
+      [userId, clientMsgId],
+    );
+    return rows[0] ? rowToMessage(rows[0]) : null;
+  }
+
+  /**
+   * Stores a user message exactly once per (user, clientMsgId), in one statement: the user row if
+   * new, the conversation (created when no id is given, else locked and checked for ownership),
+   * the next seq, the message. A repeat of the clientMsgId fails the whole statement (nothing is
+   * written, no seq is used) and returns the stored message instead. A text message is owed a
+   * reply from here on; a voice message once its transcript is stored (`setTranscript`).
+   * Inside another module's transaction (`tx`), a repeat rolls that transaction back: the caller
+   * looks the stored message up afterwards.
+   */
+  async insertUserMessage(
+    input: {
+      userId: string;
+      clientMsgId: string;
+      conversationId?: string;
+      content: string;
+      contentTokens: number | null;
+      kind: MessageKind;
+    },
+    tx?: EntityManager,
+  ): Promise<StoredUserMessage> {
+    const conversation = input.conversationId
+      ? `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
+          WHERE id = $2 AND user_id = $3 RETURNING id, last_seq`
+      : `INSERT INTO conversations (id, user_id, last_seq, last_message_at) VALUES ($2, $3, 1, now())
+         RETURNING id, last_seq`;
+    const text = input.kind === 'text';
+    try {
+      const rows = await (tx ?? this.db).query<Row[]>(
+        `WITH usr AS (INSERT INTO users (id) VALUES ($3) ON CONFLICT (id) DO NOTHING),
+              conv AS (${conversation})
+         INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, content_tokens,
+                               client_msg_id, status, search_terms, reply_due_at)
+         SELECT $1, conv.id, $3, conv.last_seq, 'user', $4, $5, $6, $7, 'received', $8,
+                CASE WHEN $9::boolean THEN now() END
+           FROM conv
+         RETURNING ${MESSAGE_COLUMNS}`,
+        [
+          uuidv7(),
+          input.conversationId ?? uuidv7(),
+          input.userId,
+          input.kind,
+          input.content,
+          input.contentTokens,
+          input.clientMsgId,
+          text && input.content ? encodeTerms(input.content) : null,
+          text && input.content.length > 0,
+        ],
+      );
+      if (!rows[0]) throw conversationNotFound(input.conversationId!);
+      return { message: rowToMessage(rows[0]), duplicate: false };
+    } catch (e) {
+      if (!tx && isUniqueViolation(e, 'UQ_messages_user_client_msg')) {
+        const stored = await this.findByClientMsgId(input.userId, input.clientMsgId);
+        if (stored) return { message: stored, duplicate: true };
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A resend of a stored message whose reply failed or never came: it is owed a reply again, with
+   * a fresh count of automatic attempts. False when it is already answered (a completed or
+   * cancelled reply after it) or has no text yet.
+   */
+  async rearmReply(messageId: string): Promise<boolean> {
+    // Under the conversation's lock (companion_rearm_reply), so that a reply finishing at the
+    // same moment is seen and the message is not answered twice.
+    const rows = await this.db.query<Array<{ rearmed: boolean }>>(
+      `SELECT companion_rearm_reply($1) AS rearmed`,
+      [messageId],
+    );
+    return rows[0]?.rearmed === true;
+  }
+
+  /**
+   * Claims the conversation's single reply slot for the latest user message owed a reply (newer
+   * than `afterSeq` when given): a `streaming` row leased to `owner`, tagged with `turnId`. Null
+   * when nothing is owed or another reply streams (on any pod). Checked and written under the
+   * conversation's row lock by `companion_claim_reply` (migrations/…-TurnPipeline.ts), in one
+   * round trip.
+   */
+  async startReply(input: {
+    conversationId: string;
+    owner: string;
+    leaseMs: number;
+    afterSeq?: number;
+    turnId?: string;
+  }): Promise<ClaimedReply | null> {
+    try {
+      const rows = await this.db.query<Row[]>(
+        `SELECT (c.reply).*, (c.answering).id AS answering_id, (c.answering).seq AS answering_seq,
+                (c.answering).kind AS answering_kind, (c.answering).content AS answering_content,
+                (c.answering).content_tokens AS answering_content_tokens,
+                (c.answering).client_msg_id AS answering_client_msg_id,
+                (c.answering).created_at AS answering_created_at, c.answered_ids, c.answered_kinds
+           FROM companion_claim_reply($1, $2, $3, $4, $5, $6) c`,
+        [
+          input.conversationId,
+          uuidv7(),
+          input.owner,
+          input.leaseMs,
+          input.afterSeq ?? 0,
+          input.turnId ?? null,
+        ],
+      );
+      const r = rows[0];
+      if (!r) return null;
+      const ids = r.answered_ids as string[];
+      const kinds = r.answered_kinds as MessageKind[];
+      return {
+        ...rowToMessage(r),
+        answering: {
+          id: r.answering_id as string,
+          seq: Number(r.answering_seq),
+          kind: r.answering_kind as MessageKind,
+          content: r.answering_content as string,
+          contentTokens:
+            r.answering_content_tokens === null ? null : Number(r.answering_content_tokens),
+          clientMsgId: (r.answering_client_msg_id as string | null) ?? null,
+          createdAt: r.answering_created_at as Date,
+        },
+        answered: ids.map((id, i) => ({ id, kind: kinds[i] })),
+      };
+    } catch (e) {
+      if (isUniqueViolation(e, 'UQ_messages_streaming_reply')) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * Writes the reply's final state, and settles the user messages it answered (they are owed
+   * nothing more), in one round trip under the conversation's lock (`companion_finish_reply`).
+   * Null if it was no longer streaming (the recovery sweep failed it first). `moreDue` says a
+   * user message that came while it streamed waits for a reply of its own.
+   */
+  async finishReply(replyId: string, outcome: ReplyOutcome): Promise<FinishedReply | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT (f.reply).*, f.more_due
+         FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) f`,
+      [
+        replyId,
+        outcome.status,
+        outcome.content,
+        outcome.contentTokens,
+        outcome.errorCode,
+        outcome.model,
+        outcome.promptVersion,
+        outcome.ttftMs,
+        outcome.totalMs,
+        outcome.promptTokens,
+        outcome.completionTokens,
+        outcome.content ? encodeTerms(outcome.content) : null,
+      ],
+    );
+    const r = rows[0];
+    return r ? { ...rowToMessage(r), moreDue: Boolean(r.more_due) } : null;
+  }
+
+  async renewLeases(replyIds: string[], owner: string, leaseMs: number): Promise<void> {
+    if (replyIds.length === 0) return;
+    await this.db.query(
+      `UPDATE messages SET lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = ANY($1::uuid[]) AND lease_owner = $2 AND status = 'streaming'`,
+      [replyIds, owner, leaseMs],
+    );
+  }
+
+  /**
+   * Replies whose pod stopped renewing its lease (killed, partitioned): marked failed with
+   * `reply_interrupted`, their user messages settled (the app retries with one tap), returned.
+   */
+  async failExpiredReplies(limit = 500, errorCode = 'reply_interrupted'): Promise<MessageEntity[]> {
+    const rows = await this.db.query<Row[]>(
+      `WITH failed AS (
+         UPDATE messages
+            SET status = 'failed', error_code = $1, completed_at = now(),
+                lease_owner = NULL, lease_expires_at = NULL
+          WHERE id IN (SELECT id FROM messages
+                        WHERE status = 'streaming' AND lease_expires_at < now()
+                        ORDER BY lease_expires_at LIMIT $2
+                        FOR UPDATE SKIP LOCKED)
+          RETURNING ${MESSAGE_COLUMNS}),
+       settled AS (
+         UPDATE messages u SET reply_due_at = NULL
+           FROM failed f JOIN messages a ON a.id = f.in_reply_to
+          WHERE u.conversation_id = f.conversation_id AND u.role = 'user'
+            AND u.seq <= a.seq AND u.reply_due_at IS NOT NULL)
+       SELECT * FROM failed`,
+      [errorCode, limit],
+    );
+    return rows.map(rowToMessage);
+  }
+
+  /**
+   * Conversations with a user message owed a reply for longer than `graceMs` (its process died
+   * between the ack and the reply, or before the transcript's reply). Each pick counts an attempt
+   * and restarts the grace, so two sweeps do not take the same message at once and a message that
+   * keeps failing is given up after a bound.
+   */
+  async pickOverdue(
+    graceMs: number,
+    limit = 50,
+  ): Promise<
+    Array<{ conversationId: string; userId: string; messageId: string; attempts: number }>
+  > {
+    const rows = await this.db.query<Row[]>(
+      `UPDATE messages
+          SET reply_due_at = now(), reply_attempts = reply_attempts + 1
+        WHERE id IN (SELECT m.id FROM messages m
+                      WHERE m.reply_due_at IS NOT NULL
+                        AND m.reply_due_at < now() - make_interval(secs => $1::double precision / 1000)
+                        AND NOT EXISTS (SELECT 1 FROM messages r
+                                         WHERE r.conversation_id = m.conversation_id
+                                           AND r.status = 'streaming')
+                      ORDER BY m.reply_due_at LIMIT $2
+                      FOR UPDATE OF m SKIP LOCKED)
+        RETURNING conversation_id, user_id, id, reply_attempts`,
+      [graceMs, limit],
+    );
+    return updatedRows(rows).map((r) => ({
+      conversationId: r.conversation_id as string,
+      userId: r.user_id as string,
+      messageId: r.id as string,
+      attempts: Number(r.reply_attempts),
+    }));
+  }
+
+  /** Messages after `afterSeq`, oldest first, for `sync`; only the owner's conversation. */
+  async listAfter(
+    userId: string,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ messages: MessageEntity[]; lastSeq: number }> {
+    const conv = await this.db.query<Array<{ last_seq: number }>>(
+      `SELECT last_seq FROM conversations WHERE id = $1 AND user_id = $2`,
+      [conversationId, userId],
+    );
+    if (!conv[0]) throw conversationNotFound(conversationId);
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [conversationId, afterSeq, limit],
+    );
+    return { messages: rows.map(rowToMessage), lastSeq: conv[0].last_seq };
+  }
+
+  /**
+   * What a prompt takes from the conversation, in one statement: its rolling summary, and the
+   * turns after what the summary covers and before `beforeSeq` that a prompt may use, the newest
+   * `limit`, oldest first.
+   */
+  async promptHistory(
+    conversationId: string,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<{ summary: string | null; history: MessageEntity[] }> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT c.summary AS conversation_summary, m.*
+         FROM conversations c
+         LEFT JOIN LATERAL (
+           SELECT ${MESSAGE_COLUMNS} FROM messages
+            WHERE conversation_id = c.id AND seq < $2 AND seq > c.summary_until_seq AND ${SHOWN_TURN}
+            ORDER BY seq DESC LIMIT $3
+         ) m ON true
+        WHERE c.id = $1`,
+      [conversationId, beforeSeq, limit],
+    );
+    return {
+      summary: (rows[0]?.conversation_summary as string | null | undefined) ?? null,
+      history: rows
+        .filter((r) => r.id !== null)
+        .map(rowToMessage)
+        .reverse(),
+    };
+  }
+
+  async findReply(replyId: string): Promise<MessageEntity | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND role = 'assistant'`,
+      [replyId],
+    );
+    return rows[0] ? rowToMessage(rows[0]) : null;
+  }
+
+  async findById(id: string): Promise<MessageEntity | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? rowToMessage(rows[0]) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<MessageEntity[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map(rowToMessage);
+  }
+
+  // --- voice messages ------------------------------------------------------------------------
+
+  /**
+   * A voice message's transcript becomes its text; spoken, it is owed a reply from now on. Run
+   * in the voice module's transaction that closes the clip, so that the two never disagree.
+   */
+  async setTranscript(
+    messageId: string,
+    text: string,
+    contentTokens: number,
+    tx: EntityManager,
+  ): Promise<MessageEntity | null> {
+    const rows = await tx.query<Row[]>(
+      `UPDATE messages SET content = $2, content_tokens = $3, search_terms = $4,
+              reply_due_at = CASE WHEN $2 <> '' THEN now() END
+        WHERE id = $1 AND role = 'user' AND kind = 'voice'
+        RETURNING ${MESSAGE_COLUMNS}`,
+      [messageId, text, contentTokens, text ? encodeTerms(text) : null],
+    );
+    const row = updatedRows(rows)[0];
+    return row ? rowToMessage(row) : null;
+  }
+
+  // --- memory: recall, extraction, forgetting, summaries -------------------------------------
+
+  /**
+   * The user's past turns up to `before`, newest first, at most `limit` (recall's candidates;
+   * src/memory/recall). Never what the user asked to forget. The time comes as epoch
+   * milliseconds: node-postgres parses a float8 several times faster than a timestamptz, which
+   * shows with thousands of rows. An index on (user_id, created_at) serves it.
+   */
+  async turnsForRecall(
+    userId: string,
+    before: Date,
+    options: { limit: number; storedTerms?: boolean; embeddingModel?: string | null },
+  ): Promise<RecallTurnRow[]> {
+    if (!userId) throw new Error('recall needs a user id');
+    const params: unknown[] = [userId, before, options.limit];
+    if (options.embeddingModel) params.push(options.embeddingModel);
+    const rows = await this.db.query<
+      Array<{
+        id: string;
+        conversation_id: string;
+        seq: number;
+        role: 'user' | 'assistant';
+        content: string;
+        created_ms: number;
+        search_terms?: string | null;
+        embedding?: Buffer | null;
+      }>
+    >(
+      `SELECT id, conversation_id, seq, role, content,
+              (extract(epoch FROM created_at) * 1000)::float8 AS created_ms
+              ${options.storedTerms ? ', search_terms' : ''}
+              ${options.embeddingModel ? ', CASE WHEN embedding_model = $4 THEN embedding END AS embedding' : ''}
+         FROM messages
+        WHERE user_id = $1 AND created_at <= $2 AND NOT memory_excluded AND ${SHOWN_TURN}
+        ORDER BY created_at DESC
+        LIMIT $3`,
+      params,
+    );
+    return rows.map((r) => ({
+      messageId: r.id,
+      conversationId: r.conversation_id,
+      seq: r.seq,
+      role: r.role,
+      content: r.content,
+      createdAt: new Date(r.created_ms),
+      searchTerms: r.search_terms ?? null,
+      embedding: r.embedding ?? null,
+    }));
+  }
+
+  /**
+   * The user's turns after a cursor (time as Postgres text, to keep its microseconds; and id),
+   * in (time, id) order, at most `limit`: what memory extraction has not read yet.
+   */
+  async turnsAfter(
+    userId: string,
+    cursor: { at: string; id: string } | null,
+    limit: number,
+  ): Promise<ExtractionTurnRow[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT id, role, kind, content, created_at, created_at::text AS at_text FROM messages
+        WHERE user_id = $1
+          AND (created_at, id) > (coalesce($2::timestamptz, '-infinity'),
+                                  coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
+          AND NOT memory_excluded AND ${SHOWN_TURN}
+        ORDER BY created_at, id LIMIT $4`,
+      [userId, cursor?.at ?? null, cursor?.id ?? null, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      role: r.role as 'user' | 'assistant',
+      kind: r.kind as MessageKind,
+      content: r.content as string,
+      createdAt: r.created_at as Date,
+      atText: r.at_text as string,
+    }));
+  }
+
+  /** Stores turn embeddings made by `model` (semantic recall). */
+  async saveEmbeddings(
+    userId: string,
+    ids: readonly string[],
+    vectors: readonly Buffer[],
+    model: string,
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE messages m SET embedding = x.embedding, embedding_model = $3
+         FROM unnest($2::uuid[], $4::bytea[]) AS x(id, embedding)
+        WHERE m.user_id = $1 AND m.id = x.id`,
+      [userId, ids, model, vectors],
+    );
+  }
+
+  /**
+   * "Forget that": the messages are never extracted or recalled again, and lose their
+   * embeddings. Only the user's own messages; returns how many changed.
+   */
+  async excludeFromMemory(
+    userId: string,
+    messageIds: readonly string[],
+    tx?: EntityManager,
+  ): Promise<number> {
+    if (messageIds.length === 0) return 0;
+    const rows = await (tx ?? this.db).query<unknown[]>(
+      `UPDATE messages SET memory_excluded = true, embedding = NULL, embedding_model = NULL
+        WHERE user_id = $1 AND id = ANY($2::uuid[]) RETURNING id`,
+      [userId, messageIds],
+    );
+    return updatedRows(rows).length;
+  }
+
+  /** The user message before `beforeSeq` in the conversation, and the replies to it. */
+  async previousExchange(
+    userId: string,
+    conversationId: string,
+    beforeSeq: number,
+  ): Promise<string[]> {
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `WITH prev AS (SELECT id FROM messages
+                      WHERE conversation_id = $1 AND user_id = $2 AND role = 'user' AND seq < $3
+                      ORDER BY seq DESC LIMIT 1)
+       SELECT id FROM prev
+       UNION ALL
+       SELECT r.id FROM messages r JOIN prev ON r.in_reply_to = prev.id WHERE r.conversation_id = $1`,
+      [conversationId, userId, beforeSeq],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The user's newest messages still open to memory, for a topic to forget. */
+  async recentUserMessages(
+    userId: string,
+    limit: number,
+  ): Promise<Array<{ id: string; content: string }>> {
+    return this.db.query<Array<{ id: string; content: string }>>(
+      `SELECT id, content FROM messages WHERE user_id = $1 AND role = 'user' AND NOT memory_excluded
+        ORDER BY created_at DESC LIMIT $2`,
+      [userId, limit],
+    );
+  }
+
+  /** The user's messages with these ids (a memory's sources), with what they said and when. */
+  async sources(
+    userId: string,
+    ids: readonly string[],
+  ): Promise<
+    Array<{
+      id: string;
+      conversationId: string;
+      seq: number;
+      role: string;
+      content: string;
+      createdAt: Date;
+    }>
+  > {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<Row[]>(
+      `SELECT id, conversation_id, seq, role, content, created_at FROM messages
+        WHERE user_id = $1 AND id = ANY($2::uuid[])`,
+      [userId, ids],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      conversationId: r.conversation_id as string,
+      seq: Number(r.seq),
+      role: r.role as string,
+      content: r.content as string,
+      createdAt: r.created_at as Date,
+    }));
+  }
+
+  /** Where the conversation's summary stands, and its last seq. */
+  async summaryState(
+    conversationId: string,
+  ): Promise<{ summary: string | null; untilSeq: number; lastSeq: number } | null> {
+    const rows = await this.db.query<
+      Array<{ summary: string | null; summary_until_seq: number; last_seq: number }>
+    >(`SELECT summary, summary_until_seq, last_seq FROM conversations WHERE id = $1`, [
+      conversationId,
+    ]);
+    const r = rows[0];
+    return r ? { summary: r.summary, untilSeq: r.summary_until_seq, lastSeq: r.last_seq } : null;
+  }
+
+  /** The turns in (fromSeq, untilSeq] that a summary folds in, in order. */
+  async turnsBetween(
+    conversationId: string,
+    fromSeq: number,
+    untilSeq: number,
+  ): Promise<Array<{ role: 'user' | 'assistant'; content: string }>> {
+    return this.db.query<Array<{ role: 'user' | 'assistant'; content: string }>>(
+      `SELECT role, content FROM messages
+        WHERE conversation_id = $1 AND seq > $2 AND seq <= $3 AND ${SHOWN_TURN}
+        ORDER BY seq`,
+      [conversationId, fromSeq, untilSeq],
+    );
+  }
+
+  /** Stores a new summary, only if no other run moved it since `expectedUntilSeq`. */
+  async saveSummary(
+    conversationId: string,
+    summary: string | null,
+    untilSeq: number,
+    expectedUntilSeq: number,
+  ): Promise<boolean> {
+    const rows = await this.db.query<unknown[]>(
+      `UPDATE conversations SET summary = $2, summary_until_seq = $3
+        WHERE id = $1 AND summary_until_seq = $4 RETURNING id`,
+      [conversationId, summary, untilSeq, expectedUntilSeq],
+    );
+    return updatedRows(rows).length > 0;
+  }
+
+  // --- conversation bookkeeping, traces, export ----------------------------------------------
+
+  /** Recounts the messages and, once, titles the conversation after its first user message. */
+  async rollup(conversationId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE conversations c
+          SET message_count = (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
+              title = COALESCE(c.title, (
+                SELECT left(btrim(regexp_replace(m.content, '\\s+', ' ', 'g')), 60)
+                  FROM messages m
+                 WHERE m.conversation_id = c.id AND m.role = 'user' AND m.content <> ''
+                 ORDER BY m.seq LIMIT 1))
+        WHERE c.id = $1`,
+      [conversationId],
+    );
+  }
+
+  /** The text of messages of one conversation by id (a turn trace's history). */
+  async contents(conversationId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.query<Array<{ id: string; content: string }>>(
+      `SELECT id, content FROM messages WHERE id = ANY($1::uuid[]) AND conversation_id = $2`,
+      [ids, conversationId],
+    );
+    return new Map(rows.map((m) => [m.id, m.content]));
+  }
+
+  /** The reply ids answering a user message, newest first (a trace looked up by the message). */
+  async repliesTo(messageId: string): Promise<string[]> {
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM messages WHERE in_reply_to = $1 AND role = 'assistant' ORDER BY seq DESC`,
+      [messageId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The user's rows for their data export. */
+  async exportRows(userId: string): Promise<{
+    user: Row | null;
+    conversations: Row[];
+    messages: Row[];
+  }> {
+    const [user] = await this.db.query<Row[]>(
+      `SELECT id, created_at, last_seen_at FROM users WHERE id = $1`,
+      [userId],
+    );
+    if (!user) return { user: null, conversations: [], messages: [] };
+    const [conversations, messages] = await Promise.all([
+      this.db.query<Row[]>(
+        `SELECT id, title, summary, created_at, last_message_at FROM conversations WHERE user_id = $1 ORDER BY created_at`,
+        [userId],
+      ),
+      this.db.query<Row[]>(
+        `SELECT id, conversation_id, seq, role, kind, content, status, client_msg_id, in_reply_to, model,
+                prompt_version, error_code, turn_id, created_at, completed_at
+           FROM messages WHERE user_id = $1 ORDER BY conversation_id, seq`,
+        [userId],
+      ),
+    ]);
+    return { user, conversations, messages };
+  }
+}
+
+function conversationNotFound(conversationId: string): ConversationException {
+  // Another user's conversation gets the same answer as a missing one: ids are not probeable.
+  return new ConversationException(ConversationErrorCode.NotFound, 'no such conversation', {
+    conversationId,
+  });
+}
+
+export function isUniqueViolation(e: unknown, constraint: string): boolean {
+  const err = e as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string };
+  };
+  const code = err.driverError?.code ?? err.code;
+  const name = err.driverError?.constraint ?? err.constraint;
+  return code === PG_UNIQUE_VIOLATION && name === constraint;
+}
+
+export function rowToMessage(r: Row): MessageEntity {
+  return {
+    id: r.id as string,
+    conversationId: r.conversation_id as string,
+    userId: r.user_id as string,
+    seq: Number(r.seq),
+    role: r.role as MessageEntity['role'],
+    kind: r.kind as MessageEntity['kind'],
+    content: r.content as string,
+    contentTokens: r.content_tokens === null ? null : Number(r.content_tokens),
+    searchTerms: (r.search_terms as string | null) ?? null,
+    memoryExcluded: Boolean(r.memory_excluded),
+    clientMsgId: (r.client_msg_id as string | null) ?? null,
+    inReplyTo: (r.in_reply_to as string | null) ?? null,
+    status: r.status as MessageStatus,
+    errorCode: (r.error_code as string | null) ?? null,
+    model: (r.model as string | null) ?? null,
+    promptVersion: (r.prompt_version as string | null) ?? null,
+    ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
+    totalMs: r.total_ms === null ? null : Number(r.total_ms),
+    promptTokens: r.prompt_tokens === null ? null : Number(r.prompt_tokens),
+    completionTokens: r.completion_tokens === null ? null : Number(r.completion_tokens),
+    leaseOwner: (r.lease_owner as string | null) ?? null,
+    leaseExpiresAt: (r.lease_expires_at as Date | null) ?? null,
+    replyDueAt: (r.reply_due_at as Date | null) ?? null,
+    replyAttempts: Number(r.reply_attempts ?? 0),
+    turnId: (r.turn_id as string | null) ?? null,
+    createdAt: r.created_at as Date,
+    completedAt: (r.completed_at as Date | null) ?? null,
+  };
+}

@@ -1,0 +1,18 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A user as the identity provider names them: the JWT `sub` is the primary key. What other
+ * modules learn about a user lives in their own tables, keyed by this id (affect_user_states,
+ * memory_cursors, memories, ...), and goes with it.
+ */
+@Entity('users')
+export class UserEntity {
+  @PrimaryColumn('varchar', { length: 128 })
+  id!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'last_seen_at', nullable: true })
+  lastSeenAt!: Date | null;
+}

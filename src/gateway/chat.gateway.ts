@@ -1,0 +1,100 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { Metrics } from '../observability/metrics.js';
+import { GatewayErrorCode } from './chat.exception.js';
+import { CANCEL_ON_POD, ChatService } from './chat.service.js';
+import { ClientEmitter, userRoom } from './client-emitter.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { principalOf, type SocketData } from './socket-data.js';
+import { respond } from './ws-respond.js';
+
+/** How often connections are checked for an expired token (one sweep instead of a timer each). */
+const EXPIRY_SWEEP_MS = 15_000;
+
+/** Namespace /chat, protocol v1 (docs/protocol.md). Handlers forward to ChatService. */
+@WebSocketGateway({ namespace: '/chat' })
+export class ChatGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
+  private readonly logger = new Logger(ChatGateway.name);
+  private expirySweep: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly chat: ChatService,
+    private readonly emitter: ClientEmitter,
+    private readonly guard: ConnectionGuard,
+    private readonly metrics: Metrics,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    this.emitter.bind(namespace);
+    namespace.use((socket, next) => this.guard.admit(socket, next));
+    namespace.on(CANCEL_ON_POD, (payload: unknown) => this.chat.onPodCancel(payload));
+    this.expirySweep = setInterval(() => this.disconnectExpired(namespace), EXPIRY_SWEEP_MS);
+    this.expirySweep.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.expirySweep) clearInterval(this.expirySweep);
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const data = socket.data as SocketData;
+    await socket.join(userRoom(data.userId));
+    this.metrics.connections.inc();
+    // Tokens run for hours: a sweep every 15 s ends them. One about to expire gets its own timer.
+    const left = data.expiresAt !== undefined ? data.expiresAt * 1000 - Date.now() : Infinity;
+    if (left < EXPIRY_SWEEP_MS)
+      setTimeout(() => this.disconnectIfExpired(socket), Math.max(0, left) + 50);
+    this.logger.debug({ connId: socket.id, userId: data.userId }, 'connected');
+  }
+
+  handleDisconnect(socket: Socket): void {
+    const data = socket.data as Partial<SocketData>;
+    if (!data.userId) return;
+    this.metrics.connections.dec();
+  }
+
+  @SubscribeMessage('message:send')
+  send(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return respond(socket, this.emitter, 'message:send', () =>
+      this.chat.send(principalOf(socket), socket, body),
+    );
+  }
+
+  @SubscribeMessage('sync')
+  sync(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return respond(socket, this.emitter, 'sync', () => this.chat.sync(principalOf(socket), body));
+  }
+
+  @SubscribeMessage('reply:cancel')
+  cancel(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return respond(socket, this.emitter, 'reply:cancel', () =>
+      this.chat.cancel(principalOf(socket), body),
+    );
+  }
+
+  /** Ends connections whose token has expired, telling them why. */
+  private disconnectExpired(namespace: Namespace): void {
+    for (const socket of namespace.sockets.values()) this.disconnectIfExpired(socket);
+  }
+
+  private disconnectIfExpired(socket: Socket): void {
+    const { expiresAt } = socket.data as SocketData;
+    if (!socket.connected || expiresAt === undefined || expiresAt * 1000 > Date.now()) return;
+    this.emitter.toSocket(socket, 'error', {
+      code: GatewayErrorCode.TokenExpired,
+      message: 'the session token expired; reconnect with a fresh one',
+    });
+    socket.disconnect(true);
+  }
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { ErrorContext } from '../common/coded-error.js';
+import type { ConversationErrorCode } from '../conversation/conversation.exception.js';
+import type { MessageKind, MessageRole, MessageStatus } from '../conversation/message.entity.js';
+import type { TurnErrorCode } from '../turn/turn.exception.js';
+import type {
+  VoiceAnalysisEvent,
+  VoiceErrorCode,
+  VoiceTranscriptEvent,
+} from '../voice/voice.protocol.js';
+import type { GatewayErrorCode } from './chat.exception.js';
+
+/** Protocol v1 of the `/chat` namespace. docs/protocol.md is the contract; keep them in step. */
+export const PROTOCOL_VERSION = 1;
+
+const clientMsgId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+
+export const sendMessageSchema = z
+  .object({
+    clientMsgId,
+    conversationId: z.string().uuid().optional(),
+    text: z.string(),
+  })
+  .strict();
+export type SendMessage = z.infer<typeof sendMessageSchema>;
+
+export const syncSchema = z
+  .object({
+    conversationId: z.string().uuid(),
+    afterSeq: z.number().int().min(0),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+export type SyncRequest = z.infer<typeof syncSchema>;
+
+export const cancelSchema = z.object({ replyId: z.string().uuid() }).strict();
+export type CancelRequest = z.infer<typeof cancelSchema>;
+
+/** A stored message as clients see it. */
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  seq: number;
+  role: MessageRole;
+  kind: MessageKind;
+  content: string;
+  status: MessageStatus;
+  clientMsgId: string | null;
+  inReplyTo: string | null;
+  model: string | null;
+  errorCode: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+/**
+ * Every error code of the protocol: stable, clients switch on these (never on the text). Each
+ * module owns its codes; docs/protocol.md lists them all.
+ */
+export type ErrorCode = GatewayErrorCode | ConversationErrorCode | TurnErrorCode | VoiceErrorCode;
+
+export interface ErrorBody extends ErrorContext {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+
+export interface SendAck {
+  messageId: string;
+  conversationId: string;
+  seq: number;
+  /** True when this clientMsgId was already stored: nothing new was created. */
+  duplicate: boolean;
+}
+
+export interface SyncAck {
+  conversationId: string;
+  messages: MessageView[];
+  /** More messages follow: ask again with afterSeq = the last seq received. */
+  hasMore: boolean;
+  lastSeq: number;
+}
+
+export interface CancelAck {
+  replyId: string;
+}
+
+/**
+ * How the user message a reply answers seems to have been meant and said: labels from
+ * src/affect (joy, calm, sadness, loneliness, fatigue, anxiety, anger, frustration, neutral),
+ * valence and arousal -1..1, confidence 0..1, `incongruence` when words and voice disagree, and
+ * short reasons in English and Chinese. Cues, never diagnoses.
+ */
+export interface AffectView {
+  label: string;
+  valence: number;
+  arousal: number;
+  confidence: number;
+  hedged: boolean;
+  incongruence: string | null;
+  evidence: Array<{ code: string; source: string; en: string; zh: string }>;
+}
+
+/** Every server-to-client event and its payload. */
+export interface ClientEventMap {
+  'message:new': { message: MessageView };
+  'reply:start': {
+    replyId: string;
+    conversationId: string;
+    inReplyTo: string;
+    seq: number;
+    /** Null when no affect could be assessed. */
+    affect: AffectView | null;
+  };
+  'reply:delta': { replyId: string; index: number; text: string };
+  'reply:end': { replyId: string; message: MessageView };
+  'voice:transcript': VoiceTranscriptEvent;
+  'voice:analysis': VoiceAnalysisEvent;
+  error: ErrorBody;
+}

@@ -1,0 +1,177 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import type { Principal } from '../auth/token-verifier.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MessageRepository } from '../conversation/message.repository.js';
+import { Lifecycle } from '../observability/lifecycle.js';
+import { Metrics } from '../observability/metrics.js';
+import { PromptService } from '../prompting/prompt.service.js';
+import { TurnErrorCode, TurnException } from '../turn/turn.exception.js';
+import { TurnService } from '../turn/turn.service.js';
+import { ChatException, GatewayErrorCode, parsePayload } from './chat.exception.js';
+import {
+  cancelSchema,
+  sendMessageSchema,
+  syncSchema,
+  type CancelAck,
+  type SendAck,
+  type SyncAck,
+} from './chat.protocol.js';
+import { ClientEmitter } from './client-emitter.js';
+import { MessageRateLimiter } from './message-rate-limiter.js';
+import { toMessageView } from './message-view.js';
+import { handshakeUser } from './socket-data.js';
+
+export const CANCEL_ON_POD = 'reply:cancel';
+
+/**
+ * The chat protocol's operations, after authentication: a text message is validated,
+ * rate-limited and stored before it is acked (ingest), then handed to turn/ to be answered.
+ */
+@Injectable()
+export class ChatService {
+  private readonly logger = new Logger(ChatService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly messages: MessageRepository,
+    private readonly turns: TurnService,
+    private readonly limiter: MessageRateLimiter,
+    private readonly prompts: PromptService,
+    private readonly emitter: ClientEmitter,
+    private readonly lifecycle: Lifecycle,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /**
+   * Stores the message (once per clientMsgId) and acks it; the reply follows as events. A repeat
+   * returns the first ack; if the message's reply failed or never came, it is answered again.
+   */
+  async send(user: Principal, socket: Socket, payload: unknown): Promise<SendAck> {
+    const receivedAt = Date.now();
+    const input = parsePayload(sendMessageSchema, payload);
+    const refuse = (
+      code: GatewayErrorCode,
+      message: string,
+      extra: { retryAfterMs?: number } = {},
+    ) => {
+      this.metrics.messages.inc({ kind: 'text', outcome: code });
+      return new ChatException(code, message, { clientMsgId: input.clientMsgId, ...extra });
+    };
+    if (this.lifecycle.draining) {
+      throw refuse(
+        GatewayErrorCode.Unavailable,
+        'this server is restarting: reconnect and send again',
+        {
+          retryAfterMs: 1000,
+        },
+      );
+    }
+    const length = [...input.text].length;
+    if (input.text.trim().length === 0)
+      throw refuse(GatewayErrorCode.TextEmpty, 'the message is empty');
+    if (length > this.config.chat.messageMaxChars) {
+      throw refuse(
+        GatewayErrorCode.TextTooLong,
+        `the message has ${length} characters; the limit is ${this.config.chat.messageMaxChars}`,
+      );
+    }
+
+    // The common case costs one Redis and one Postgres round trip; repeats are found by the
+    // insert itself and given their rate-limit token back.
+    const rate = await this.limiter.take(user.userId);
+    if (!rate.allowed) {
+      const stored = await this.messages.findByClientMsgId(user.userId, input.clientMsgId);
+      if (!stored) {
+        throw refuse(GatewayErrorCode.RateLimited, 'too many messages; wait a moment', {
+          retryAfterMs: rate.retryAfterMs,
+        });
+      }
+    }
+    const { message, duplicate } = await this.messages.insertUserMessage({
+      userId: user.userId,
+      clientMsgId: input.clientMsgId,
+      conversationId: input.conversationId,
+      content: input.text,
+      contentTokens: this.prompts.countTokens(input.text),
+      kind: 'text',
+    });
+    this.metrics.messages.inc({ kind: 'text', outcome: duplicate ? 'duplicate' : 'stored' });
+    const turn = {
+      conversationId: message.conversationId,
+      userId: user.userId,
+      user: handshakeUser(socket),
+      receivedAt,
+    };
+    if (duplicate) {
+      await this.limiter.refund(user.userId);
+      // Sent again because its reply failed or never came: it is owed one again.
+      if (await this.messages.rearmReply(message.id)) this.turns.answer({ ...turn, why: 'resend' });
+    } else {
+      this.emitter.toOtherDevices(socket, user.userId, 'message:new', {
+        message: toMessageView(message),
+      });
+      this.turns.answer({ ...turn, why: 'message' });
+    }
+    return {
+      messageId: message.id,
+      conversationId: message.conversationId,
+      seq: message.seq,
+      duplicate,
+    };
+  }
+
+  async sync(user: Principal, payload: unknown): Promise<SyncAck> {
+    const input = parsePayload(syncSchema, payload);
+    const limit = Math.min(
+      input.limit ?? this.config.chat.syncPageSize,
+      this.config.chat.syncPageSize,
+    );
+    const { messages, lastSeq } = await this.messages.listAfter(
+      user.userId,
+      input.conversationId,
+      input.afterSeq,
+      limit + 1,
+    );
+    const page = messages.slice(0, limit);
+    return {
+      conversationId: input.conversationId,
+      messages: page.map(toMessageView),
+      hasMore: messages.length > limit,
+      lastSeq,
+    };
+  }
+
+  /** Stops a reply in flight, on whichever pod runs it; it ends as `cancelled` with its text so far. */
+  async cancel(user: Principal, payload: unknown): Promise<CancelAck> {
+    const { replyId } = parsePayload(cancelSchema, payload);
+    if (this.turns.cancelLocal(replyId, user.userId)) return { replyId };
+    const reply = await this.messages.findReply(replyId);
+    if (!reply || reply.userId !== user.userId) {
+      throw new TurnException(TurnErrorCode.ReplyNotFound, 'no such reply', { replyId });
+    }
+    if (reply.status !== 'streaming') {
+      throw new TurnException(
+        TurnErrorCode.ReplyNotActive,
+        `the reply already ended (${reply.status})`,
+        {
+          replyId,
+        },
+      );
+    }
+    this.emitter.broadcastToPods(CANCEL_ON_POD, { replyId, userId: user.userId });
+    return { replyId };
+  }
+
+  /** Another pod asks every pod to cancel a reply; the one running it does. */
+  onPodCancel(payload: unknown): void {
+    const { replyId, userId } = (payload ?? {}) as { replyId?: unknown; userId?: unknown };
+    if (
+      typeof replyId === 'string' &&
+      typeof userId === 'string' &&
+      this.turns.cancelLocal(replyId, userId)
+    ) {
+      this.logger.log({ replyId }, 'reply cancelled at the request of another pod');
+    }
+  }
+}

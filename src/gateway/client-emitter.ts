@@ -1,0 +1,135 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { Emitter } from '@socket.io/redis-emitter';
+import { Redis } from 'ioredis';
+import type { Namespace, Socket } from 'socket.io';
+import { redisOptionsFromUrl } from '../common/redis-options.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Metrics } from '../observability/metrics.js';
+import type { ClientEventMap } from './chat.protocol.js';
+
+export const userRoom = (userId: string) => `user:${userId}`;
+
+/** The socket.io namespace every client event goes to. */
+export const CHAT_NAMESPACE = '/chat';
+
+/** The Redis key socket.io's adapter and emitter share (src/gateway/chat-io.adapter.ts). */
+export const socketIoKey = (prefix: string) => `${prefix}:socket.io`;
+
+/**
+ * The one way the service talks to clients: typed events to a user's room (every device of the
+ * user, on every pod) or to one socket. A process with a socket server (ROLE=gateway or all)
+ * emits through its namespace, whose Redis adapter reaches the other pods; a process without one
+ * (ROLE=worker) publishes through the socket.io Redis emitter. An event with no way out is an
+ * error (logged, counted, reported to the caller), never silence.
+ */
+@Injectable()
+export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ClientEmitter.name);
+  private namespace: Namespace | null = null;
+  private redis: Redis | null = null;
+  private emitter: ReturnType<Emitter['of']> | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** A process that will have no socket server connects its Redis emitter at start-up. */
+  onModuleInit(): void {
+    if (this.config.role === 'worker') this.redisEmitter();
+  }
+
+  bind(namespace: Namespace): void {
+    this.namespace = namespace;
+  }
+
+  /** True when the event went out (to this pod's sockets and the adapter, or to Redis). */
+  toUser<E extends keyof ClientEventMap>(
+    userId: string,
+    event: E,
+    payload: ClientEventMap[E],
+  ): boolean {
+    if (event === 'error') {
+      this.metrics.errors.inc({ code: (payload as ClientEventMap['error']).code });
+    }
+    if (this.namespace) {
+      this.namespace.to(userRoom(userId)).emit(event, payload);
+      return true;
+    }
+    const emitter = this.redisEmitter();
+    if (emitter && this.redis?.status === 'ready') {
+      emitter.to(userRoom(userId)).emit(event, payload);
+      return true;
+    }
+    this.metrics.undeliverable.inc({ event });
+    this.logger.error(
+      { event, userId, redis: this.redis?.status ?? 'not configured' },
+      'client event undeliverable: no socket server in this process and Redis is not reachable',
+    );
+    return false;
+  }
+
+  /** To the user's other devices: everyone in the room but this socket. */
+  toOtherDevices<E extends keyof ClientEventMap>(
+    socket: Socket,
+    userId: string,
+    event: E,
+    payload: ClientEventMap[E],
+  ): void {
+    socket.to(userRoom(userId)).emit(event, payload);
+  }
+
+  toSocket<E extends keyof ClientEventMap>(
+    socket: Socket,
+    event: E,
+    payload: ClientEventMap[E],
+  ): void {
+    if (event === 'error') {
+      this.metrics.errors.inc({ code: (payload as ClientEventMap['error']).code });
+    }
+    socket.emit(event, payload);
+  }
+
+  /** Asks every pod (through the adapter) to run a server-side handler, e.g. cancel a reply. */
+  broadcastToPods(event: string, payload: unknown): void {
+    this.namespace?.serverSideEmit(event, payload);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
+  }
+
+  /** The Redis emitter, connected on first use (only processes without sockets need one). */
+  private redisEmitter(): ReturnType<Emitter['of']> | null {
+    if (this.emitter || !this.config.redis.url) return this.emitter;
+    const redis = new Redis({
+      ...redisOptionsFromUrl(this.config.redis.url),
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: false,
+    });
+    redis.on('error', (e: Error) =>
+      this.logger.warn({ err: e.message }, 'socket.io redis emitter'),
+    );
+    this.redis = redis;
+    // The emitter does not wait for its publishes; a publish that fails after the readiness
+    // check (Redis went away in between) is logged and counted here instead of going unhandled.
+    const publisher = {
+      publish: (channel: string, message: string | Buffer) =>
+        redis.publish(channel, message).catch((e: unknown) => {
+          this.metrics.undeliverable.inc({ event: 'publish' });
+          this.logger.error({ err: String(e) }, 'client event lost: Redis publish failed');
+          return 0;
+        }),
+    };
+    this.emitter = new Emitter(publisher, { key: socketIoKey(this.config.redis.prefix) }).of(
+      CHAT_NAMESPACE,
+    );
+    return this.emitter;
+  }
+}

@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import { TokenVerifier } from '../auth/token-verifier.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Lifecycle } from '../observability/lifecycle.js';
+import type { RawConnection, SocketData } from './socket-data.js';
+
+type ConnectError = Error & { data?: { code: string; message: string } };
+
+function refusal(code: string, message: string): ConnectError {
+  const e: ConnectError = new Error(code);
+  e.data = { code, message };
+  return e;
+}
+
+/**
+ * Admission to /chat: the origin must be on the allowlist (when one is set; native apps send no
+ * Origin header), the pod must not be draining, and the handshake must carry a valid JWT in
+ * `auth.token`. Refusals reach the client as `connect_error` whose message is the code.
+ */
+@Injectable()
+export class ConnectionGuard {
+  private readonly logger = new Logger(ConnectionGuard.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tokens: TokenVerifier,
+    private readonly lifecycle: Lifecycle,
+  ) {}
+
+  admit(socket: Socket, next: (err?: Error) => void): void {
+    const origin =
+      (socket.conn as unknown as RawConnection).origin ?? socket.handshake.headers.origin;
+    const allowed = this.config.chat.allowedOrigins;
+    if (typeof origin === 'string' && allowed.length > 0 && !allowed.includes(origin)) {
+      this.logger.warn({ origin }, 'connection refused: origin not allowed');
+      return next(refusal('origin_not_allowed', 'this origin may not connect'));
+    }
+    if (this.lifecycle.draining) {
+      return next(refusal('unavailable', 'this server is restarting; reconnect in a moment'));
+    }
+    const auth = socket.handshake.auth as
+      { token?: unknown; locale?: unknown; timeZone?: unknown } | undefined;
+    const principal = this.tokens.verify(auth?.token);
+    if (!principal) return next(refusal('unauthorized', 'a valid token is required'));
+    const data = socket.data as SocketData;
+    data.userId = principal.userId;
+    data.roles = principal.roles;
+    data.expiresAt = principal.expiresAt;
+    // Optional hints for the turn (the prompt's "today", recall's "yesterday"); a value that is
+    // not a known zone or a plausible language tag is ignored, never refused.
+    const timeZone = validTimeZone(auth?.timeZone);
+    if (timeZone) data.timeZone = timeZone;
+    const locale = validLocale(auth?.locale);
+    if (locale) data.locale = locale;
+    // The token is verified; keeping it on every idle socket only costs memory.
+    socket.handshake.auth = {};
+    next();
+  }
+}
+
+/** An IANA time zone the runtime knows ("Asia/Shanghai"), or undefined. */
+export function validTimeZone(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A BCP 47 language tag ("zh-CN", "en"), canonicalised, or undefined. */
+export function validLocale(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 35) return undefined;
+  try {
+    return Intl.getCanonicalLocales(value)[0];
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ConversationModule } from '../conversation/conversation.module.js';
+import { PromptingModule } from '../prompting/prompting.module.js';
+import { TurnModule } from '../turn/turn.module.js';
+import { ChatGateway } from './chat.gateway.js';
+import { ChatService } from './chat.service.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { RealtimeModule } from './realtime.module.js';
+
+/**
+ * The `/chat` namespace (ROLE=gateway or all): the handshake, the chat events and their acks.
+ * A text message is stored through conversation/ and handed to turn/.
+ */
+@Module({
+  imports: [RealtimeModule, ConversationModule, TurnModule, PromptingModule],
+  providers: [ChatGateway, ChatService, ConnectionGuard],
+})
+export class GatewayModule {}

@@ -1,0 +1,38 @@
+import type { Principal } from '../auth/token-verifier.js';
+
+/**
+ * What the gateway keeps on each socket and on engine.io's raw connection. Shared by the socket
+ * adapter (src/gateway/chat-io.adapter.ts) and admission (connection-guard.ts), so neither
+ * imports the other.
+ */
+export interface SocketData {
+  userId: string;
+  roles: string[];
+  expiresAt?: number;
+  /** What the app said of the user in the handshake, when it did (validated). */
+  locale?: string;
+  timeZone?: string;
+  /** Token bucket for the per-socket event limit. */
+  bucket?: { tokens: number; at: number };
+}
+
+/** engine.io's connection, with the Origin header kept aside for the namespace guard. */
+export interface RawConnection {
+  request?: Record<string, unknown> & { headers: Record<string, string | string[] | undefined> };
+  origin?: string | string[];
+}
+
+/** The authenticated user of a socket, as services take it. */
+export function principalOf(socket: { data: unknown }): Principal {
+  const data = socket.data as SocketData;
+  return { userId: data.userId, roles: data.roles, expiresAt: data.expiresAt };
+}
+
+/** What the app told of the user in the handshake: hints for the turn. */
+export function handshakeUser(socket: { data: unknown }): {
+  locale: string | null;
+  timeZone: string | null;
+} {
+  const data = socket.data as SocketData;
+  return { locale: data.locale ?? null, timeZone: data.timeZone ?? null };
+}

@@ -1,0 +1,16 @@
+/**
+ * What stands between the model's stream and the user's devices: it sees every piece of text
+ * before it is sent and may hold it back (to judge a whole sentence) or change it. Pass-through
+ * for now; the safety module fills it.
+ */
+export interface OutputCheck {
+  /** Text the model produced; returns what may go to the user now. */
+  push(text: string): string;
+  /** The stream ended: whatever was held back and may go. */
+  flush(): string;
+}
+
+export const passThrough = (): OutputCheck => ({
+  push: (text) => text,
+  flush: () => '',
+});

@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MessageRepository, type FinishedReply } from '../conversation/message.repository.js';
+import { ClientEmitter } from '../gateway/client-emitter.js';
+import { toMessageView } from '../gateway/message-view.js';
+import type { ErrorCode } from '../gateway/chat.protocol.js';
+import { EventBus } from '../jobs/event-bus.js';
+import { EventName } from '../jobs/job-names.js';
+import { LlmClient } from '../llm/llm.client.js';
+import { Metrics } from '../observability/metrics.js';
+import { PromptService } from '../prompting/prompt.service.js';
+import { buildTrace } from './turn-trace.js';
+import { TurnTracesService } from './turn-traces.service.js';
+import type { Turn } from './turn.js';
+import { describeFailure } from './turn.exception.js';
+
+/**
+ * finish: stores the reply's outcome in one write (settling the messages it answered), tells
+ * every device (`reply:end`, and `error` when it failed), stores the trace and publishes
+ * `turn.completed`, whose subscribers do the after-turn work as jobs. Returns whether user
+ * messages that came while it streamed wait for a reply of their own.
+ */
+@Injectable()
+export class TurnFinisher {
+  private readonly logger = new Logger(TurnFinisher.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly messages: MessageRepository,
+    private readonly emitter: ClientEmitter,
+    private readonly traces: TurnTracesService,
+    private readonly events: EventBus,
+    private readonly prompts: PromptService,
+    private readonly llm: LlmClient,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async finish(turn: Turn): Promise<FinishedReply | null> {
+    const output = turn.output!;
+    const { reply } = turn;
+    const log = { turnId: turn.turnId, replyId: reply.id, conversationId: turn.conversationId };
+    const route = turn.route?.settings;
+    const stored = await this.messages.finishReply(reply.id, {
+      status: output.status,
+      content: output.content,
+      contentTokens: output.content ? this.prompts.countTokens(output.content) : 0,
+      errorCode: output.errorCode,
+      model: output.model ?? route?.model ?? this.llm.model,
+      promptVersion: turn.prompt?.version ?? this.prompts.version,
+      ttftMs: output.ttftMs,
+      totalMs: Date.now() - turn.startedAt,
+      promptTokens: output.usage?.promptTokens ?? turn.prompt?.tokens ?? null,
+      completionTokens: output.usage?.completionTokens ?? null,
+    });
+    this.metrics.replies.inc({ status: output.status, code: output.errorCode ?? '' });
+    this.metrics.replyDuration.observe(
+      { status: output.status },
+      (Date.now() - turn.startedAt) / 1000,
+    );
+    if (!stored) {
+      // The recovery sweep failed it first (this process stalled past its lease) and told the user.
+      this.logger.warn(log, 'reply lease was lost before it finished; result dropped');
+      return null;
+    }
+    if (output.status === 'failed') {
+      this.logger.warn(
+        { ...log, code: output.errorCode, stage: turn.failed?.stage, failure: output.failure },
+        'reply failed',
+      );
+    }
+    const ingestToUpstreamMs =
+      turn.receivedAt && output.upstreamAt ? output.upstreamAt - turn.receivedAt : undefined;
+    this.logger.log(
+      {
+        ...log,
+        status: stored.status,
+        ttftMs: stored.ttftMs,
+        totalMs: stored.totalMs,
+        promptTokens: stored.promptTokens,
+        completionTokens: stored.completionTokens,
+        droppedTurns: turn.prompt?.dropped,
+        degraded: turn.degraded.length ? turn.degraded.map((d) => d.stage) : undefined,
+        stages: turn.timings,
+        ingestToUpstreamMs,
+      },
+      'reply finished',
+    );
+    this.emitter.toUser(turn.user.id, 'reply:end', {
+      replyId: reply.id,
+      message: toMessageView(stored),
+    });
+    if (stored.status === 'failed' && stored.errorCode) {
+      this.emitter.toUser(turn.user.id, 'error', {
+        code: stored.errorCode as ErrorCode,
+        message: describeFailure(stored.errorCode),
+        replyId: reply.id,
+        conversationId: turn.conversationId,
+        clientMsgId: turn.answering.clientMsgId ?? undefined,
+        retryAfterMs: output.retryAfterMs,
+      });
+    }
+    const { llm } = this.config;
+    this.traces
+      .save(
+        buildTrace(turn, stored, {
+          model: this.llm.model,
+          promptVersion: this.prompts.version,
+          sampling: { ...llm.sampling, maxTokens: llm.maxTokens },
+        }),
+      )
+      .catch((e: unknown) =>
+        this.logger.warn({ ...log, err: String(e) }, 'could not store the turn trace'),
+      );
+    this.events
+      .publish(EventName.TurnCompleted, {
+        turnId: turn.turnId,
+        userId: turn.user.id,
+        conversationId: turn.conversationId,
+        replyId: reply.id,
+        status: stored.status as 'completed' | 'cancelled' | 'failed',
+        errorCode: stored.errorCode,
+        answered: turn.answered,
+        voice: turn.voice.map(({ messageId, prosody, spectral }) => ({
+          messageId,
+          prosody,
+          spectral,
+        })),
+        droppedTurns: turn.prompt?.dropped ?? 0,
+      })
+      .catch((e: unknown) =>
+        this.logger.warn({ ...log, err: String(e) }, 'could not publish turn.completed'),
+      );
+    return stored;
+  }
+}

@@ -1,0 +1,227 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { uuidv7 } from '../common/uuid.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RUNTIME, type Runtime } from '../config/runtime.js';
+import { MessageRepository } from '../conversation/message.repository.js';
+import { Metrics } from '../observability/metrics.js';
+import { VoiceClipRepository } from '../voice/voice-clip.repository.js';
+import { runTurn, type TurnPlan, type TurnStage } from './run-turn.js';
+import { AdmitStage } from './stages/admit.stage.js';
+import { AffectStage } from './stages/affect.stage.js';
+import { GenerateStage } from './stages/generate.stage.js';
+import { PromptStage } from './stages/prompt.stage.js';
+import { RecallStage } from './stages/recall.stage.js';
+import { RouteStage } from './stages/route.stage.js';
+import { SafetyStage } from './stages/safety.stage.js';
+import { TurnFinisher } from './turn-finisher.js';
+import { TurnErrorCode, TurnException } from './turn.exception.js';
+import {
+  TurnStopped,
+  type Turn,
+  type TurnRequest,
+  type TurnStart,
+  type VoiceFindings,
+} from './turn.js';
+
+interface ActiveReply {
+  turnId: string;
+  userId: string;
+  abort: AbortController;
+}
+
+/**
+ * The only place that knows the order of a turn: admit, claim the reply slot, affect, safety,
+ * recall, route, prompt, generate, finish (src/turn/run-turn.ts runs them). Starts a turn when a
+ * user message is stored or transcribed, or when a sweep finds one owed a reply; a generation
+ * belongs to the process, not to a socket: it goes on when the user's connection drops.
+ */
+@Injectable()
+export class TurnService {
+  private readonly logger = new Logger(TurnService.name);
+  /** Replies streaming in this process, by reply id (cancel, lease renewal). */
+  private readonly active = new Map<string, ActiveReply>();
+  /** Every turn running here, from admission to finish, so that draining waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly drainSignal = new AbortController();
+  private readonly stages: readonly TurnStage[];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly messages: MessageRepository,
+    private readonly clips: VoiceClipRepository,
+    private readonly admit: AdmitStage,
+    affect: AffectStage,
+    safety: SafetyStage,
+    recall: RecallStage,
+    route: RouteStage,
+    prompt: PromptStage,
+    generate: GenerateStage,
+    private readonly finisher: TurnFinisher,
+    private readonly metrics: Metrics,
+  ) {
+    this.stages = [affect, safety, recall, route, prompt, generate];
+  }
+
+  get activeReplyIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** A new correlation id for a turn about to be asked for. */
+  static newTurnId(): string {
+    return uuidv7();
+  }
+
+  /**
+   * Answers what the conversation owes a reply, if anything (fire and forget: failures are
+   * logged, and a message left owed is picked up by the awaiting-reply sweep).
+   */
+  answer(request: Omit<TurnRequest, 'turnId'> & { turnId?: string }): void {
+    const turnId = request.turnId ?? uuidv7();
+    this.run({ ...request, turnId }).catch((e: unknown) =>
+      this.logger.error(
+        { turnId, conversationId: request.conversationId, err: String(e) },
+        'turn could not run; the message stays owed a reply',
+      ),
+    );
+  }
+
+  /** Runs one turn to its end; null when nothing was owed or a reply already streams. */
+  run(request: TurnRequest): Promise<Turn | null> {
+    const running = this.runTurn(request);
+    this.inFlight.add(running);
+    void running.then(
+      () => this.inFlight.delete(running),
+      () => this.inFlight.delete(running),
+    );
+    return running;
+  }
+
+  private async runTurn(request: TurnRequest): Promise<Turn | null> {
+    let replyId: string | null = null;
+    const plan: TurnPlan = {
+      admit: (req) =>
+        req.refuse
+          ? Promise.reject(new TurnException(req.refuse.code as TurnErrorCode, req.refuse.message))
+          : this.admit.run(this.drainSignal.signal),
+      claim: async (req) => {
+        const start = await this.claim(req);
+        replyId = start?.reply.id ?? null;
+        return start;
+      },
+      stages: this.stages,
+      finish: async (turn) => {
+        const stored = await this.finisher.finish(turn);
+        // Messages that came while this reply streamed get a reply of their own.
+        if (stored?.moreDue) {
+          this.answer({
+            conversationId: turn.conversationId,
+            userId: turn.user.id,
+            user: turn.user,
+            why: 'follow-up',
+          });
+        }
+      },
+      onStageFailed: (turn, stage, error, optional) =>
+        this.logger.warn(
+          {
+            turnId: turn.turnId,
+            replyId: turn.reply.id,
+            stage,
+            err: error instanceof Error ? error.message : String(error),
+          },
+          optional ? 'turn stage failed; going on without it' : 'turn stage failed; turn ended',
+        ),
+    };
+    try {
+      const turn = await runTurn(request, plan);
+      if (turn) this.observe(turn);
+      return turn;
+    } finally {
+      if (replyId) this.active.delete(replyId);
+    }
+  }
+
+  /** Cancels a reply running in this process; false when it is not here. */
+  cancelLocal(replyId: string, userId: string): boolean {
+    const active = this.active.get(replyId);
+    if (!active || active.userId !== userId) return false;
+    if (!active.abort.signal.aborted) active.abort.abort(new TurnStopped('user'));
+    return true;
+  }
+
+  /**
+   * Waits for the turns in flight to finish until `deadline`; then stops the rest, which are
+   * stored as interrupted (their messages stay answerable with one tap). Used by graceful shutdown.
+   */
+  async drain(deadline: number): Promise<void> {
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([
+        Promise.allSettled([...this.inFlight]),
+        new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
+      ]);
+    }
+    // Turns still waiting for a place at the model give it up; their messages stay owed a
+    // reply, which the awaiting-reply sweep of a live process gives.
+    this.drainSignal.abort(new TurnStopped('shutdown'));
+    for (const a of this.active.values()) {
+      if (!a.abort.signal.aborted) a.abort.abort(new TurnStopped('shutdown'));
+    }
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Claims the reply slot and gathers what the turn starts from (one query, plus voice). */
+  private async claim(request: TurnRequest): Promise<TurnStart | null> {
+    const claimed = await this.messages.startReply({
+      conversationId: request.conversationId,
+      owner: this.runtime.instanceId,
+      leaseMs: this.config.chat.replyLeaseMs,
+      turnId: request.turnId,
+    });
+    if (!claimed) return null;
+    const abort = new AbortController();
+    this.active.set(claimed.id, { turnId: request.turnId, userId: claimed.userId, abort });
+    const voice = await this.voiceFindings(claimed.answered, request.voice ?? null);
+    return {
+      turnId: request.turnId,
+      user: {
+        id: claimed.userId,
+        locale: request.user?.locale ?? null,
+        timeZone: request.user?.timeZone ?? null,
+      },
+      conversationId: claimed.conversationId,
+      reply: { id: claimed.id, seq: claimed.seq },
+      answering: claimed.answering,
+      answered: claimed.answered,
+      voice,
+      receivedAt: request.receivedAt ?? null,
+      startedAt: Date.now(),
+      why: request.why,
+      signal: abort.signal,
+    };
+  }
+
+  /** The voice measurements of the voice messages answered: the one in hand, the rest read. */
+  private async voiceFindings(
+    answered: Array<{ id: string; kind: 'text' | 'voice' }>,
+    inHand: VoiceFindings | null,
+  ): Promise<VoiceFindings[]> {
+    const voiceIds = answered.filter((m) => m.kind === 'voice').map((m) => m.id);
+    if (voiceIds.length === 0) return [];
+    const missing = voiceIds.filter((id) => id !== inHand?.messageId);
+    const read = missing.length > 0 ? await this.clips.findings(missing) : [];
+    return [...read, ...(inHand && voiceIds.includes(inHand.messageId) ? [inHand] : [])];
+  }
+
+  private observe(turn: Turn): void {
+    for (const [stage, ms] of Object.entries(turn.timings)) {
+      const outcome =
+        turn.failed?.stage === stage
+          ? 'failed'
+          : turn.degraded.some((d) => d.stage === stage)
+            ? 'degraded'
+            : 'ok';
+      this.metrics.turnStages.observe({ stage, outcome }, ms / 1000);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import type { TurnAffectResult } from '../affect/affect.service.js';
+import type { SpectralTilt } from '../affect/spectral-tilt.js';
+import type { GenerationSettings, ModelPermit } from '../llm/llm.client.js';
+import type { Forgotten } from '../memory/memory.service.js';
+import type { RecallItem } from '../memory/recall/recall.types.js';
+import type { BuiltPrompt } from '../prompting/prompt.service.js';
+import type { ProsodyFeatures } from '../voice/prosody/index.js';
+
+/**
+ * A turn is a value that travels forward through the stages (docs/architecture.md): what it
+ * starts from is fixed when the reply slot is claimed, and each stage adds one finding. A stage
+ * reads what earlier stages found from here and never loads it again.
+ */
+
+/** The stages in their order. `admit` runs before the reply slot is claimed. */
+export const STAGES = [
+  'admit',
+  'affect',
+  'safety',
+  'recall',
+  'route',
+  'prompt',
+  'generate',
+] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface TurnUser {
+  id: string;
+  /** BCP 47, from the app's handshake when it sent one. */
+  locale: string | null;
+  /** IANA zone, from the app's handshake when it sent one. */
+  timeZone: string | null;
+}
+
+/** What asked for a turn: a stored user message (text, transcript) or a sweep. */
+export interface TurnRequest {
+  conversationId: string;
+  userId: string;
+  /** The correlation id of every log line of the turn; made when the request was received. */
+  turnId: string;
+  user?: Pick<TurnUser, 'locale' | 'timeZone'>;
+  /** When the message that asked for it was received (for receipt-to-model timing). */
+  receivedAt?: number;
+  /** What the voice analysis of a message just measured (saves reading it back). */
+  voice?: VoiceFindings | null;
+  why: 'message' | 'transcript' | 'resend' | 'follow-up' | 'sweep';
+  /** End the turn with this coded outcome instead of answering (a sweep that gives up). */
+  refuse?: { code: string; message: string };
+}
+
+/** The user message a reply answers. */
+export interface AnsweredMessage {
+  id: string;
+  seq: number;
+  kind: 'text' | 'voice';
+  /** The typed text or the transcript. */
+  content: string;
+  contentTokens: number | null;
+  clientMsgId: string | null;
+  createdAt: Date;
+}
+
+/** What voice analysis measured for a voice message, and the transcript's language. */
+export interface VoiceFindings {
+  messageId: string;
+  prosody: ProsodyFeatures;
+  spectral: SpectralTilt | null;
+  language: string | null;
+}
+
+/** What the turn starts from once its reply slot is claimed. */
+export interface TurnStart {
+  turnId: string;
+  user: TurnUser;
+  conversationId: string;
+  /** The reply row claimed for this turn (`streaming` until finish). */
+  reply: { id: string; seq: number };
+  /** The latest user message answered. */
+  answering: AnsweredMessage;
+  /** Every user message the reply answers, oldest first (several when they came in a burst). */
+  answered: Array<{ id: string; kind: 'text' | 'voice' }>;
+  /** Measurements of the voice messages answered, where there are any. */
+  voice: VoiceFindings[];
+  receivedAt: number | null;
+  startedAt: number;
+  why: TurnRequest['why'];
+  /** Aborted when the user cancels or the process drains. */
+  signal: AbortSignal;
+}
+
+/** The safety stage's reading of the user's message (a pass-through seam for now). */
+export interface Risk {
+  level: 'none' | 'low' | 'medium' | 'high' | 'critical';
+  categories: string[];
+}
+
+/** Long-term memory and the conversation so far, as the prompt will use them. */
+export interface TurnRecall {
+  summary: string | null;
+  /** The conversation's recent turns before the reply, oldest first (ends with `answering`). */
+  history: Array<{
+    id: string;
+    role: 'user' | 'assistant';
+    content: string;
+    tokens: number | null;
+  }>;
+  memories: RecallItem[];
+  memoryTokens: number;
+  /** A "forget that" in the message, carried out. */
+  forgotten: Forgotten | null;
+  /** Long-term memory failed (the history is there): why, for the trace. */
+  memoryError: string | null;
+}
+
+/** Which model (or LoRA adapter) and prompt set serve this turn, and why. */
+export interface Route {
+  settings: GenerationSettings;
+  promptSet: string;
+  reason: string;
+}
+
+export type TurnPrompt = BuiltPrompt & {
+  /** The history messages the prompt kept, oldest first. */
+  kept: Array<{ id: string; role: 'user' | 'assistant' }>;
+};
+
+/** How the turn ended: what the user got, and why it stopped when it did not complete. */
+export interface TurnOutput {
+  status: 'completed' | 'cancelled' | 'failed';
+  content: string;
+  errorCode: string | null;
+  /** The model that answered (as its stream named it), when one did. */
+  model: string | null;
+  ttftMs: number | null;
+  /** When the model request went out (epoch ms). */
+  upstreamAt: number | null;
+  usage: { promptTokens: number; completionTokens: number } | null;
+  retryAfterMs?: number;
+  /** Why it did not complete, for the logs (never shown to the user). */
+  failure?: string;
+}
+
+/** What the stages add, each under its own name. */
+export interface TurnFindings {
+  permit: ModelPermit;
+  affect: TurnAffectResult | null;
+  risk: Risk;
+  recall: TurnRecall;
+  route: Route;
+  prompt: TurnPrompt;
+  output: TurnOutput;
+}
+
+export interface Turn extends TurnStart, Partial<TurnFindings> {
+  /** Optional stages that failed: the turn went on without what they would have added. */
+  degraded: Array<{ stage: StageName; error: string }>;
+  /** A required stage that failed and ended the turn. */
+  failed: { stage: StageName; code: string; error: string } | null;
+  /** Milliseconds each stage took. */
+  timings: Partial<Record<StageName, number>>;
+}
+
+/** Why a turn's signal was aborted: the user cancelled, or the process is draining. */
+export class TurnStopped extends Error {
+  constructor(readonly by: 'user' | 'shutdown') {
+    super(by === 'user' ? 'cancelled by the user' : 'server shutting down');
+    this.name = 'TurnStopped';
+  }
+}
