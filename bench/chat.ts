@@ -1,16 +1,44 @@
 /**
- * npm run bench:chat [-- --clients 50 --messages 20 --idle 10000]
+ * npm run bench:chat [-- --clients 50 --messages 20 --rounds 3 --open-seconds 12 --idle 10000]
  *
- * 1. Throughput: N socket clients each send M text messages, one after another (next after the
- *    reply ends), against a stand-in model that answers at once. Prints messages/s, ack latency
- *    p50/p99 (client side) and the backend's own time from receiving a message to sending the
- *    model request, p50/p99 (server side, from its logs).
- * 2. Idle connections: opens K authenticated connections that do nothing and prints the server's
- *    heap and RSS per connection (after forced garbage collection).
- * The server runs as its own process, configured as in production (Postgres on a fresh database,
- * Redis for rate limits, jobs and the socket adapter); the clients and the stand-in run here.
+ * Two servers under the same load in the same run, against the same stand-in model that answers
+ * at once: the service (bench/chat-server.ts) and its floor (bench/chat-floor-server.ts, the least
+ * server that does the same text turn with the same guarantees). Each runs as its own process on
+ * one scratch Postgres database (the floor in tables of its own) and Redis, configured as in
+ * production; the clients and the stand-in run here.
+ *
+ * 1. Closed loop (throughput): N socket clients each send M text messages, one after another
+ *    (next after the reply ends). Prints messages (turns) per second, ack latency p50/p99 (client
+ *    side) and the server's own time from receiving a message to sending the model request,
+ *    p50/p99 (from its JSON log lines with `ingestToUpstreamMs`). Rounds alternate the order
+ *    (floor, full, full, floor, ...). Before each phase the server measured gets the machine to
+ *    itself: the other is left to finish its work and then stopped (SIGSTOP) until its own turn,
+ *    so nothing it deferred (jobs, timers) runs meanwhile; the one measured is resumed, left to
+ *    settle and warmed up with one untimed message per client. The summary takes each metric's
+ *    median over the rounds and prints the full/floor ratios against the targets (turns/s at
+ *    least 0.5x the floor's, ack p99 at most 2x).
+ * 2. Open loop: messages arrive on a fixed schedule at half the service's closed-loop capacity
+ *    (or --open-rate), whatever the replies do, for --open-seconds; each goes to a client whose
+ *    previous reply has ended (a fresh conversation when none is free, counted as overflow).
+ *    Prints ack, turn and receipt-to-model-request p50/p99 for that phase (target: receipt to
+ *    model request p99 under 20 ms); the floor then runs the same schedule for comparison.
+ * 3. Idle connections: opens K authenticated connections that do nothing and prints each
+ *    server's heap and RSS per connection (after forced garbage collection).
+ *
+ * Every phase also prints where the CPU went: the server's and Postgres's CPU time per turn, and
+ * the cores kept busy by the server, Postgres, this process, and the rest of the machine
+ * (`otherCores`: Redis, the kernel and anything else running; when it is high the figures are
+ * noisy). `otherLogLines` counts the server's log lines besides its per-reply ones, a sign of
+ * background work (the service's memory extraction runs a minute after a user's turns and may
+ * land in one of its later phases; set MEMORY_EXTRACTION_DELAY_MS to move it).
+ *
+ * --only floor|full runs one server alone; --skip-open and --skip-idle leave phases out;
+ * --warmup sets the untimed messages per client each server gets once at the start.
+ * Environment: BENCH_PG_URL, BENCH_REDIS_URL, BENCH_SERVER_ARGS (extra node flags for both
+ * servers), BENCH_HEAP_SNAPSHOT (a heap snapshot of the service with the idle connections open).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,100 +46,196 @@ import jwt from 'jsonwebtoken';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import type { SendAck } from '../src/chat/chat.protocol.js';
-import { runMigrations } from '../src/database/data-source.js';
 import { startVllmStandIn } from '../src/llm/stand-in/vllm-stand-in.js';
 
 const { values: args } = parseArgs({
   options: {
     clients: { type: 'string', default: '50' },
     messages: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '3' },
+    only: { type: 'string', default: 'both' },
+    'open-seconds': { type: 'string', default: '12' },
+    'open-rate': { type: 'string' },
+    'open-clients': { type: 'string', default: '100' },
+    'skip-open': { type: 'boolean', default: false },
     idle: { type: 'string', default: '10000' },
+    'skip-idle': { type: 'boolean', default: false },
   },
 });
-const CLIENTS = Number(args.clients);
-const MESSAGES = Number(args.messages);
-const IDLE = Number(args.idle);
+type Kind = 'floor' | 'full';
+const KINDS: Kind[] =
+  args.only === 'both'
+    ? ['floor', 'full']
+    : args.only === 'floor' || args.only === 'full'
+      ? [args.only]
+      : usage(`--only must be floor, full or both, not ${args.only}`);
+const CLIENTS = positive('clients');
+const MESSAGES = positive('messages');
+const ROUNDS = positive('rounds');
+const WARMUP = Number(args.warmup);
+const OPEN_SECONDS = args['skip-open'] ? 0 : Number(args['open-seconds']);
+const OPEN_RATE = args['open-rate'] === undefined ? null : positive('open-rate');
+const OPEN_CLIENTS = positive('open-clients');
+const IDLE = args['skip-idle'] ? 0 : Number(args.idle);
+const TURN_TIMEOUT_MS = 30_000;
+/** The targets the service is held to, against its floor and in absolute terms. */
+const TARGETS = { turnsPerSecRatioMin: 0.5, ackP99RatioMax: 2, openIngestToUpstreamP99MaxMs: 20 };
 const SECRET = 'bench-secret-bench-secret-bench-secret-1234';
 const MODEL = 'bench-model';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = resolve(import.meta.dirname, '..');
 
+function positive(name: keyof typeof args): number {
+  const value = Number(args[name]);
+  return Number.isFinite(value) && value > 0 ? value : usage(`--${name} must be a positive number`);
+}
+function usage(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+/** What the service acks for `message:send` (protocol v1). */
+type SendAck =
+  | { ok: true; messageId: string; conversationId: string; seq: number; duplicate: boolean }
+  | { ok: false; error: { code: string; message: string } };
+
+interface RunningServer {
+  kind: Kind;
+  child: ChildProcess;
+  url: string;
+  /** Its stdout, line by line. */
+  logs: string[];
+  /** Stopped (SIGSTOP) while the other server is measured. */
+  paused: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-up and clean-up: one scratch database (the service's migrations when it runs; the floor
+// makes its own tables), one Redis prefix, the stand-in, the server processes.
+
 const serverUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `companion_bench_${Date.now().toString(36)}`;
+const runId = Date.now().toString(36);
+const dbName = `companion_bench_${runId}`;
+const dbUrl = new URL(serverUrl);
+dbUrl.pathname = `/${dbName}`;
+const redisPrefix = `bench-${runId}`;
+const redisPrefixes = [redisPrefix, `${redisPrefix}-floor`];
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
 await admin.query(`CREATE DATABASE ${dbName}`);
-const dbUrl = new URL(serverUrl);
-dbUrl.pathname = `/${dbName}`;
-await runMigrations(dbUrl.href);
-
-const redisPrefix = `bench-${Date.now().toString(36)}`;
 const model = await startVllmStandIn({
   model: MODEL,
-  responder: () => ({ pieces: ['Sure, ', 'I am here.'] }),
+  // Chat turns get a short reply; structured requests (the service's memory extraction, for one)
+  // get the stand-in's answer that fits their schema.
+  responder: (body) => (body.response_format ? {} : { pieces: ['Sure, ', 'I am here.'] }),
 });
-const serverLogs: string[] = [];
-const server: ChildProcess = fork(resolve(root, 'bench/chat-server.ts'), [], {
-  cwd: root,
-  execArgv: [
-    '--expose-gc',
-    '--import',
-    './scripts/ts-hooks.mjs',
-    ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
-  ],
-  env: {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: dbUrl.href,
-    DATABASE_POOL_SIZE: '20',
-    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: redisPrefix,
-    LLM_BASE_URL: model.url,
-    LLM_MODEL: MODEL,
-    JWT_SECRET: SECRET,
-    RATE_LIMIT_PER_MINUTE: '100000',
-    LOG_LEVEL: 'info',
-    NODE_ENV: 'production',
-  },
-  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-});
+const servers: RunningServer[] = [];
+const children: ChildProcess[] = [];
 
-let cleaned = false;
-async function cleanup(): Promise<void> {
-  if (cleaned) return;
-  cleaned = true;
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  await model.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
-  const redis = new Redis(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const keys = await redis.keys(`${redisPrefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
+let cleaning: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  return (cleaning ??= (async () => {
+    await Promise.allSettled(children.map(stopProcess));
+    await model.close().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    const redis = new Redis(REDIS_URL);
+    for (const prefix of redisPrefixes) {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+    }
+    redis.disconnect();
+  })());
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 }
 
-const baseUrl = await new Promise<string>((resolveUrl, reject) => {
-  let buffered = '';
-  server.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      serverLogs.push(line);
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)","instanceId"/.exec(line);
-      if (m) resolveUrl(m[1]);
-    }
-  });
-  server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-});
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGCONT');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
 
-const token = (i: number) => jwt.sign({}, SECRET, { subject: `bench-${i}`, expiresIn: '1h' });
-function connect(i: number): Promise<Socket> {
+function startServer(kind: Kind): Promise<RunningServer> {
+  const script = kind === 'full' ? 'bench/chat-server.ts' : 'bench/chat-floor-server.ts';
+  const child = fork(resolve(root, script), [], {
+    cwd: root,
+    execArgv: [
+      '--expose-gc',
+      '--import',
+      './scripts/ts-hooks.mjs',
+      ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: dbUrl.href,
+      DATABASE_POOL_SIZE: '20',
+      REDIS_URL,
+      REDIS_PREFIX: kind === 'full' ? redisPrefix : `${redisPrefix}-floor`,
+      LLM_BASE_URL: model.url,
+      LLM_MODEL: MODEL,
+      JWT_SECRET: SECRET,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  const logs: string[] = [];
+  return new Promise<RunningServer>((resolveServer, reject) => {
+    let buffered = '';
+    let started = false;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        logs.push(line);
+        const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)","instanceId"/.exec(line);
+        if (m && !started) {
+          started = true;
+          clearTimeout(timer);
+          resolveServer({ kind, child, url: m[1], logs, paused: false });
+        }
+      }
+    });
+    const timer = setTimeout(() => reject(new Error(`${kind} server did not start`)), 120_000);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (!started) reject(new Error(`${kind} server exited (${code ?? signal}) before listening`));
+      else if (!cleaning) console.error(`${kind} server exited (${code ?? signal})`);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients.
+
+interface Client {
+  socket: Socket;
+  /** The conversation this client continues (set by its first ack). */
+  conversationId?: string;
+  /** Turns waiting for their reply to end, by conversation. */
+  waiting: Map<string, () => void>;
+  /** Replies that ended before their message's ack came back. */
+  endedEarly: Set<string>;
+}
+
+const token = (user: string) => jwt.sign({}, SECRET, { subject: user, expiresIn: '1h' });
+
+function connect(url: string, user: string): Promise<Socket> {
   return new Promise((res, rej) => {
-    const s = io(`${baseUrl}/chat`, {
-      auth: { token: token(i) },
+    const s = io(`${url}/chat`, {
+      auth: { token: token(user) },
       transports: ['websocket'],
       reconnection: false,
     });
@@ -119,98 +243,568 @@ function connect(i: number): Promise<Socket> {
     s.once('connect_error', rej);
   });
 }
+
+async function connectClients(url: string, users: string[]): Promise<Client[]> {
+  const clients: Client[] = [];
+  for (let i = 0; i < users.length; i += 250) {
+    const sockets = await Promise.all(users.slice(i, i + 250).map((u) => connect(url, u)));
+    for (const socket of sockets) {
+      const client: Client = { socket, waiting: new Map(), endedEarly: new Set() };
+      socket.on('reply:end', (event: { message: { conversationId: string } }) => {
+        const id = event.message.conversationId;
+        const done = client.waiting.get(id);
+        if (done) {
+          client.waiting.delete(id);
+          done();
+        } else client.endedEarly.add(id);
+      });
+      clients.push(client);
+    }
+  }
+  return clients;
+}
+
+function closeClients(clients: Client[]): void {
+  for (const c of clients) c.socket.close();
+}
+
+/** One turn: send, wait for the ack, then for the reply to end. */
+async function turn(
+  client: Client,
+  clientMsgId: string,
+  conversationId: string | undefined,
+): Promise<{ ackMs: number; turnMs: number; conversationId: string }> {
+  const sent = performance.now();
+  const ack = (await client.socket.timeout(TURN_TIMEOUT_MS).emitWithAck('message:send', {
+    clientMsgId,
+    conversationId,
+    text: 'How was your day? I had a long one and I am a bit tired.',
+  })) as SendAck;
+  const ackMs = performance.now() - sent;
+  if (!ack.ok) throw new Error(`refused: ${JSON.stringify(ack.error)}`);
+  const id = ack.conversationId;
+  if (!client.endedEarly.delete(id)) {
+    await new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => {
+        client.waiting.delete(id);
+        rej(new Error(`no reply:end within ${TURN_TIMEOUT_MS} ms`));
+      }, TURN_TIMEOUT_MS);
+      client.waiting.set(id, () => (clearTimeout(timer), res()));
+    });
+  }
+  return { ackMs, turnMs: performance.now() - sent, conversationId: id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements.
+
 const pct = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-try {
-  // Phase 1: throughput and latency.
-  const sockets = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connect(i)));
-  const ackMs: number[] = [];
-  const t0 = performance.now();
-  await Promise.all(
-    sockets.map(async (s, i) => {
-      let conversationId: string | undefined;
-      for (let m = 0; m < MESSAGES; m++) {
-        const ended = new Promise<void>((res) => {
-          const onEnd = () => (s.off('reply:end', onEnd), res());
-          s.on('reply:end', onEnd);
-        });
-        const sent = performance.now();
-        const ack = (await s.emitWithAck('message:send', {
-          clientMsgId: `b-${i}-${m}`,
-          conversationId,
-          text: 'How was your day? I had a long one and I am a bit tired.',
-        })) as SendAck & { ok: boolean };
-        ackMs.push(performance.now() - sent);
-        if (!ack.ok) throw new Error(`refused: ${JSON.stringify(ack)}`);
-        conversationId = ack.conversationId;
-        await ended;
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  for (const s of sockets) s.close();
-  await new Promise((r) => setTimeout(r, 300));
-  const upstream = serverLogs
+function otherLogLines(server: RunningServer, from: number): number {
+  return server.logs.slice(from).filter((l) => !l.includes('"ingestToUpstreamMs"')).length;
+}
+
+function ingestSamples(server: RunningServer, from: number): number[] {
+  return server.logs
+    .slice(from)
     .map((l) => /"ingestToUpstreamMs":(\d+(?:\.\d+)?)/.exec(l)?.[1])
     .filter((v): v is string => v !== undefined)
     .map(Number);
-  const total = CLIENTS * MESSAGES;
-  console.log(
-    JSON.stringify({
-      phase: 'throughput',
-      clients: CLIENTS,
-      messages: total,
-      seconds: round(seconds),
-      messagesPerSec: round(total / seconds, 1),
-      ackMsP50: round(pct(ackMs, 50)),
-      ackMsP99: round(pct(ackMs, 99)),
-      ingestToUpstreamMsP50: pct(upstream, 50),
-      ingestToUpstreamMsP99: pct(upstream, 99),
-      upstreamSamples: upstream.length,
-    }),
-  );
+}
 
-  // Phase 2: idle connections.
+/**
+ * The phase's samples (log lines from `from` on) once `expected` have arrived, or none came for
+ * 500 ms (a reply the service started without a receipt time logs none), or 3 s passed.
+ */
+async function awaitSamples(server: RunningServer, from: number, expected: number) {
+  const deadline = Date.now() + 3000;
+  let samples = ingestSamples(server, from);
+  let lastGrowth = Date.now();
+  while (samples.length < expected && Date.now() < deadline && Date.now() - lastGrowth < 500) {
+    await sleep(50);
+    const now = ingestSamples(server, from);
+    if (now.length > samples.length) lastGrowth = Date.now();
+    samples = now;
+  }
+  return samples;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const TICK_MS = 10;
+
+/** CPU time (user + system) of a process so far, in clock ticks; 0 off Linux. */
+function cpuTicks(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ticks of every local postgres process by pid (empty when not visible). */
+function postgresTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return ticks;
+  }
+  for (const pid of entries) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8') === 'postgres\n')
+        ticks.set(pid, cpuTicks(+pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks;
+}
+
+/** Busy and I/O-wait clock ticks of the whole machine so far (/proc/stat), summed over CPUs. */
+function machineTicks(): { busy: number; iowait: number } {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).map(Number);
+    // cpu user nice system idle iowait irq softirq steal
+    const [user, nice, system, iowait, irq, softirq, steal] = [1, 2, 3, 5, 6, 7, 8].map(
+      (i) => cpu[i],
+    );
+    return { busy: user + nice + system + irq + softirq + steal, iowait };
+  } catch {
+    return { busy: 0, iowait: 0 };
+  }
+}
+
+/**
+ * Where the CPU went during a phase: the server's and Postgres's CPU time per turn, and the cores
+ * kept busy by the server, Postgres, this process (clients and stand-in), the whole machine, and
+ * what is left (`otherCores`: Redis, the kernel, anything else on the host). Postgres is sampled
+ * every 250 ms so that backends that exit during the phase still count.
+ */
+function cpuMeter(server: RunningServer) {
+  const server0 = cpuTicks(server.child.pid);
+  const machine0 = machineTicks();
+  const bench0 = process.cpuUsage();
+  const t0 = performance.now();
+  let pgLast = postgresTicks();
+  let pgSum = 0;
+  const samplePostgres = () => {
+    const now = postgresTicks();
+    for (const [pid, ticks] of now) pgSum += ticks - (pgLast.get(pid) ?? 0);
+    pgLast = now;
+  };
+  const sampler = setInterval(samplePostgres, 250);
+  return (turns: number) => {
+    clearInterval(sampler);
+    samplePostgres();
+    const wallMs = performance.now() - t0;
+    const serverMs = (cpuTicks(server.child.pid) - server0) * TICK_MS;
+    const machine = machineTicks();
+    const benchMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(bench0));
+    const pgMs = pgSum * TICK_MS;
+    const machineMs = (machine.busy - machine0.busy) * TICK_MS;
+    return {
+      serverCpuMsPerTurn: round(serverMs / turns),
+      postgresCpuMsPerTurn: round(pgMs / turns),
+      serverCores: round(serverMs / wallMs),
+      postgresCores: round(pgMs / wallMs),
+      benchCores: round(benchMs / wallMs),
+      machineBusyCores: round(machineMs / wallMs),
+      otherCores: round((machineMs - serverMs - pgMs - benchMs) / wallMs),
+      machineIowaitCores: round(((machine.iowait - machine0.iowait) * TICK_MS) / wallMs),
+    };
+  };
+}
+
+/**
+ * Waits until the given processes are quiet (at most 2 clock ticks, about 20 ms of CPU, in each
+ * of two 250 ms windows), so work a server deferred (jobs, timers, garbage collection) is not
+ * billed to the next phase. Gives up after 10 s.
+ */
+async function settle(running: RunningServer[]): Promise<void> {
+  const total = () => running.reduce((sum, s) => sum + cpuTicks(s.child.pid), 0);
+  const deadline = Date.now() + 10_000;
+  let quiet = 0;
+  let last = total();
+  while (quiet < 2 && Date.now() < deadline) {
+    await sleep(250);
+    const now = total();
+    quiet = now - last <= 2 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+function setPaused(server: RunningServer, paused: boolean): void {
+  if (server.paused === paused) return;
+  server.child.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  server.paused = paused;
+}
+
+/**
+ * Gives the machine to one server before it is measured: the others finish what they were doing
+ * and are stopped (so nothing they deferred, such as jobs, runs during this server's phase); this
+ * one is resumed, catches up on its timers, and is warmed up again (its database pool shrinks
+ * after 10 s idle) with one untimed message per client.
+ */
+async function focus(server: RunningServer): Promise<void> {
+  await settle(servers.filter((s) => !s.paused));
+  for (const other of servers) if (other !== server) setPaused(other, true);
+  setPaused(server, false);
+  await settle([server]);
+  await closedLoop(server, `${server.kind}-rewarm-${++rewarms}`, CLIENTS, 1);
+}
+let rewarms = 0;
+
+interface ClosedResult {
+  messages: number;
+  seconds: number;
+  messagesPerSec: number;
+  ackMsP50: number;
+  ackMsP99: number;
+  ingestToUpstreamMsP50: number;
+  ingestToUpstreamMsP99: number;
+  upstreamSamples: number;
+  serverCpuMsPerTurn: number;
+  postgresCpuMsPerTurn: number;
+  serverCores: number;
+  postgresCores: number;
+  benchCores: number;
+  machineBusyCores: number;
+  otherCores: number;
+  machineIowaitCores: number;
+  /** Log lines of the server during the phase other than its per-reply lines (background work). */
+  otherLogLines: number;
+}
+
+/** Closed loop: every client sends its messages one after another, each after the last reply. */
+async function closedLoop(
+  server: RunningServer,
+  tag: string,
+  clientCount: number,
+  messages: number,
+): Promise<ClosedResult> {
+  const clients = await connectClients(
+    server.url,
+    Array.from({ length: clientCount }, (_, i) => `bench-${tag}-${i}`),
+  );
+  const from = server.logs.length;
+  const ackMs: number[] = [];
+  const cpu = cpuMeter(server);
+  const t0 = performance.now();
+  try {
+    await Promise.all(
+      clients.map(async (client, i) => {
+        for (let m = 0; m < messages; m++) {
+          const r = await turn(client, `${tag}-${i}-${m}`, client.conversationId);
+          ackMs.push(r.ackMs);
+          client.conversationId = r.conversationId;
+        }
+      }),
+    );
+  } finally {
+    closeClients(clients);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const total = clientCount * messages;
+  const usage = cpu(total);
+  const upstream = await awaitSamples(server, from, total);
+  return {
+    messages: total,
+    seconds: round(seconds),
+    messagesPerSec: round(total / seconds, 1),
+    ackMsP50: round(pct(ackMs, 50)),
+    ackMsP99: round(pct(ackMs, 99)),
+    ingestToUpstreamMsP50: pct(upstream, 50),
+    ingestToUpstreamMsP99: pct(upstream, 99),
+    upstreamSamples: upstream.length,
+    ...usage,
+    otherLogLines: otherLogLines(server, from),
+  };
+}
+
+/**
+ * Open loop: `rate` messages per second on a fixed schedule for `seconds`, whatever the replies
+ * do. Each message goes to a client whose last reply has ended, continuing its conversation;
+ * when none is free, to a busy client in a fresh conversation (counted as `overflow`).
+ */
+async function openLoop(server: RunningServer, tag: string, rate: number, seconds: number) {
+  const clients = await connectClients(
+    server.url,
+    Array.from({ length: OPEN_CLIENTS }, (_, i) => `bench-${tag}-${i}`),
+  );
+  const free = [...clients];
+  const from = server.logs.length;
+  const total = Math.max(1, Math.round(rate * seconds));
+  const intervalMs = 1000 / rate;
+  const ackMs: number[] = [];
+  const turnMs: number[] = [];
+  const errors: string[] = [];
+  const turns: Promise<void>[] = [];
+  let overflow = 0;
+  let maxLagMs = 0;
+  const cpu = cpuMeter(server);
+
+  const fire = (k: number, lagMs: number) => {
+    maxLagMs = Math.max(maxLagMs, lagMs);
+    const own = free.shift();
+    const client = own ?? clients[k % clients.length];
+    if (!own) overflow++;
+    turns.push(
+      turn(client, `${tag}-${k}`, own ? client.conversationId : undefined).then(
+        (r) => {
+          ackMs.push(r.ackMs);
+          turnMs.push(r.turnMs);
+          if (own) {
+            client.conversationId = r.conversationId;
+            free.push(client);
+          }
+        },
+        // A client whose turn failed may still have a reply in flight: it is not used again.
+        (e: unknown) => void errors.push(String(e)),
+      ),
+    );
+  };
+
+  const t0 = performance.now();
+  let k = 0;
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const now = performance.now();
+      while (k < total && t0 + k * intervalMs <= now) {
+        fire(k, now - (t0 + k * intervalMs));
+        k++;
+      }
+      if (k >= total) return done();
+      setTimeout(tick, Math.max(0, t0 + k * intervalMs - performance.now()));
+    };
+    tick();
+  });
+  const sendSeconds = (performance.now() - t0) / 1000;
+  await Promise.all(turns);
+  const usage = cpu(total);
+  closeClients(clients);
+  const upstream = await awaitSamples(server, from, ackMs.length);
+  const p99 = pct(upstream, 99);
+  return {
+    targetRate: round(rate, 1),
+    seconds: round(sendSeconds),
+    sent: total,
+    sentPerSec: round(total / sendSeconds, 1),
+    completed: turnMs.length,
+    failed: errors.length,
+    ...(errors.length ? { firstError: errors[0] } : {}),
+    overflow,
+    maxSendLagMs: round(maxLagMs),
+    ackMsP50: round(pct(ackMs, 50)),
+    ackMsP99: round(pct(ackMs, 99)),
+    turnMsP50: round(pct(turnMs, 50)),
+    turnMsP99: round(pct(turnMs, 99)),
+    ingestToUpstreamMsP50: pct(upstream, 50),
+    ingestToUpstreamMsP99: p99,
+    upstreamSamples: upstream.length,
+    ingestToUpstreamP99UnderTarget: p99 < TARGETS.openIngestToUpstreamP99MaxMs,
+    ...usage,
+    otherLogLines: otherLogLines(server, from),
+  };
+}
+
+/** Idle connections: heap and RSS per connection, after forced garbage collection. */
+async function idlePhase(server: RunningServer, count: number) {
   const memory = () =>
     new Promise<{ heapUsed: number; rss: number }>((res) => {
-      server.once('message', (m) => res(m as { heapUsed: number; rss: number }));
-      server.send('memory');
+      server.child.once('message', (m) => res(m as { heapUsed: number; rss: number }));
+      server.child.send('memory');
     });
   const before = await memory();
-  const idle: Socket[] = [];
   const t1 = performance.now();
-  for (let i = 0; i < IDLE; i += 250) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(250, IDLE - i) }, (_, j) => connect(100_000 + i + j)),
-    );
-    idle.push(...batch);
-  }
-  const connectSeconds = (performance.now() - t1) / 1000;
-  await new Promise((r) => setTimeout(r, 2000));
-  const after = await memory();
-  console.log(
-    JSON.stringify({
-      phase: 'idle',
-      connections: idle.length,
-      connectSeconds: round(connectSeconds),
-      heapBytesPerConnection: Math.round((after.heapUsed - before.heapUsed) / idle.length),
-      rssBytesPerConnection: Math.round((after.rss - before.rss) / idle.length),
-      heapMbTotal: round(after.heapUsed / 2 ** 20, 1),
-      rssMbTotal: round(after.rss / 2 ** 20, 1),
-    }),
+  const idle = await connectClients(
+    server.url,
+    Array.from({ length: count }, (_, i) => `bench-idle-${server.kind}-${i}`),
   );
-  if (process.env.BENCH_HEAP_SNAPSHOT) {
+  const connectSeconds = (performance.now() - t1) / 1000;
+  await sleep(2000);
+  const after = await memory();
+  const result = {
+    connections: idle.length,
+    connectSeconds: round(connectSeconds),
+    heapBytesPerConnection: Math.round((after.heapUsed - before.heapUsed) / idle.length),
+    rssBytesPerConnection: Math.round((after.rss - before.rss) / idle.length),
+    heapMbTotal: round(after.heapUsed / 2 ** 20, 1),
+    rssMbTotal: round(after.rss / 2 ** 20, 1),
+  };
+  if (process.env.BENCH_HEAP_SNAPSHOT && server.kind === 'full') {
     const file = await new Promise((res) => {
-      server.once('message', (m) => res((m as { file: string }).file));
-      server.send('snapshot');
+      server.child.once('message', (m) => res((m as { file: string }).file));
+      server.child.send('snapshot');
     });
     console.log(JSON.stringify({ heapSnapshot: file }));
   }
-  for (const s of idle) s.close();
+  closeClients(idle);
+  return result;
+}
+
+const ratio = (full: number, floor: number) => round(full / floor, 2);
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+try {
+  if (KINDS.includes('full')) {
+    const { runMigrations } = await import('../src/database/data-source.js');
+    await runMigrations(dbUrl.href);
+  }
+  servers.push(...(await Promise.all(KINDS.map(startServer))));
+  const byKind = (kind: Kind) => servers.find((s) => s.kind === kind)!;
+
+  // Phase 1: closed loop, after a warm-up of each server.
+  for (const server of servers) {
+    if (WARMUP > 0) await closedLoop(server, `warm-${server.kind}`, CLIENTS, WARMUP);
+  }
+  const results = new Map<Kind, ClosedResult[]>(KINDS.map((k) => [k, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? KINDS : [...KINDS].reverse();
+    for (const kind of order) {
+      await focus(byKind(kind));
+      const result = await closedLoop(byKind(kind), `r${r}-${kind}`, CLIENTS, MESSAGES);
+      results.get(kind)!.push(result);
+      console.log(
+        JSON.stringify({
+          phase: 'throughput',
+          server: kind,
+          round: r + 1,
+          clients: CLIENTS,
+          ...result,
+        }),
+      );
+    }
+  }
+  const summary = Object.fromEntries(
+    KINDS.map((kind) => {
+      const rs = results.get(kind)!;
+      const m = (pick: (x: ClosedResult) => number) => round(median(rs.map(pick)));
+      return [
+        kind,
+        {
+          messagesPerSec: m((x) => x.messagesPerSec),
+          ackMsP50: m((x) => x.ackMsP50),
+          ackMsP99: m((x) => x.ackMsP99),
+          ingestToUpstreamMsP50: m((x) => x.ingestToUpstreamMsP50),
+          ingestToUpstreamMsP99: m((x) => x.ingestToUpstreamMsP99),
+          serverCpuMsPerTurn: m((x) => x.serverCpuMsPerTurn),
+          postgresCpuMsPerTurn: m((x) => x.postgresCpuMsPerTurn),
+          serverCores: m((x) => x.serverCores),
+          otherCores: m((x) => x.otherCores),
+        },
+      ];
+    }),
+  ) as Partial<
+    Record<
+      Kind,
+      Pick<
+        ClosedResult,
+        | 'messagesPerSec'
+        | 'ackMsP50'
+        | 'ackMsP99'
+        | 'ingestToUpstreamMsP50'
+        | 'ingestToUpstreamMsP99'
+        | 'serverCpuMsPerTurn'
+        | 'postgresCpuMsPerTurn'
+        | 'serverCores'
+        | 'otherCores'
+      >
+    >
+  >;
+  const { full, floor } = summary;
+  console.log(
+    JSON.stringify({
+      phase: 'throughput-summary',
+      statistic: `median of ${ROUNDS} round(s)`,
+      clients: CLIENTS,
+      messagesPerClient: MESSAGES,
+      ...summary,
+      ...(full && floor
+        ? {
+            fullOverFloor: {
+              messagesPerSec: ratio(full.messagesPerSec, floor.messagesPerSec),
+              ackMsP50: ratio(full.ackMsP50, floor.ackMsP50),
+              ackMsP99: ratio(full.ackMsP99, floor.ackMsP99),
+              ingestToUpstreamMsP50: ratio(full.ingestToUpstreamMsP50, floor.ingestToUpstreamMsP50),
+              ingestToUpstreamMsP99: ratio(full.ingestToUpstreamMsP99, floor.ingestToUpstreamMsP99),
+              serverCpuMsPerTurn: ratio(full.serverCpuMsPerTurn, floor.serverCpuMsPerTurn),
+              postgresCpuMsPerTurn: ratio(full.postgresCpuMsPerTurn, floor.postgresCpuMsPerTurn),
+            },
+            targets: {
+              turnsPerSecAtLeastHalfTheFloors:
+                full.messagesPerSec / floor.messagesPerSec >= TARGETS.turnsPerSecRatioMin,
+              ackP99AtMostTwiceTheFloors: full.ackMsP99 / floor.ackMsP99 <= TARGETS.ackP99RatioMax,
+            },
+          }
+        : {}),
+    }),
+  );
+
+  // Phase 2: open loop at half the service's closed-loop capacity (the floor's when alone).
+  if (OPEN_SECONDS > 0) {
+    const capacity = (full ?? floor)!.messagesPerSec;
+    const rate = OPEN_RATE ?? capacity / 2;
+    const open: Partial<Record<Kind, Awaited<ReturnType<typeof openLoop>>>> = {};
+    for (const kind of [...KINDS].reverse()) {
+      await focus(byKind(kind));
+      const result = await openLoop(byKind(kind), `open-${kind}`, rate, OPEN_SECONDS);
+      open[kind] = result;
+      console.log(
+        JSON.stringify({
+          phase: 'open-loop',
+          server: kind,
+          rateFrom: OPEN_RATE ? '--open-rate' : `half of the ${full ? 'full' : 'floor'} capacity`,
+          ...result,
+        }),
+      );
+    }
+    if (open.full && open.floor) {
+      console.log(
+        JSON.stringify({
+          phase: 'open-loop-summary',
+          rate: round(rate, 1),
+          fullOverFloor: {
+            ackMsP50: ratio(open.full.ackMsP50, open.floor.ackMsP50),
+            ackMsP99: ratio(open.full.ackMsP99, open.floor.ackMsP99),
+            ingestToUpstreamMsP50: ratio(
+              open.full.ingestToUpstreamMsP50,
+              open.floor.ingestToUpstreamMsP50,
+            ),
+            ingestToUpstreamMsP99: ratio(
+              open.full.ingestToUpstreamMsP99,
+              open.floor.ingestToUpstreamMsP99,
+            ),
+          },
+          targets: { fullIngestToUpstreamP99Under20Ms: open.full.ingestToUpstreamP99UnderTarget },
+        }),
+      );
+    }
+  }
+
+  // Phase 3: idle connections.
+  if (IDLE > 0) {
+    for (const kind of [...KINDS].reverse()) {
+      await focus(byKind(kind));
+      console.log(
+        JSON.stringify({ phase: 'idle', server: kind, ...(await idlePhase(byKind(kind), IDLE)) }),
+      );
+    }
+  }
   console.log(
     JSON.stringify({
       machine: {
