@@ -35,10 +35,12 @@
  * --only floor|full runs one server alone; --skip-open and --skip-idle leave phases out;
  * --warmup sets the untimed messages per client each server gets once at the start.
  * Environment: BENCH_PG_URL, BENCH_REDIS_URL, BENCH_SERVER_ARGS (extra node flags for both
- * servers), BENCH_HEAP_SNAPSHOT (a heap snapshot of the service with the idle connections open).
+ * servers), BENCH_SERVER_LOG (append each server's log lines to <this path>.full / .floor, e.g.
+ * to read the stage timings of the slow turns), BENCH_HEAP_SNAPSHOT (a heap snapshot of the
+ * service with the idle connections open).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -198,6 +200,12 @@ function startServer(kind: Kind): Promise<RunningServer> {
       buffered += chunk.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
+      if (process.env.BENCH_SERVER_LOG) {
+        appendFileSync(
+          `${process.env.BENCH_SERVER_LOG}.${kind}`,
+          lines.map((l) => `${l}\n`).join(''),
+        );
+      }
       for (const line of lines) {
         logs.push(line);
         const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)","instanceId"/.exec(line);

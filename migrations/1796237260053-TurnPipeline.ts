@@ -55,15 +55,17 @@ export class TurnPipeline1796237260053 implements MigrationInterface {
     await queryRunner.query(`
       CREATE FUNCTION companion_claim_reply(
         p_conversation uuid, p_reply uuid, p_owner varchar, p_lease_ms integer, p_after_seq integer,
-        p_turn uuid
-      ) RETURNS TABLE (reply messages, answering messages, answered_ids uuid[], answered_kinds varchar[])
+        p_turn uuid, p_history integer
+      ) RETURNS TABLE (reply messages, answering messages, answered_ids uuid[],
+                       answered_kinds varchar[], summary text, history json, older_turns boolean)
       LANGUAGE plpgsql AS $fn$
       DECLARE
+        conv conversations%ROWTYPE;
         latest messages%ROWTYPE;
         created messages%ROWTYPE;
-        reply_seq integer;
+        oldest_seq integer;
       BEGIN
-        PERFORM 1 FROM conversations c WHERE c.id = p_conversation FOR UPDATE;
+        SELECT * INTO conv FROM conversations c WHERE c.id = p_conversation FOR UPDATE;
         SELECT * INTO latest FROM messages m
          WHERE m.conversation_id = p_conversation AND m.role = 'user'
            AND m.reply_due_at IS NOT NULL AND m.content <> '' AND m.seq > p_after_seq
@@ -82,14 +84,28 @@ export class TurnPipeline1796237260053 implements MigrationInterface {
            AND m.reply_due_at IS NOT NULL AND m.content <> '' AND m.seq <= latest.seq;
         UPDATE conversations c
            SET last_seq = c.last_seq + 1, last_message_at = now(), updated_at = now()
-         WHERE c.id = p_conversation
-        RETURNING c.last_seq INTO reply_seq;
+         WHERE c.id = p_conversation;
         INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, in_reply_to,
                               status, lease_owner, lease_expires_at, turn_id)
-        VALUES (p_reply, p_conversation, latest.user_id, reply_seq, 'assistant', 'text', '',
+        VALUES (p_reply, p_conversation, latest.user_id, conv.last_seq + 1, 'assistant', 'text', '',
                 latest.id, 'streaming', p_owner,
                 now() + make_interval(secs => p_lease_ms / 1000.0), p_turn)
         RETURNING * INTO created;
+        -- What a prompt takes from the conversation (MessageRepository.promptHistory): its
+        -- summary and the newest turns after it that a prompt may show, read under the lock.
+        summary := conv.summary;
+        SELECT coalesce(json_agg(h ORDER BY h.seq), '[]'::json), min(h.seq)
+          INTO history, oldest_seq
+          FROM (SELECT m.id, m.seq, m.role, m.content, m.content_tokens FROM messages m
+                 WHERE m.conversation_id = p_conversation AND m.seq < created.seq
+                   AND m.seq > conv.summary_until_seq AND m.content <> ''
+                   AND (m.role = 'user' OR m.status IN ('completed', 'cancelled'))
+                 ORDER BY m.seq DESC LIMIT p_history) h;
+        -- Whether the user said anything the prompt does not carry (recall has something to
+        -- search): another conversation, or this one before the history or its summary.
+        older_turns := conv.summary_until_seq > 0 OR coalesce(oldest_seq, created.seq) > 1
+          OR EXISTS (SELECT 1 FROM conversations o
+                      WHERE o.user_id = latest.user_id AND o.id <> p_conversation);
         reply := created;
         answering := latest;
         RETURN NEXT;
@@ -162,7 +178,7 @@ export class TurnPipeline1796237260053 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP FUNCTION companion_finish_reply(uuid, varchar, text, integer, varchar, varchar, varchar, integer, integer, integer, integer, text)`);
     await queryRunner.query(`DROP FUNCTION companion_rearm_reply(uuid)`);
-    await queryRunner.query(`DROP FUNCTION companion_claim_reply(uuid, uuid, varchar, integer, integer, uuid)`);
+    await queryRunner.query(`DROP FUNCTION companion_claim_reply(uuid, uuid, varchar, integer, integer, uuid, integer)`);
     await queryRunner.query(`ALTER TABLE "memory_cursors" DROP CONSTRAINT "FK_56ffabbea3d88735f857b6afd25"`);
     await queryRunner.query(`ALTER TABLE "affect_conversation_states" DROP CONSTRAINT "FK_32c9b0c792bf779a85488c9050c"`);
     await queryRunner.query(`ALTER TABLE "affect_conversation_states" DROP CONSTRAINT "FK_7281463f64e34fca6bdb548a81c"`);

@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { RUNTIME, type Runtime } from './config/runtime.js';
 import { ConversationModule } from './conversation/conversation.module.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { RelaxedWritesModule } from './database/statements.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MemoryApiModule } from './memory/memory-api.module.js';
@@ -46,6 +47,10 @@ export class AppModule {
           retryAttempts: 3,
           retryDelay: 1000,
         }),
+        RelaxedWritesModule.forRoot(
+          runtime.databaseUrl,
+          Math.max(2, Math.ceil(config.database.poolSize / 2)),
+        ),
         RedisModule.forRoot(config.redis.url),
         JobsModule.forRoot(config.redis, works),
         ObservabilityModule,

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { RelaxedWrites, statementsOf, type Queryable } from '../database/statements.js';
 import type { TurnAffect } from './fuse-affect.js';
 import type { TextEmotion } from './text-emotion.js';
 
@@ -33,11 +34,19 @@ const FOLDED_CLIPS_KEPT = 64;
  */
 @Injectable()
 export class AffectRepository {
-  constructor(private readonly db: DataSource) {}
+  private readonly relaxed: Queryable;
+
+  /** `relaxed`: where a turn's reading commits without waiting for the disk (default: `db`). */
+  constructor(
+    private readonly db: DataSource,
+    @Optional() relaxed?: RelaxedWrites,
+  ) {
+    this.relaxed = relaxed ?? db;
+  }
 
   /** The user's baseline and moods and any earlier reading of the message, in one query. */
   async state(messageId: string, userId: string, conversationId: string): Promise<AffectState> {
-    const rows = await this.db.query<Row[]>(
+    const rows = await statementsOf(this.db).query<Row[]>(
       `SELECT us.voice_baseline, us.mood AS user_mood, cs.mood AS conversation_mood,
               ta.affect AS existing_affect, ta.text_emotion AS existing_text
          FROM (SELECT 1) one
@@ -74,7 +83,7 @@ export class AffectRepository {
     userMood: unknown;
   }): Promise<boolean> {
     const { affect } = input;
-    const rows = await this.db.query<Array<{ inserted: number }>>(
+    const rows = await this.relaxed.query<Array<{ inserted: number }>>(
       `WITH ta AS (INSERT INTO turn_affects (message_id, user_id, conversation_id, valence, arousal, label,
                                              confidence, incongruence, affect, text_emotion)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)

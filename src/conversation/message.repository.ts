@@ -1,5 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import {
+  RelaxedWrites,
+  statementsOf,
+  type Queryable as RelaxedQueryable,
+} from '../database/statements.js';
 import { updatedRows, type Row } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
 import { encodeTerms } from '../memory/recall/text-terms.js';
@@ -41,11 +46,33 @@ export interface AnsweringMessage {
   createdAt: Date;
 }
 
-/** A reply slot just claimed: the streaming reply row, and what it answers. */
+/** A turn of the conversation as a prompt shows it. */
+export interface HistoryMessage {
+  id: string;
+  seq: number;
+  role: 'user' | 'assistant';
+  content: string;
+  contentTokens: number | null;
+}
+
+/** A reply slot just claimed: the streaming reply row, what it answers, and what precedes it. */
 export type ClaimedReply = MessageEntity & {
   answering: AnsweringMessage;
   /** Every user message the reply answers (owed a reply, up to `answering`), oldest first. */
   answered: Array<{ id: string; kind: MessageKind }>;
+  /** The conversation's rolling summary, if it has one. */
+  summary: string | null;
+  /**
+   * The turns after what the summary covers and before the reply that a prompt may show (user
+   * messages, replies the user saw to the end or stopped), the newest `historyLimit`, oldest
+   * first; the last is `answering`.
+   */
+  history: HistoryMessage[];
+  /**
+   * The user said things the prompt does not carry: in another conversation, or in this one
+   * before the history or its summary (recall has something to search).
+   */
+  olderTurns: boolean;
 };
 
 /** A reply's final state as stored, and whether user messages that came after it wait for one. */
@@ -95,10 +122,23 @@ const SHOWN_TURN = `content <> '' AND (role = 'user' OR status IN ('completed', 
  */
 @Injectable()
 export class MessageRepository {
-  constructor(private readonly db: DataSource) {}
+  private readonly relaxed: RelaxedQueryable;
+
+  /** `relaxed`: where the reply-slot claim commits without waiting for the disk (default: `db`). */
+  constructor(
+    private readonly db: DataSource,
+    @Optional() relaxed?: RelaxedWrites,
+  ) {
+    this.relaxed = relaxed ?? db;
+  }
+
+  /** Prepared statements for what every turn runs (planned once per connection). */
+  private get sql() {
+    return statementsOf(this.db);
+  }
 
   async findByClientMsgId(userId: string, clientMsgId: string): Promise<MessageEntity | null> {
-    const rows = await this.db.query<Row[]>(
+    const rows = await this.sql.query<Row[]>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE user_id = $1 AND client_msg_id = $2`,
       [userId, clientMsgId],
     );
@@ -132,7 +172,7 @@ export class MessageRepository {
          RETURNING id, last_seq`;
     const text = input.kind === 'text';
     try {
-      const rows = await (tx ?? this.db).query<Row[]>(
+      const rows = await (tx ?? this.sql).query<Row[]>(
         `WITH usr AS (INSERT INTO users (id) VALUES ($3) ON CONFLICT (id) DO NOTHING),
               conv AS (${conversation})
          INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, content_tokens,
@@ -172,7 +212,7 @@ export class MessageRepository {
   async rearmReply(messageId: string): Promise<boolean> {
     // Under the conversation's lock (companion_rearm_reply), so that a reply finishing at the
     // same moment is seen and the message is not answered twice.
-    const rows = await this.db.query<Array<{ rearmed: boolean }>>(
+    const rows = await this.sql.query<Array<{ rearmed: boolean }>>(
       `SELECT companion_rearm_reply($1) AS rearmed`,
       [messageId],
     );
@@ -181,8 +221,9 @@ export class MessageRepository {
 
   /**
    * Claims the conversation's single reply slot for the latest user message owed a reply (newer
-   * than `afterSeq` when given): a `streaming` row leased to `owner`, tagged with `turnId`. Null
-   * when nothing is owed or another reply streams (on any pod). Checked and written under the
+   * than `afterSeq` when given): a `streaming` row leased to `owner`, tagged with `turnId`, and
+   * reads what the prompt takes from the conversation (summary, history). Null when nothing is
+   * owed or another reply streams (on any pod). Checked, written and read under the
    * conversation's row lock by `companion_claim_reply` (migrations/…-TurnPipeline.ts), in one
    * round trip.
    */
@@ -192,15 +233,20 @@ export class MessageRepository {
     leaseMs: number;
     afterSeq?: number;
     turnId?: string;
+    /** The newest turns of history to read (PROMPT_HISTORY_MAX_MESSAGES). */
+    historyLimit?: number;
   }): Promise<ClaimedReply | null> {
     try {
-      const rows = await this.db.query<Row[]>(
+      // Its commit need not wait for the disk: a claim lost in a database crash leaves the
+      // message owed a reply, and the awaiting-reply sweep answers it (RelaxedWrites).
+      const rows = await this.relaxed.query<Row[]>(
         `SELECT (c.reply).*, (c.answering).id AS answering_id, (c.answering).seq AS answering_seq,
                 (c.answering).kind AS answering_kind, (c.answering).content AS answering_content,
                 (c.answering).content_tokens AS answering_content_tokens,
                 (c.answering).client_msg_id AS answering_client_msg_id,
-                (c.answering).created_at AS answering_created_at, c.answered_ids, c.answered_kinds
-           FROM companion_claim_reply($1, $2, $3, $4, $5, $6) c`,
+                (c.answering).created_at AS answering_created_at, c.answered_ids, c.answered_kinds,
+                c.summary AS claim_summary, c.history AS claim_history, c.older_turns
+           FROM companion_claim_reply($1, $2, $3, $4, $5, $6, $7) c`,
         [
           input.conversationId,
           uuidv7(),
@@ -208,6 +254,7 @@ export class MessageRepository {
           input.leaseMs,
           input.afterSeq ?? 0,
           input.turnId ?? null,
+          input.historyLimit ?? 60,
         ],
       );
       const r = rows[0];
@@ -227,6 +274,23 @@ export class MessageRepository {
           createdAt: r.answering_created_at as Date,
         },
         answered: ids.map((id, i) => ({ id, kind: kinds[i] })),
+        summary: (r.claim_summary as string | null) ?? null,
+        history: (
+          r.claim_history as Array<{
+            id: string;
+            seq: number;
+            role: 'user' | 'assistant';
+            content: string;
+            content_tokens: number | null;
+          }>
+        ).map((h) => ({
+          id: h.id,
+          seq: h.seq,
+          role: h.role,
+          content: h.content,
+          contentTokens: h.content_tokens,
+        })),
+        olderTurns: Boolean(r.older_turns),
       };
     } catch (e) {
       if (isUniqueViolation(e, 'UQ_messages_streaming_reply')) return null;
@@ -241,7 +305,7 @@ export class MessageRepository {
    * user message that came while it streamed waits for a reply of its own.
    */
   async finishReply(replyId: string, outcome: ReplyOutcome): Promise<FinishedReply | null> {
-    const rows = await this.db.query<Row[]>(
+    const rows = await this.sql.query<Row[]>(
       `SELECT (f.reply).*, f.more_due
          FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) f`,
       [
@@ -265,7 +329,7 @@ export class MessageRepository {
 
   async renewLeases(replyIds: string[], owner: string, leaseMs: number): Promise<void> {
     if (replyIds.length === 0) return;
-    await this.db.query(
+    await this.sql.query(
       `UPDATE messages SET lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
         WHERE id = ANY($1::uuid[]) AND lease_owner = $2 AND status = 'streaming'`,
       [replyIds, owner, leaseMs],
@@ -351,36 +415,6 @@ export class MessageRepository {
     return { messages: rows.map(rowToMessage), lastSeq: conv[0].last_seq };
   }
 
-  /**
-   * What a prompt takes from the conversation, in one statement: its rolling summary, and the
-   * turns after what the summary covers and before `beforeSeq` that a prompt may use, the newest
-   * `limit`, oldest first.
-   */
-  async promptHistory(
-    conversationId: string,
-    beforeSeq: number,
-    limit: number,
-  ): Promise<{ summary: string | null; history: MessageEntity[] }> {
-    const rows = await this.db.query<Row[]>(
-      `SELECT c.summary AS conversation_summary, m.*
-         FROM conversations c
-         LEFT JOIN LATERAL (
-           SELECT ${MESSAGE_COLUMNS} FROM messages
-            WHERE conversation_id = c.id AND seq < $2 AND seq > c.summary_until_seq AND ${SHOWN_TURN}
-            ORDER BY seq DESC LIMIT $3
-         ) m ON true
-        WHERE c.id = $1`,
-      [conversationId, beforeSeq, limit],
-    );
-    return {
-      summary: (rows[0]?.conversation_summary as string | null | undefined) ?? null,
-      history: rows
-        .filter((r) => r.id !== null)
-        .map(rowToMessage)
-        .reverse(),
-    };
-  }
-
   async findReply(replyId: string): Promise<MessageEntity | null> {
     const rows = await this.db.query<Row[]>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND role = 'assistant'`,
@@ -445,7 +479,7 @@ export class MessageRepository {
     if (!userId) throw new Error('recall needs a user id');
     const params: unknown[] = [userId, before, options.limit];
     if (options.embeddingModel) params.push(options.embeddingModel);
-    const rows = await this.db.query<
+    const rows = await this.sql.query<
       Array<{
         id: string;
         conversation_id: string;
@@ -644,9 +678,12 @@ export class MessageRepository {
 
   // --- conversation bookkeeping, traces, export ----------------------------------------------
 
-  /** Recounts the messages and, once, titles the conversation after its first user message. */
+  /**
+   * Recounts the messages and, once, titles the conversation after its first user message. Its
+   * commit does not wait for the disk: what it writes is recomputed by the next roll-up.
+   */
   async rollup(conversationId: string): Promise<void> {
-    await this.db.query(
+    await this.relaxed.query(
       `UPDATE conversations c
           SET message_count = (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
               title = COALESCE(c.title, (

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { updatedRows } from '../common/sql-rows.js';
+import { statementsOf } from '../database/statements.js';
 import { uuidv7 } from '../common/uuid.js';
 import type { MemoryKind } from './memory.entity.js';
 import { dedupeKey } from './memory-text.js';
@@ -82,7 +83,7 @@ export class MemoryRepository implements MemorySource {
     at: Date,
     embeddingModel?: string | null,
   ): Promise<MemoryRecord[]> {
-    const rows = await this.db.query<Row[]>(
+    const rows = await statementsOf(this.db).query<Row[]>(
       `SELECT ${MEMORY_COLUMNS},
               CASE WHEN $3::varchar IS NOT NULL AND embedding_model = $3 THEN embedding END AS embedding
          FROM memories

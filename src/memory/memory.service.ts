@@ -53,6 +53,8 @@ export class MemoryService {
     affect: { valence: number; arousal: number } | null;
     /** The user's IANA zone: "yesterday" is their yesterday (UTC when unknown). */
     timeZone?: string | null;
+    /** False when every turn of the user is in the prompt already: only memories are searched. */
+    searchTurns?: boolean;
   }): Promise<TurnMemory> {
     if (!this.config.memory.enabled) return { items: [], tokens: 0, forgotten: null };
     const forgotten = await this.forget(input.userId, input.conversationId, input.message);
@@ -67,6 +69,7 @@ export class MemoryService {
       },
       speakers: { user: 'User', assistant: this.config.prompt.companionName },
       exclude: { conversationId: input.conversationId, fromSeq: input.historyFromSeq },
+      turns: input.searchTurns ?? true,
     });
     this.metrics.recallDuration.observe((performance.now() - started) / 1000);
     return { items: result.selected, tokens: result.selectedTokens, forgotten };

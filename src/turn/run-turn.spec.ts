@@ -37,6 +37,11 @@ function start(): TurnStart {
     },
     answered: [{ id: 'm3', kind: 'text' }],
     voice: [],
+    conversation: {
+      summary: null,
+      history: [{ id: 'm3', seq: 3, role: 'user', content: 'rough day', tokens: 3 }],
+      olderTurns: false,
+    },
     receivedAt: 1000,
     startedAt: 1001,
     why: 'message',

@@ -82,6 +82,7 @@ export class TurnFinisher {
         degraded: turn.degraded.length ? turn.degraded.map((d) => d.stage) : undefined,
         stages: turn.timings,
         ingestToUpstreamMs,
+        startToUpstreamMs: output.upstreamAt ? output.upstreamAt - turn.startedAt : undefined,
       },
       'reply finished',
     );

@@ -1,17 +1,36 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { RelaxedWrites, type Queryable } from '../database/statements.js';
 import type { TurnTrace } from './turn-trace.js';
 
 /** Turn traces: written once per reply by the turn's finish, read by operators. */
 @Injectable()
 export class TurnTraceRepository {
-  constructor(private readonly db: DataSource) {}
+  private readonly relaxed: Queryable;
 
-  async save(trace: TurnTrace): Promise<void> {
-    await this.db.query(
-      `INSERT INTO turn_traces (reply_id, turn_id, answering_id, user_id, trace) VALUES ($1, $2, $3, $4, $5)
+  /** `relaxed`: where traces commit without waiting for the disk (default: `db`). */
+  constructor(
+    private readonly db: DataSource,
+    @Optional() relaxed?: RelaxedWrites,
+  ) {
+    this.relaxed = relaxed ?? db;
+  }
+
+  /** Stores traces in one statement (a reply's later trace replaces an earlier one). */
+  async saveMany(traces: readonly TurnTrace[]): Promise<void> {
+    const latest = [...new Map(traces.map((t) => [t.replyId, t])).values()];
+    if (latest.length === 0) return;
+    await this.relaxed.query(
+      `INSERT INTO turn_traces (reply_id, turn_id, answering_id, user_id, trace)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::jsonb[])
        ON CONFLICT (reply_id) DO UPDATE SET trace = EXCLUDED.trace`,
-      [trace.replyId, trace.turnId, trace.answering, trace.userId, JSON.stringify(trace)],
+      [
+        latest.map((t) => t.replyId),
+        latest.map((t) => t.turnId),
+        latest.map((t) => t.answering),
+        latest.map((t) => t.userId),
+        latest.map((t) => JSON.stringify(t)),
+      ],
     );
   }
 

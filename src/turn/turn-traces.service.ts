@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Batcher } from '../common/batcher.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import type { TurnTrace } from './turn-trace.js';
 import { TurnTraceRepository } from './turn-trace.repository.js';
@@ -9,16 +10,37 @@ export interface TraceView {
   messages: Array<{ role: string; content: string; id?: string }>;
 }
 
-/** Turn traces for the operator API: stored by the turn, history text from the conversation. */
+/** Traces finished within this window are stored together. */
+export const TRACE_FLUSH_MS = 20;
+
+/**
+ * Turn traces: stored by the turn's finish (those of turns finishing within TRACE_FLUSH_MS in
+ * one statement, off the turn's path), read by the operator API with the history's text from the
+ * conversation. A process killed in that window loses those traces, never a reply.
+ */
 @Injectable()
-export class TurnTracesService {
+export class TurnTracesService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(TurnTracesService.name);
+  private readonly batcher: Batcher<TurnTrace>;
+
   constructor(
     private readonly traces: TurnTraceRepository,
     private readonly messages: MessageRepository,
-  ) {}
+  ) {
+    this.batcher = new Batcher((batch) => this.traces.saveMany(batch), TRACE_FLUSH_MS);
+  }
 
+  /** Resolves once the trace is stored. */
   save(trace: TurnTrace): Promise<void> {
-    return this.traces.save(trace);
+    return this.batcher.add(trace);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.batcher
+      .flush()
+      .catch((e: unknown) =>
+        this.logger.warn({ err: String(e) }, 'could not store the last turn traces'),
+      );
   }
 
   async find(messageId: string): Promise<TraceView | null> {

@@ -177,6 +177,7 @@ export class TurnService {
       owner: this.runtime.instanceId,
       leaseMs: this.config.chat.replyLeaseMs,
       turnId: request.turnId,
+      historyLimit: this.config.prompt.historyMaxMessages,
     });
     if (!claimed) return null;
     const abort = new AbortController();
@@ -194,6 +195,17 @@ export class TurnService {
       answering: claimed.answering,
       answered: claimed.answered,
       voice,
+      conversation: {
+        summary: claimed.summary,
+        history: claimed.history.map((m) => ({
+          id: m.id,
+          seq: m.seq,
+          role: m.role,
+          content: m.content,
+          tokens: m.contentTokens,
+        })),
+        olderTurns: claimed.olderTurns,
+      },
       receivedAt: request.receivedAt ?? null,
       startedAt: Date.now(),
       why: request.why,

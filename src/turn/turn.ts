@@ -81,6 +81,20 @@ export interface TurnStart {
   answered: Array<{ id: string; kind: 'text' | 'voice' }>;
   /** Measurements of the voice messages answered, where there are any. */
   voice: VoiceFindings[];
+  /** What the conversation holds for the prompt, read with the claim under its lock. */
+  conversation: {
+    summary: string | null;
+    /** Recent turns before the reply, oldest first; the last is `answering`. */
+    history: Array<{
+      id: string;
+      seq: number;
+      role: 'user' | 'assistant';
+      content: string;
+      tokens: number | null;
+    }>;
+    /** The user said things the prompt does not carry, for recall to search. */
+    olderTurns: boolean;
+  };
   receivedAt: number | null;
   startedAt: number;
   why: TurnRequest['why'];

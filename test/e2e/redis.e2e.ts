@@ -17,7 +17,12 @@ describe('two pods sharing Postgres and Redis', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     model = await startVllmStandIn({ model: TEST_MODEL, responder: quickReply });
-    const env = { REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '4' };
+    const env = {
+      REDIS_URL: testRedisUrl(),
+      REDIS_PREFIX: prefix,
+      RATE_LIMIT_PER_MINUTE: '4',
+      CONVERSATION_ROLLUP_DELAY_MS: '200',
+    };
     pod1 = await startTestApp(env, { db, model });
     pod2 = await startTestApp(env, { db, model });
   });

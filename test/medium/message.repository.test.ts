@@ -179,32 +179,72 @@ describe('MessageRepository', () => {
       ...outcome('completed', null),
       content: 'a full answer',
     });
-    const { history } = await repo.promptHistory(c, 100, 50);
-    expect(history.map((m) => [m.role, m.content])).toEqual([
+    // The next reply's prompt sees the completed reply, never the failed one.
+    await text(message.userId, 'h3', c);
+    const r3 = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
+    expect(r3!.history.map((m) => [m.role, m.content])).toEqual([
       ['user', 'hi'],
       ['user', 'hi'],
       ['assistant', 'a full answer'],
+      ['user', 'hi'],
     ]);
+    expect(r3!.history.at(-1)!.id).toBe(r3!.answering.id);
+    expect(r3!.olderTurns).toBe(false);
   });
 
   it('gives prompts the summary and only the turns after what it covers', async () => {
+    const claim = async (c: string) => {
+      const r = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
+      await repo.finishReply(r!.id, { ...outcome('failed', 'model_error') });
+      await sql(
+        db.url,
+        `UPDATE messages SET reply_due_at = now() WHERE conversation_id = $1 AND role = 'user'`,
+        [c],
+      );
+      return r!;
+    };
     const { message } = await text(user(), 'sum-1');
     const c = message.conversationId;
     await text(message.userId, 'sum-2', c);
     await text(message.userId, 'sum-3', c);
-    const before = await repo.promptHistory(c, 100, 50);
+    const before = await claim(c);
     expect(before.summary).toBeNull();
-    expect(before.history.map((m) => m.clientMsgId)).toEqual(['sum-1', 'sum-2', 'sum-3']);
+    expect(before.history.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(before.olderTurns).toBe(false);
     await sql(
       db.url,
       `UPDATE conversations SET summary = 'They counted.', summary_until_seq = 2 WHERE id = $1`,
       [c],
     );
-    const after = await repo.promptHistory(c, 100, 50);
+    const after = await claim(c);
     expect(after).toMatchObject({ summary: 'They counted.' });
-    expect(after.history.map((m) => m.clientMsgId)).toEqual(['sum-3']);
+    expect(after.history.map((m) => m.seq)).toEqual([3]);
+    expect(after.olderTurns).toBe(true);
     await sql(db.url, `UPDATE conversations SET summary_until_seq = 3 WHERE id = $1`, [c]);
-    expect(await repo.promptHistory(c, 100, 50)).toEqual({ summary: 'They counted.', history: [] });
+    const covered = await claim(c);
+    expect({ summary: covered.summary, history: covered.history }).toEqual({
+      summary: 'They counted.',
+      history: [],
+    });
+  });
+
+  it('tells recall whether the user said anything the prompt does not carry', async () => {
+    const u = user();
+    const first = await text(u, 'older-1');
+    const second = await text(u, 'older-2');
+    const r = await repo.startReply({
+      conversationId: second.message.conversationId,
+      owner: 'p',
+      leaseMs: 10_000,
+    });
+    expect(r!.olderTurns).toBe(true);
+    const short = await repo.startReply({
+      conversationId: first.message.conversationId,
+      owner: 'p',
+      leaseMs: 10_000,
+      historyLimit: 0,
+    });
+    expect(short).toMatchObject({ history: [], olderTurns: true });
   });
 });
 

@@ -31,6 +31,8 @@ export interface RecallRequest {
   /** The current conversation's turns that the prompt already carries. */
   exclude?: ExcludedHistory | null;
   limit?: number;
+  /** Search past turns too (default); false when the caller knows there are none to find. */
+  turns?: boolean;
 }
 
 export interface RecallTimings {
@@ -62,7 +64,7 @@ export class RecallService {
   async recall(request: RecallRequest): Promise<RecallResult & { timings: RecallTimings }> {
     const started = performance.now();
     const [turns, memories, embedding] = await Promise.all([
-      this.turns.turnsForRecall(request.userId, request.query.at),
+      request.turns === false ? [] : this.turns.turnsForRecall(request.userId, request.query.at),
       this.memories
         ? this.memories.memoriesForRecall(
             request.userId,

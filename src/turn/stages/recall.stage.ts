@@ -1,15 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { MessageRepository } from '../../conversation/message.repository.js';
+import { Injectable, Logger } from '@nestjs/common';
 import { MemoryService } from '../../memory/memory.service.js';
 import type { TurnStage } from '../run-turn.js';
 import type { Turn, TurnRecall } from '../turn.js';
 
 /**
- * recall: the conversation so far (its summary and recent turns) and what long-term memory
- * holds that matters for this message (a "forget that" in it carried out first). Optional: when
- * it fails the reply answers the message alone; when only long-term memory fails, the history
- * stays and the failure is recorded with the turn.
+ * recall: what long-term memory holds that matters for this message (a "forget that" in it
+ * carried out first), beside the conversation so far (its summary and recent turns, read with
+ * the claim). Past turns are searched only when the user said things the prompt does not carry.
+ * Optional: when long-term memory fails, the reply goes on with the conversation alone and the
+ * failure is recorded with the turn.
  */
 @Injectable()
 export class RecallStage implements TurnStage<'recall'> {
@@ -18,18 +17,10 @@ export class RecallStage implements TurnStage<'recall'> {
   readonly optional = true;
   private readonly logger = new Logger(RecallStage.name);
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly messages: MessageRepository,
-    private readonly memory: MemoryService,
-  ) {}
+  constructor(private readonly memory: MemoryService) {}
 
   async run(turn: Turn): Promise<TurnRecall> {
-    const { summary, history } = await this.messages.promptHistory(
-      turn.conversationId,
-      turn.reply.seq,
-      this.config.prompt.historyMaxMessages,
-    );
+    const { summary, history, olderTurns } = turn.conversation;
     const answering = turn.answering;
     const affect = turn.affect?.affect ?? null;
     let memory = null;
@@ -42,6 +33,7 @@ export class RecallStage implements TurnStage<'recall'> {
         historyFromSeq: history[0]?.seq ?? turn.reply.seq,
         affect: affect ? { valence: affect.valence, arousal: affect.arousal } : null,
         timeZone: turn.user.timeZone,
+        searchTurns: olderTurns,
       });
     } catch (e) {
       memoryError = e instanceof Error ? e.message : String(e);
@@ -52,12 +44,7 @@ export class RecallStage implements TurnStage<'recall'> {
     }
     return {
       summary,
-      history: history.map((m) => ({
-        id: m.id,
-        role: m.role,
-        content: m.content,
-        tokens: m.contentTokens,
-      })),
+      history,
       memories: memory?.items ?? [],
       memoryTokens: memory?.tokens ?? 0,
       forgotten: memory?.forgotten ?? null,
@@ -65,12 +52,11 @@ export class RecallStage implements TurnStage<'recall'> {
     };
   }
 
-  /** The message alone. */
+  /** The conversation alone. */
   fallback(turn: Turn): TurnRecall {
-    const m = turn.answering;
     return {
-      summary: null,
-      history: [{ id: m.id, role: 'user', content: m.content, tokens: m.contentTokens }],
+      summary: turn.conversation.summary,
+      history: turn.conversation.history,
       memories: [],
       memoryTokens: 0,
       forgotten: null,
