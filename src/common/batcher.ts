@@ -1,3 +1,5 @@
+import { outsideTurns } from '../observability/log-context.js';
+
 /**
  * Collects items for a short window and sends them together: many small writes become one round
  * trip. `add` resolves (or rejects) when the batch holding its items has been sent; a batch is
@@ -26,7 +28,10 @@ export class Batcher<T> {
       );
       // A publisher that does not wait for the result must not see an unhandled rejection.
       sent.catch(() => undefined);
-      const timer = setTimeout(() => void this.flush().catch(() => undefined), this.windowMs);
+      // The window's timer serves every turn in the batch: it runs outside the first one's context.
+      const timer = outsideTurns(() =>
+        setTimeout(() => void this.flush().catch(() => undefined), this.windowMs),
+      );
       this.batch = { items: [], sent, settle, timer };
     }
     const { sent } = this.batch;

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/token-verifier.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { Lifecycle } from '../observability/lifecycle.js';
+import { withTurnId } from '../observability/log-context.js';
 import { Metrics } from '../observability/metrics.js';
 import { PromptService } from '../prompting/prompt.service.js';
 import { TurnErrorCode, TurnException } from '../turn/turn.exception.js';
@@ -47,7 +48,18 @@ export class ChatService {
    * Stores the message (once per clientMsgId) and acks it; the reply follows as events. A repeat
    * returns the first ack; if the message's reply failed or never came, it is answered again.
    */
-  async send(user: Principal, socket: Socket, payload: unknown): Promise<SendAck> {
+  send(user: Principal, socket: Socket, payload: unknown): Promise<SendAck> {
+    // The turn this message asks for starts here: every log line from now on carries its id.
+    const turnId = TurnService.newTurnId();
+    return withTurnId(turnId, () => this.ingest(user, socket, payload, turnId));
+  }
+
+  private async ingest(
+    user: Principal,
+    socket: Socket,
+    payload: unknown,
+    turnId: string,
+  ): Promise<SendAck> {
     const receivedAt = Date.now();
     const input = parsePayload(sendMessageSchema, payload);
     const refuse = (
@@ -102,6 +114,7 @@ export class ChatService {
       userId: user.userId,
       user: handshakeUser(socket),
       receivedAt,
+      turnId,
     };
     if (duplicate) {
       await this.limiter.refund(user.userId);

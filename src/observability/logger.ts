@@ -1,5 +1,6 @@
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config.js';
+import { logFields } from './log-context.js';
 
 /**
  * Companion chats are intimate: message text, audio, transcripts and credentials never reach the
@@ -29,6 +30,8 @@ export function loggerParams(config: AppConfig): Params {
       messageKey: 'msg',
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
       customProps: () => ({}),
+      // The turn's id on every line written while a turn is being served.
+      mixin: logFields,
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({
           id: req.id,

@@ -14,3 +14,9 @@ export const passThrough = (): OutputCheck => ({
   push: (text) => text,
   flush: () => '',
 });
+
+/** Makes the output check of one reply (one per turn: a check may keep state across pieces). */
+export type OutputCheckFactory = () => OutputCheck;
+
+/** The injection token of the OutputCheckFactory the generate stage uses. */
+export const OUTPUT_CHECK = Symbol('OUTPUT_CHECK');

@@ -7,6 +7,7 @@ import { LlmModule } from '../llm/llm.module.js';
 import { MemoryModule } from '../memory/memory.module.js';
 import { PromptingModule } from '../prompting/prompting.module.js';
 import { VoiceStoreModule } from '../voice/voice-store.module.js';
+import { OUTPUT_CHECK, passThrough } from './output-check.js';
 import { ReplyRecoveryService } from './reply-recovery.service.js';
 import { ReplySlotsService } from './reply-slots.service.js';
 import { AdmitStage } from './stages/admit.stage.js';
@@ -36,6 +37,8 @@ import { TurnService } from './turn.service.js';
     VoiceStoreModule,
   ],
   providers: [
+    // Between the model's stream and the devices; pass-through until the safety module fills it.
+    { provide: OUTPUT_CHECK, useValue: passThrough },
     AdmitStage,
     AffectStage,
     SafetyStage,

@@ -3,6 +3,7 @@ import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { MessageRepository } from '../conversation/message.repository.js';
+import { withTurnId } from '../observability/log-context.js';
 import { Metrics } from '../observability/metrics.js';
 import { VoiceClipRepository } from '../voice/voice-clip.repository.js';
 import { runTurn, type TurnPlan, type TurnStage } from './run-turn.js';
@@ -88,7 +89,7 @@ export class TurnService {
 
   /** Runs one turn to its end; null when nothing was owed or a reply already streams. */
   run(request: TurnRequest): Promise<Turn | null> {
-    const running = this.runTurn(request);
+    const running = withTurnId(request.turnId, () => this.runTurn(request));
     this.inFlight.add(running);
     void running.then(
       () => this.inFlight.delete(running),

@@ -33,6 +33,8 @@ const MAX_ATTEMPTS = 3;
 interface Origin {
   receivedAt?: number;
   user?: Pick<TurnUser, 'locale' | 'timeZone'>;
+  /** The turn the upload asked for (its log lines already carry it). */
+  turnId?: string;
 }
 
 /**
@@ -299,6 +301,7 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
       userId: message.userId,
       receivedAt: origin.receivedAt,
       user: origin.user,
+      turnId: origin.turnId,
       why: 'transcript',
       voice: analysis
         ? {

@@ -19,6 +19,7 @@ import { handshakeUser } from '../gateway/socket-data.js';
 import { TurnService } from '../turn/turn.service.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { Lifecycle } from '../observability/lifecycle.js';
+import { withTurnId } from '../observability/log-context.js';
 import { Metrics } from '../observability/metrics.js';
 import {
   checkDeclaredMimeType,
@@ -113,7 +114,19 @@ export class VoiceService {
    * time and length), stores clip and message in one statement and acks; transcription and
    * analysis follow as events.
    */
-  async end(user: Principal, socket: Socket, payload: unknown): Promise<SendAck> {
+  end(user: Principal, socket: Socket, payload: unknown): Promise<SendAck> {
+    // The turn this voice message asks for starts here: its log lines, the transcription's and
+    // the reply's, carry this id.
+    const turnId = TurnService.newTurnId();
+    return withTurnId(turnId, () => this.finishUpload(user, socket, payload, turnId));
+  }
+
+  private async finishUpload(
+    user: Principal,
+    socket: Socket,
+    payload: unknown,
+    turnId: string,
+  ): Promise<SendAck> {
     const receivedAt = Date.now();
     const input = parsePayload(voiceEndSchema, payload);
     const refuse = (
@@ -222,6 +235,7 @@ export class VoiceService {
       this.processor.process(message, decoded.samples, upload.language ?? null, {
         receivedAt,
         user: handshakeUser(socket),
+        turnId,
       });
     }
     return {

@@ -86,6 +86,13 @@ describe('gateway and worker in two processes', () => {
     });
     const end = await phone.next('reply:end', () => true, 10_000);
     expect(end.message).toMatchObject({ status: 'completed', content: 'Tell me about her.' });
+    // The turn's id is stored with the reply and carried by the turn's log lines.
+    const [reply] = await sql(db.url, 'SELECT turn_id FROM messages WHERE id = $1', [end.replyId]);
+    expect(reply.turn_id).toEqual(expect.any(String));
+    const finished = gateway.logs
+      .filter((l) => l.includes('"reply finished"'))
+      .map((l) => JSON.parse(l) as { turnId?: string; replyId?: string });
+    expect(finished.find((l) => l.replyId === end.replyId)?.turnId).toBe(reply.turn_id);
 
     // Well past the extraction delay: nothing has run it, and the job is in Redis.
     await sleep(1500);

@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ClientEmitter } from '../../gateway/client-emitter.js';
 import { toAffectView } from '../../gateway/message-view.js';
 import { LlmClient } from '../../llm/llm.client.js';
 import { LlmError } from '../../llm/llm.errors.js';
 import { Metrics } from '../../observability/metrics.js';
-import { passThrough, type OutputCheck } from '../output-check.js';
+import { OUTPUT_CHECK, type OutputCheckFactory } from '../output-check.js';
 import type { TurnStage } from '../run-turn.js';
 import { TurnStopped, type Turn, type TurnOutput } from '../turn.js';
 import { TurnErrorCode } from '../turn.exception.js';
@@ -20,10 +20,9 @@ export class GenerateStage implements TurnStage<'output'> {
   readonly name = 'generate' as const;
   readonly produces = 'output' as const;
   readonly optional = false;
-  /** Made per turn: a check may hold state across the pieces of one reply. */
-  outputCheck: () => OutputCheck = passThrough;
 
   constructor(
+    @Inject(OUTPUT_CHECK) private readonly outputCheck: OutputCheckFactory,
     private readonly llm: LlmClient,
     private readonly emitter: ClientEmitter,
     private readonly metrics: Metrics,
