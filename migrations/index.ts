@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { TrustAndLimits1796242713554 } from './1796242713554-TrustAndLimits.js';
 import { TurnPipeline1796237260053 } from './1796237260053-TurnPipeline.js';
 import { MemoryEmbeddings1795366650683 } from './1795366650683-MemoryEmbeddings.js';
 import { MemoryCursorId1795366394877 } from './1795366394877-MemoryCursorId.js';
@@ -18,4 +19,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   MemoryCursorId1795366394877,
   MemoryEmbeddings1795366650683,
   TurnPipeline1796237260053,
+  TrustAndLimits1796242713554,
 ];

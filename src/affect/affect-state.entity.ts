@@ -33,6 +33,10 @@ export class AffectUserStateEntity {
   @Column('jsonb', { nullable: true })
   mood!: unknown;
 
+  /** Bumped by every mood write: a write based on an older read is refused and done again. */
+  @Column('integer', { name: 'mood_version', default: 0 })
+  moodVersion!: number;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

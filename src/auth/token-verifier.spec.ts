@@ -20,15 +20,18 @@ describe('TokenVerifier', () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const v = new TokenVerifier({ publicKey: pem });
-    expect(v.verify(jwt.sign({}, privateKey, { algorithm: 'RS256', subject: 'u1' }))?.userId).toBe(
-      'u1',
-    );
-    expect(v.verify(jwt.sign({}, pem, { algorithm: 'HS256', subject: 'u1' }))).toBeNull();
+    expect(
+      v.verify(jwt.sign({}, privateKey, { algorithm: 'RS256', subject: 'u1', expiresIn: 60 }))
+        ?.userId,
+    ).toBe('u1');
+    expect(
+      v.verify(jwt.sign({}, pem, { algorithm: 'HS256', subject: 'u1', expiresIn: 60 })),
+    ).toBeNull();
   });
 
   it('refuses expired tokens, other issuers and audiences, odd subjects and non-strings', () => {
     const v = new TokenVerifier({ secret, issuer: 'idp', audience: 'companion' });
-    const ok = { issuer: 'idp', audience: 'companion', subject: 'u1' };
+    const ok = { issuer: 'idp', audience: 'companion', subject: 'u1', expiresIn: 60 };
     expect(v.verify(jwt.sign({}, secret, ok))?.userId).toBe('u1');
     expect(v.verify(jwt.sign({}, secret, { ...ok, expiresIn: -1 }))).toBeNull();
     expect(v.verify(jwt.sign({}, secret, { ...ok, issuer: 'other' }))).toBeNull();
@@ -37,5 +40,24 @@ describe('TokenVerifier', () => {
     expect(v.verify(jwt.sign({}, secret, { ...ok, subject: 'x'.repeat(129) }))).toBeNull();
     expect(v.verify(42)).toBeNull();
     expect(v.verify(undefined)).toBeNull();
+  });
+
+  it('refuses a token without exp, and one that lives longer than the maximum', () => {
+    const v = new TokenVerifier({ secret, maxLifetimeSec: 3600 });
+    expect(v.verify(jwt.sign({}, secret, { subject: 'u1' }))).toBeNull();
+    expect(v.verify(jwt.sign({}, secret, { subject: 'u1', expiresIn: 7200 }))).toBeNull();
+    expect(v.verify(jwt.sign({}, secret, { subject: 'u1', expiresIn: 3600 }))?.userId).toBe('u1');
+  });
+
+  it('reads the OIDC locale and zoneinfo claims when they are valid, and ignores them when not', () => {
+    const v = new TokenVerifier({ secret });
+    const sign = (claims: object) => jwt.sign(claims, secret, { subject: 'u1', expiresIn: 60 });
+    expect(v.verify(sign({ locale: 'zh-cn', zoneinfo: 'Asia/Shanghai' }))).toMatchObject({
+      locale: 'zh-CN',
+      timeZone: 'Asia/Shanghai',
+    });
+    const odd = v.verify(sign({ locale: 42, zoneinfo: 'Mars/Olympus' }))!;
+    expect(odd.locale).toBeUndefined();
+    expect(odd.timeZone).toBeUndefined();
   });
 });

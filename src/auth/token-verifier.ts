@@ -1,10 +1,15 @@
 import jwt from 'jsonwebtoken';
+import { validLocale, validTimeZone } from '../common/time-zone.js';
 
 export interface Principal {
   userId: string;
   roles: string[];
-  /** Seconds since the epoch, when the token carries an expiry. */
-  expiresAt?: number;
+  /** Seconds since the epoch: every accepted token expires. */
+  expiresAt: number;
+  /** The OIDC `locale` claim, when the token carries a valid one. */
+  locale?: string;
+  /** The OIDC `zoneinfo` claim, when the token carries a known IANA zone. */
+  timeZone?: string;
 }
 
 export interface TokenKeys {
@@ -14,7 +19,15 @@ export interface TokenKeys {
   publicKey?: string;
   issuer?: string;
   audience?: string;
+  /**
+   * The longest life a token may have, in seconds, from its `iat` (or from now when it has
+   * none) to its `exp`. A token without `exp` is refused.
+   */
+  maxLifetimeSec?: number;
 }
+
+/** Clocks of the identity provider and this service may disagree by this much. */
+const CLOCK_SKEW_SEC = 60;
 
 const USER_ID = /^[A-Za-z0-9._:@|-]{1,128}$/;
 
@@ -47,12 +60,23 @@ export class TokenVerifier {
       if (
         typeof claims !== 'object' ||
         typeof claims.sub !== 'string' ||
-        !USER_ID.test(claims.sub)
+        !USER_ID.test(claims.sub) ||
+        typeof claims.exp !== 'number'
       ) {
         return null;
       }
-      const roles = readRoles(claims);
-      return { userId: claims.sub, roles, expiresAt: claims.exp };
+      const issuedAt = typeof claims.iat === 'number' ? claims.iat : Date.now() / 1000;
+      const maxLife = this.keys.maxLifetimeSec;
+      if (maxLife !== undefined && claims.exp - issuedAt > maxLife + CLOCK_SKEW_SEC) return null;
+      const locale = validLocale(claims.locale);
+      const timeZone = validTimeZone(claims.zoneinfo);
+      return {
+        userId: claims.sub,
+        roles: readRoles(claims),
+        expiresAt: claims.exp,
+        ...(locale ? { locale } : {}),
+        ...(timeZone ? { timeZone } : {}),
+      };
     } catch {
       return null;
     }

@@ -47,6 +47,26 @@ describe('loadConfig', () => {
       'REDIS_URL: required when NODE_ENV=production',
       'LLM_BASE_URL: required when NODE_ENV=production',
       'JWT_SECRET or JWT_PUBLIC_KEY: one is required when NODE_ENV=production',
+      'JWT_ISSUER: required when NODE_ENV=production (a token of another service is refused)',
+      'JWT_AUDIENCE: required when NODE_ENV=production (a token of another service is refused)',
+    ]);
+  });
+
+  it('refuses the example secret in production', () => {
+    const found = problems({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'CHANGE_ME_TO_32_OR_MORE_RANDOM_CHARACTERS',
+    });
+    expect(found).toContain('JWT_SECRET: is the example placeholder; set a real random secret');
+  });
+
+  it('takes a default time zone for users who name none, and refuses an unknown one', () => {
+    expect(loadConfig({}).defaultTimeZone).toBe('UTC');
+    expect(loadConfig({ DEFAULT_TIME_ZONE: 'Asia/Shanghai' }).defaultTimeZone).toBe(
+      'Asia/Shanghai',
+    );
+    expect(problems({ DEFAULT_TIME_ZONE: 'Moon/Base' })).toEqual([
+      'DEFAULT_TIME_ZONE: must be an IANA time zone such as Asia/Shanghai',
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { validTimeZone } from '../common/time-zone.js';
 import { envSchema, type Env } from './config.schema.js';
 
 /**
@@ -25,8 +26,12 @@ export interface AppConfig {
     publicKey?: string;
     issuer?: string;
     audience?: string;
+    /** The longest life a token may have (exp - iat); tokens without exp are refused. */
+    maxLifetimeSec: number;
     operatorRole: string;
   };
+  /** The time zone of users whose app and token name none. */
+  defaultTimeZone: string;
   llm: {
     baseUrl?: string;
     apiKey?: string;
@@ -121,6 +126,9 @@ export interface AppConfig {
   shutdownGraceMs: number;
 }
 
+/** Values copied from an example instead of set: never accepted as a production secret. */
+const PLACEHOLDER = /change[_ -]?me|example|placeholder|^(.)\1+$/i;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -152,6 +160,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!e.JWT_SECRET && !e.JWT_PUBLIC_KEY) {
       problems.push('JWT_SECRET or JWT_PUBLIC_KEY: one is required when NODE_ENV=production');
     }
+    if (e.JWT_SECRET && PLACEHOLDER.test(e.JWT_SECRET)) {
+      problems.push('JWT_SECRET: is the example placeholder; set a real random secret');
+    }
+    for (const name of ['JWT_ISSUER', 'JWT_AUDIENCE'] as const) {
+      if (!e[name]) {
+        problems.push(
+          `${name}: required when NODE_ENV=production (a token of another service is refused)`,
+        );
+      }
+    }
   }
   if (e.ROLE !== 'all') {
     // Split roles share work through Postgres and Redis: queued jobs and emits cross processes.
@@ -176,6 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     env: e.NODE_ENV,
     role: e.ROLE,
+    defaultTimeZone: validTimeZone(e.DEFAULT_TIME_ZONE) ?? 'UTC',
     http: { host: e.HOST, port: e.PORT },
     logLevel: e.LOG_LEVEL,
     dataDir: resolve(e.DATA_DIR),
@@ -186,6 +205,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       publicKey: e.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n'),
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
+      maxLifetimeSec: e.JWT_MAX_LIFETIME_SEC,
       operatorRole: e.OPERATOR_ROLE,
     },
     llm: {

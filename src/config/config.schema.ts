@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validTimeZone } from '../common/time-zone.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -47,6 +48,14 @@ export const envSchema = z.object({
     .optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  JWT_MAX_LIFETIME_SEC: int(60, 30 * 86_400).default(86_400),
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .refine(
+      (v) => validTimeZone(v) !== undefined,
+      'must be an IANA time zone such as Asia/Shanghai',
+    )
+    .default('UTC'),
   OPERATOR_ROLE: z.string().default('operator'),
 
   LLM_BASE_URL: url(['http:', 'https:']).optional(),

@@ -36,6 +36,8 @@ export type MessageStatus = 'received' | 'streaming' | 'completed' | 'cancelled'
 @Index('IDX_messages_streaming_lease', ['leaseExpiresAt'], { where: `"status" = 'streaming'` })
 // Recall and memory extraction read one user's messages across conversations, newest first.
 @Index('IDX_messages_user_created', ['userId', 'createdAt'])
+// A user message's replies (a forget takes them out of prompts with it; traces by message).
+@Index('IDX_messages_in_reply_to', ['inReplyTo'], { where: `"in_reply_to" IS NOT NULL` })
 // The awaiting-reply sweep looks only at user messages still owed a reply, oldest first.
 @Index('IDX_messages_reply_due', ['replyDueAt'], { where: `"reply_due_at" IS NOT NULL` })
 export class MessageEntity {

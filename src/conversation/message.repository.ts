@@ -73,6 +73,9 @@ export type ClaimedReply = MessageEntity & {
    * before the history or its summary (recall has something to search).
    */
   olderTurns: boolean;
+  /** What is kept on the user (the app's or token's last word), for turns a sweep starts. */
+  userTimeZone: string | null;
+  userLocale: string | null;
 };
 
 /** A reply's final state as stored, and whether user messages that came after it wait for one. */
@@ -162,6 +165,9 @@ export class MessageRepository {
       content: string;
       contentTokens: number | null;
       kind: MessageKind;
+      /** What the app said of the user now: kept on the user when it changed. */
+      locale?: string | null;
+      timeZone?: string | null;
     },
     tx?: EntityManager,
   ): Promise<StoredUserMessage> {
@@ -173,7 +179,12 @@ export class MessageRepository {
     const text = input.kind === 'text';
     try {
       const rows = await (tx ?? this.sql).query<Row[]>(
-        `WITH usr AS (INSERT INTO users (id) VALUES ($3) ON CONFLICT (id) DO NOTHING),
+        `WITH usr AS (INSERT INTO users (id, locale, time_zone) VALUES ($3, $10, $11)
+                      ON CONFLICT (id) DO UPDATE
+                        SET locale = coalesce(EXCLUDED.locale, users.locale),
+                            time_zone = coalesce(EXCLUDED.time_zone, users.time_zone)
+                      WHERE EXCLUDED.locale IS DISTINCT FROM users.locale AND EXCLUDED.locale IS NOT NULL
+                         OR EXCLUDED.time_zone IS DISTINCT FROM users.time_zone AND EXCLUDED.time_zone IS NOT NULL),
               conv AS (${conversation})
          INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, content_tokens,
                                client_msg_id, status, search_terms, reply_due_at)
@@ -191,6 +202,8 @@ export class MessageRepository {
           input.clientMsgId,
           text && input.content ? encodeTerms(input.content) : null,
           text && input.content.length > 0,
+          input.locale ?? null,
+          input.timeZone ?? null,
         ],
       );
       if (!rows[0]) throw conversationNotFound(input.conversationId!);
@@ -245,7 +258,8 @@ export class MessageRepository {
                 (c.answering).content_tokens AS answering_content_tokens,
                 (c.answering).client_msg_id AS answering_client_msg_id,
                 (c.answering).created_at AS answering_created_at, c.answered_ids, c.answered_kinds,
-                c.summary AS claim_summary, c.history AS claim_history, c.older_turns
+                c.summary AS claim_summary, c.history AS claim_history, c.older_turns,
+                c.time_zone AS user_time_zone, c.locale AS user_locale
            FROM companion_claim_reply($1, $2, $3, $4, $5, $6, $7) c`,
         [
           input.conversationId,
@@ -291,6 +305,8 @@ export class MessageRepository {
           contentTokens: h.content_tokens,
         })),
         olderTurns: Boolean(r.older_turns),
+        userTimeZone: (r.user_time_zone as string | null) ?? null,
+        userLocale: (r.user_locale as string | null) ?? null,
       };
     } catch (e) {
       if (isUniqueViolation(e, 'UQ_messages_streaming_reply')) return null;

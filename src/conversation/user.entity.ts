@@ -15,4 +15,12 @@ export class UserEntity {
 
   @Column('timestamptz', { name: 'last_seen_at', nullable: true })
   lastSeenAt!: Date | null;
+
+  /** BCP 47 language tag the app (or the token's `locale` claim) gave last; null when never. */
+  @Column('varchar', { length: 35, nullable: true })
+  locale!: string | null;
+
+  /** IANA time zone the app (or the token's `zoneinfo` claim) gave last; null when never. */
+  @Column('varchar', { name: 'time_zone', length: 64, nullable: true })
+  timeZone!: string | null;
 }

@@ -1,3 +1,4 @@
+import { AccountDeletionEntity } from '../account/account-deletion.entity.js';
 import {
   AffectConversationStateEntity,
   AffectUserStateEntity,
@@ -7,6 +8,7 @@ import { ConversationEntity } from '../conversation/conversation.entity.js';
 import { MessageEntity } from '../conversation/message.entity.js';
 import { UserEntity } from '../conversation/user.entity.js';
 import { MemoryCursorEntity } from '../memory/memory-cursor.entity.js';
+import { MemoryForgetEntity } from '../memory/memory-forget.entity.js';
 import { MemoryEntity } from '../memory/memory.entity.js';
 import { OperatorAuditEntity } from '../operator/operator-audit.entity.js';
 import { TurnTraceEntity } from '../turn/turn-trace.entity.js';
@@ -25,4 +27,6 @@ export const ENTITIES = [
   OperatorAuditEntity,
   MemoryEntity,
   MemoryCursorEntity,
+  MemoryForgetEntity,
+  AccountDeletionEntity,
 ];

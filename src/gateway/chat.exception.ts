@@ -10,6 +10,8 @@ export enum GatewayErrorCode {
   /** This process is draining (deploy, scale-in): reconnect and send again. */
   Unavailable = 'unavailable',
   TokenExpired = 'token_expired',
+  /** A token that does not verify, or that is another user's (auth:refresh). */
+  Unauthorized = 'unauthorized',
   /** An unexpected failure; the message carries an id that the logs carry too. */
   Internal = 'internal',
 }

@@ -52,7 +52,7 @@ export class ChatGateway
     await socket.join(userRoom(data.userId));
     this.metrics.connections.inc();
     // Tokens run for hours: a sweep every 15 s ends them. One about to expire gets its own timer.
-    const left = data.expiresAt !== undefined ? data.expiresAt * 1000 - Date.now() : Infinity;
+    const left = data.expiresAt * 1000 - Date.now();
     if (left < EXPIRY_SWEEP_MS)
       setTimeout(() => this.disconnectIfExpired(socket), Math.max(0, left) + 50);
     this.logger.debug({ connId: socket.id, userId: data.userId }, 'connected');
@@ -76,6 +76,13 @@ export class ChatGateway
     return respond(socket, this.emitter, 'sync', () => this.chat.sync(principalOf(socket), body));
   }
 
+  @SubscribeMessage('auth:refresh')
+  refresh(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return respond(socket, this.emitter, 'auth:refresh', () =>
+      Promise.resolve(this.chat.refresh(socket, body)),
+    );
+  }
+
   @SubscribeMessage('reply:cancel')
   cancel(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
     return respond(socket, this.emitter, 'reply:cancel', () =>
@@ -90,10 +97,10 @@ export class ChatGateway
 
   private disconnectIfExpired(socket: Socket): void {
     const { expiresAt } = socket.data as SocketData;
-    if (!socket.connected || expiresAt === undefined || expiresAt * 1000 > Date.now()) return;
+    if (!socket.connected || expiresAt * 1000 > Date.now()) return;
     this.emitter.toSocket(socket, 'error', {
       code: GatewayErrorCode.TokenExpired,
-      message: 'the session token expired; reconnect with a fresh one',
+      message: 'the session token expired; send auth:refresh before it does, or reconnect',
     });
     socket.disconnect(true);
   }

@@ -38,6 +38,13 @@ export const syncSchema = z
 export type SyncRequest = z.infer<typeof syncSchema>;
 
 export const cancelSchema = z.object({ replyId: z.string().uuid() }).strict();
+
+export const refreshSchema = z.object({ token: z.string().min(1).max(8192) }).strict();
+
+export interface RefreshAck {
+  /** When the new token expires (seconds since the epoch); the connection lasts until then. */
+  expiresAt: number;
+}
 export type CancelRequest = z.infer<typeof cancelSchema>;
 
 /** A stored message as clients see it. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
-import type { Principal } from '../auth/token-verifier.js';
+import { TokenVerifier, type Principal } from '../auth/token-verifier.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { Lifecycle } from '../observability/lifecycle.js';
@@ -12,16 +12,18 @@ import { TurnService } from '../turn/turn.service.js';
 import { ChatException, GatewayErrorCode, parsePayload } from './chat.exception.js';
 import {
   cancelSchema,
+  refreshSchema,
   sendMessageSchema,
   syncSchema,
   type CancelAck,
+  type RefreshAck,
   type SendAck,
   type SyncAck,
 } from './chat.protocol.js';
 import { ClientEmitter } from './client-emitter.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { toMessageView } from './message-view.js';
-import { handshakeUser } from './socket-data.js';
+import { handshakeUser, type SocketData } from './socket-data.js';
 
 export const CANCEL_ON_POD = 'reply:cancel';
 
@@ -42,6 +44,7 @@ export class ChatService {
     private readonly emitter: ClientEmitter,
     private readonly lifecycle: Lifecycle,
     private readonly metrics: Metrics,
+    private readonly tokens: TokenVerifier,
   ) {}
 
   /**
@@ -100,6 +103,7 @@ export class ChatService {
         });
       }
     }
+    const hints = handshakeUser(socket);
     const { message, duplicate } = await this.messages.insertUserMessage({
       userId: user.userId,
       clientMsgId: input.clientMsgId,
@@ -107,12 +111,14 @@ export class ChatService {
       content: input.text,
       contentTokens: this.prompts.countTokens(input.text),
       kind: 'text',
+      locale: hints.locale,
+      timeZone: hints.timeZone,
     });
     this.metrics.messages.inc({ kind: 'text', outcome: duplicate ? 'duplicate' : 'stored' });
     const turn = {
       conversationId: message.conversationId,
       userId: user.userId,
-      user: handshakeUser(socket),
+      user: hints,
       receivedAt,
       turnId,
     };
@@ -153,6 +159,25 @@ export class ChatService {
       hasMore: messages.length > limit,
       lastSeq,
     };
+  }
+
+  /**
+   * A fresh token for the same user extends the connection to the new token's expiry (instead
+   * of reconnecting when the old one runs out). Another user's token is refused.
+   */
+  refresh(socket: Socket, payload: unknown): RefreshAck {
+    const { token } = parsePayload(refreshSchema, payload);
+    const data = socket.data as SocketData;
+    const principal = this.tokens.verify(token);
+    if (!principal || principal.userId !== data.userId) {
+      throw new ChatException(
+        GatewayErrorCode.Unauthorized,
+        'the token is not valid for this connection',
+      );
+    }
+    data.expiresAt = principal.expiresAt;
+    data.roles = principal.roles;
+    return { expiresAt: principal.expiresAt };
   }
 
   /** Stops a reply in flight, on whichever pod runs it; it ends as `cancelled` with its text so far. */

@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Lifecycle } from '../observability/lifecycle.js';
+import { validLocale, validTimeZone } from '../common/time-zone.js';
 import type { RawConnection, SocketData } from './socket-data.js';
 
 type ConnectError = Error & { data?: { code: string; message: string } };
@@ -47,34 +48,15 @@ export class ConnectionGuard {
     data.userId = principal.userId;
     data.roles = principal.roles;
     data.expiresAt = principal.expiresAt;
-    // Optional hints for the turn (the prompt's "today", recall's "yesterday"); a value that is
-    // not a known zone or a plausible language tag is ignored, never refused.
-    const timeZone = validTimeZone(auth?.timeZone);
+    // The user's time zone and language: what the app says now, else the token's `zoneinfo` and
+    // `locale` claims. A value that is not a known zone or a plausible tag is ignored, never
+    // refused; without any, the configured default applies when the turn runs.
+    const timeZone = validTimeZone(auth?.timeZone) ?? principal.timeZone;
     if (timeZone) data.timeZone = timeZone;
-    const locale = validLocale(auth?.locale);
+    const locale = validLocale(auth?.locale) ?? principal.locale;
     if (locale) data.locale = locale;
     // The token is verified; keeping it on every idle socket only costs memory.
     socket.handshake.auth = {};
     next();
-  }
-}
-
-/** An IANA time zone the runtime knows ("Asia/Shanghai"), or undefined. */
-export function validTimeZone(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A BCP 47 language tag ("zh-CN", "en"), canonicalised, or undefined. */
-export function validLocale(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 35) return undefined;
-  try {
-    return Intl.getCanonicalLocales(value)[0];
-  } catch {
-    return undefined;
   }
 }

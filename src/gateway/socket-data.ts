@@ -8,7 +8,8 @@ import type { Principal } from '../auth/token-verifier.js';
 export interface SocketData {
   userId: string;
   roles: string[];
-  expiresAt?: number;
+  /** The token's expiry (seconds since the epoch); auth:refresh moves it. */
+  expiresAt: number;
   /** What the app said of the user in the handshake, when it did (validated). */
   locale?: string;
   timeZone?: string;

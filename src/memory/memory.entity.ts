@@ -19,6 +19,8 @@ export type MemoryKind = (typeof MEMORY_KINDS)[number];
  * request removes the row (and its older versions).
  */
 @Entity('memories')
+// Every memory of a user, in the order learnt: the export, the history view, deletion, forgetting.
+@Index('IDX_memories_user_created', ['userId', 'createdAt'])
 // Recall and the user's list read one user's current memories.
 @Index('IDX_memories_user_current', ['userId', 'updatedAt'], { where: '"superseded_by" IS NULL' })
 // The same fact twice is one memory: a current memory's normalised text is unique per user.

@@ -13,6 +13,8 @@ import { MessageEntity } from '../conversation/message.entity.js';
 @Entity('turn_traces')
 // Operators look a trace up by the user message it answered, too.
 @Index('IDX_turn_traces_answering', ['answeringId'])
+// A user's traces: their export, deletion, and scrubbing what they asked to forget.
+@Index('IDX_turn_traces_user', ['userId', 'createdAt'])
 export class TurnTraceEntity {
   @PrimaryColumn('uuid', { name: 'reply_id' })
   replyId!: string;

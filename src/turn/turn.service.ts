@@ -188,8 +188,9 @@ export class TurnService {
       turnId: request.turnId,
       user: {
         id: claimed.userId,
-        locale: request.user?.locale ?? null,
-        timeZone: request.user?.timeZone ?? null,
+        locale: request.user?.locale ?? claimed.userLocale,
+        // What the app says now, else what is kept on the user, else the configured default.
+        timeZone: request.user?.timeZone ?? claimed.userTimeZone ?? this.config.defaultTimeZone,
       },
       conversationId: claimed.conversationId,
       reply: { id: claimed.id, seq: claimed.seq },

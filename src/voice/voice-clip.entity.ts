@@ -31,6 +31,8 @@ export interface TranscriptQuality {
 /** The audio of a voice message, kept until `expires_at`, and what was measured from it. */
 @Entity('voice_clips')
 // The expiry job deletes audio in order of expiry, only among clips that still hold audio.
+// A user's clips: the export and account deletion.
+@Index('IDX_voice_clips_user', ['userId', 'createdAt'])
 @Index('IDX_voice_clips_expiry', ['expiresAt'], { where: '"audio" IS NOT NULL' })
 // The recovery sweep looks for pending clips whose processing lease ran out.
 @Index('IDX_voice_clips_pending_lease', ['processingLeaseUntil'], {

@@ -197,10 +197,12 @@ export class VoiceService {
       throw e;
     }
 
+    const hints = handshakeUser(socket);
     const { message, duplicate } = await this.store(
       user.userId,
       input.clientMsgId,
       upload.conversationId,
+      hints,
       {
         mimeType: upload.mimeType.slice(0, 100),
         container: check.format.container,
@@ -234,7 +236,7 @@ export class VoiceService {
       );
       this.processor.process(message, decoded.samples, upload.language ?? null, {
         receivedAt,
-        user: handshakeUser(socket),
+        user: hints,
         turnId,
       });
     }
@@ -254,12 +256,21 @@ export class VoiceService {
     userId: string,
     clientMsgId: string,
     conversationId: string | undefined,
+    hints: { locale: string | null; timeZone: string | null },
     clip: NewVoiceClip,
   ): Promise<StoredUserMessage> {
     try {
       return await this.db.transaction(async (tx) => {
         const stored = await this.messages.insertUserMessage(
-          { userId, clientMsgId, conversationId, content: '', contentTokens: 0, kind: 'voice' },
+          {
+            userId,
+            clientMsgId,
+            conversationId,
+            content: '',
+            contentTokens: 0,
+            kind: 'voice',
+            ...hints,
+          },
           tx,
         );
         await this.clips.insert(stored.message.id, userId, clip, tx);

@@ -49,10 +49,18 @@ describe('handshake', () => {
   it('refuses a token signed with another secret, an expired one and one without sub', async () => {
     const forged = jwt.sign({}, 'another-secret-another-secret-another', { subject: 'u1' });
     const expired = tokenFor('u1', { expiresIn: -10 });
-    const noSub = jwt.sign({ name: 'x' }, TEST_JWT_SECRET);
+    const noSub = jwt.sign({ name: 'x' }, TEST_JWT_SECRET, { expiresIn: '1h' });
     const none = jwt.sign({}, '', { subject: 'u1', algorithm: 'none' });
     for (const token of [forged, expired, noSub, none, 'garbage', 'a.b.c']) {
       expect((await refused({ token })).message).toBe('unauthorized');
+    }
+  });
+
+  it('refuses a token that never expires, and one that lives longer than JWT_MAX_LIFETIME_SEC', async () => {
+    const forever = jwt.sign({}, TEST_JWT_SECRET, { subject: 'u1' });
+    const tooLong = tokenFor('u1', { expiresIn: '30d' });
+    for (const token of [forever, tooLong]) {
+      expect(await refused({ token })).toMatchObject({ data: { code: 'unauthorized' } });
     }
   });
 
@@ -88,6 +96,24 @@ describe('transports and tokens', () => {
     const reason = new Promise<string>((resolve) => c.socket.once('disconnect', (r) => resolve(r)));
     expect((await c.next('error', () => true, 4000)).code).toBe('token_expired');
     expect(await reason).toBe('io server disconnect');
+  });
+
+  it("keeps a connection whose app sends a fresh token in time, and refuses another user's", async () => {
+    const user = newUser();
+    const c = await ChatClient.connect(app.url, user, { token: tokenFor(user, { expiresIn: 2 }) });
+    clients.push(c);
+    const other = await c.request<{ ok: boolean; error?: { code: string } }>('auth:refresh', {
+      token: tokenFor(newUser()),
+    });
+    expect(other).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    const fresh = await c.request<{ ok: boolean; expiresAt: number }>('auth:refresh', {
+      token: tokenFor(user, { expiresIn: 600 }),
+    });
+    expect(fresh.ok).toBe(true);
+    expect(fresh.expiresAt).toBeGreaterThan(Date.now() / 1000 + 500);
+    await sleep(3000);
+    expect(c.socket.connected).toBe(true);
+    expect(c.all('error').map((e) => e.code)).not.toContain('token_expired');
   });
 });
 
