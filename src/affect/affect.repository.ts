@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { updatedRows } from '../common/sql-rows.js';
 import { RelaxedWrites, statementsOf, type Queryable } from '../database/statements.js';
 import type { TurnAffect } from './fuse-affect.js';
 import type { TextEmotion } from './text-emotion.js';
@@ -8,6 +9,8 @@ import type { TextEmotion } from './text-emotion.js';
 export interface AffectState {
   voiceBaseline: unknown;
   userMood: unknown;
+  /** The version of `userMood` read: a write based on it succeeds only if nobody wrote since. */
+  userMoodVersion: number;
   conversationMood: unknown;
   /** The message was assessed before (a retried reply): its stored reading. */
   existing: { affect: TurnAffect; textEmotion: TextEmotion | null } | null;
@@ -47,7 +50,7 @@ export class AffectRepository {
   /** The user's baseline and moods and any earlier reading of the message, in one query. */
   async state(messageId: string, userId: string, conversationId: string): Promise<AffectState> {
     const rows = await statementsOf(this.db).query<Row[]>(
-      `SELECT us.voice_baseline, us.mood AS user_mood, cs.mood AS conversation_mood,
+      `SELECT us.voice_baseline, us.mood AS user_mood, us.mood_version, cs.mood AS conversation_mood,
               ta.affect AS existing_affect, ta.text_emotion AS existing_text
          FROM (SELECT 1) one
          LEFT JOIN affect_user_states us ON us.user_id = $2
@@ -59,6 +62,7 @@ export class AffectRepository {
     return {
       voiceBaseline: r.voice_baseline ?? null,
       userMood: r.user_mood ?? null,
+      userMoodVersion: Number(r.mood_version ?? 0),
       conversationMood: r.conversation_mood ?? null,
       existing: r.existing_affect
         ? {
@@ -71,7 +75,11 @@ export class AffectRepository {
 
   /**
    * Stores the turn's reading and the moods it moved, in one statement; the moods change only if
-   * the turn was not stored before (a retried reply does not count a turn twice).
+   * the turn was not stored before (a retried reply does not count a turn twice). The user's mood
+   * is written only if it is still the version read (`userMoodVersion`): when another turn of the
+   * same user (another conversation) wrote it meanwhile, `userMoodSaved` is false and the caller
+   * folds this turn into the newer mood (saveUserMood). A conversation's turns never overlap (its
+   * reply slot), so its mood needs no version.
    */
   async saveTurn(input: {
     messageId: string;
@@ -81,9 +89,10 @@ export class AffectRepository {
     textEmotion: TextEmotion | null;
     conversationMood: unknown;
     userMood: unknown;
-  }): Promise<boolean> {
+    userMoodVersion: number;
+  }): Promise<{ inserted: boolean; userMoodSaved: boolean }> {
     const { affect } = input;
-    const rows = await this.relaxed.query<Array<{ inserted: number }>>(
+    const rows = await this.relaxed.query<Array<{ inserted: number; user_mood_saved: number }>>(
       `WITH ta AS (INSERT INTO turn_affects (message_id, user_id, conversation_id, valence, arousal, label,
                                              confidence, incongruence, affect, text_emotion)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -91,10 +100,15 @@ export class AffectRepository {
             cm AS (INSERT INTO affect_conversation_states (conversation_id, user_id, mood)
                    SELECT $3, $2, $11 WHERE EXISTS (SELECT 1 FROM ta)
                    ON CONFLICT (conversation_id) DO UPDATE SET mood = EXCLUDED.mood, updated_at = now()),
-            um AS (INSERT INTO affect_user_states (user_id, mood)
-                   SELECT $2, $12 WHERE EXISTS (SELECT 1 FROM ta)
-                   ON CONFLICT (user_id) DO UPDATE SET mood = EXCLUDED.mood, updated_at = now())
-       SELECT count(*)::int AS inserted FROM ta`,
+            um AS (INSERT INTO affect_user_states (user_id, mood, mood_version)
+                   SELECT $2, $12, 1 WHERE EXISTS (SELECT 1 FROM ta)
+                   ON CONFLICT (user_id) DO UPDATE
+                     SET mood = EXCLUDED.mood, mood_version = affect_user_states.mood_version + 1,
+                         updated_at = now()
+                   WHERE affect_user_states.mood_version = $13
+                   RETURNING 1)
+       SELECT (SELECT count(*) FROM ta)::int AS inserted,
+              (SELECT count(*) FROM um)::int AS user_mood_saved`,
       [
         input.messageId,
         input.userId,
@@ -108,9 +122,32 @@ export class AffectRepository {
         input.textEmotion ? JSON.stringify(input.textEmotion) : null,
         JSON.stringify(input.conversationMood),
         JSON.stringify(input.userMood),
+        input.userMoodVersion,
       ],
     );
-    return (rows[0]?.inserted ?? 0) > 0;
+    return {
+      inserted: (rows[0]?.inserted ?? 0) > 0,
+      userMoodSaved: (rows[0]?.user_mood_saved ?? 0) > 0,
+    };
+  }
+
+  /** The user's mood as stored now, and its version. */
+  async userMood(userId: string): Promise<{ mood: unknown; version: number }> {
+    const rows = await this.db.query<Array<{ mood: unknown; mood_version: number }>>(
+      `SELECT mood, mood_version FROM affect_user_states WHERE user_id = $1`,
+      [userId],
+    );
+    return { mood: rows[0]?.mood ?? null, version: Number(rows[0]?.mood_version ?? 0) };
+  }
+
+  /** Writes the user's mood if it is still `version`; false when another write came first. */
+  async saveUserMood(userId: string, mood: unknown, version: number): Promise<boolean> {
+    const rows = await this.db.query<unknown[]>(
+      `UPDATE affect_user_states SET mood = $2, mood_version = mood_version + 1, updated_at = now()
+        WHERE user_id = $1 AND mood_version = $3 RETURNING user_id`,
+      [userId, JSON.stringify(mood), version],
+    );
+    return updatedRows(rows).length > 0;
   }
 
   async voiceBaseline(userId: string): Promise<unknown> {

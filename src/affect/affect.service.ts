@@ -110,8 +110,8 @@ export class AffectService {
       atMs: at,
       moodPreset: CONVERSATION_MOOD,
     });
-    const nextUserMood = updateMoodTrajectory(userMood, turn.affect, at, USER_MOOD);
-    await this.repository.saveTurn({
+    let nextUserMood = updateMoodTrajectory(userMood, turn.affect, at, USER_MOOD);
+    const saved = await this.repository.saveTurn({
       messageId: input.messageId,
       userId: input.userId,
       conversationId: input.conversationId,
@@ -119,7 +119,20 @@ export class AffectService {
       textEmotion,
       conversationMood: turn.mood,
       userMood: nextUserMood,
+      userMoodVersion: state.userMoodVersion,
     });
+    // Another turn of the user (another conversation) moved their mood meanwhile: fold this
+    // turn into what is stored now, so that neither update is lost.
+    for (let attempt = 0; saved.inserted && !saved.userMoodSaved && attempt < 5; attempt++) {
+      const stored = await this.repository.userMood(input.userId);
+      nextUserMood = updateMoodTrajectory(
+        parseMoodTrajectory(stored.mood),
+        turn.affect,
+        at,
+        USER_MOOD,
+      );
+      if (await this.repository.saveUserMood(input.userId, nextUserMood, stored.version)) break;
+    }
     return {
       affect: turn.affect,
       textEmotion,

@@ -53,6 +53,9 @@ export interface AppConfig {
     timeoutMs: number;
     retries: number;
     wordTimestamps: boolean;
+    /** Transcription requests this pod runs at once, and may queue behind them. */
+    maxConcurrent: number;
+    maxWaiting: number;
   };
   /** The optional text-emotion model; without a URL the in-process lexicon is used. */
   affect: {
@@ -101,6 +104,12 @@ export interface AppConfig {
     processingLeaseMs: number;
     /** Worker threads for prosody analysis; 0 analyses on the main thread (tests, tools). */
     analysisWorkers: number;
+    /** Clips that may wait for an analysis worker, and how long one analysis may take. */
+    analysisQueue: number;
+    analysisTimeoutMs: number;
+    /** ffmpeg decodes this pod runs at once, and may queue behind them. */
+    decodeConcurrency: number;
+    decodeQueue: number;
   };
   prompt: {
     set: string;
@@ -234,6 +243,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: e.WHISPER_TIMEOUT_MS,
       retries: e.WHISPER_RETRIES,
       wordTimestamps: e.WHISPER_WORD_TIMESTAMPS,
+      maxConcurrent: e.WHISPER_MAX_CONCURRENT,
+      maxWaiting: e.WHISPER_MAX_WAITING,
     },
     affect: {
       modelBaseUrl: e.AFFECT_MODEL_BASE_URL,
@@ -272,6 +283,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       retentionDays: e.VOICE_RETENTION_DAYS,
       processingLeaseMs: e.VOICE_PROCESSING_LEASE_MS,
       analysisWorkers: e.VOICE_ANALYSIS_WORKERS,
+      analysisQueue: e.VOICE_ANALYSIS_QUEUE,
+      analysisTimeoutMs: e.VOICE_ANALYSIS_TIMEOUT_MS,
+      decodeConcurrency: e.VOICE_DECODE_CONCURRENCY,
+      decodeQueue: e.VOICE_DECODE_QUEUE,
     },
     prompt: {
       set: e.PROMPT_SET,

@@ -1,70 +1,13 @@
-export class GateFullError extends Error {
-  constructor() {
-    super('too many model requests are waiting');
-    this.name = 'GateFullError';
-  }
-}
+import { ConcurrencyGate } from '../common/concurrency-gate.js';
+
+export { GateFullError } from '../common/concurrency-gate.js';
 
 /**
- * Bounds the requests this pod has open against the model endpoint: at most `maxConcurrent` run,
- * at most `maxWaiting` queue behind them (first come, first served); beyond that a request is
- * refused at once, so the user hears "busy" instead of waiting on a queue that cannot drain.
+ * Bounds the requests this pod has open against the model endpoint (LLM_MAX_CONCURRENT running,
+ * LLM_MAX_WAITING in line); the turn's admit stage takes a place here before any other work.
  */
-export class LlmGate {
-  private running = 0;
-  private readonly queue: Array<{ grant: () => void; reject: (e: unknown) => void }> = [];
-
-  constructor(
-    private readonly maxConcurrent: number,
-    private readonly maxWaiting: number,
-  ) {}
-
-  get inFlight(): number {
-    return this.running;
+export class LlmGate extends ConcurrencyGate {
+  constructor(maxConcurrent: number, maxWaiting: number) {
+    super(maxConcurrent, maxWaiting, 'model requests');
   }
-
-  get waiting(): number {
-    return this.queue.length;
-  }
-
-  /** Resolves with a release function once a slot is free; rejects with GateFullError when full. */
-  acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(asError(signal.reason));
-    if (this.running < this.maxConcurrent) {
-      this.running++;
-      return Promise.resolve(this.releaser());
-    }
-    if (this.queue.length >= this.maxWaiting) return Promise.reject(new GateFullError());
-    return new Promise((resolve, reject) => {
-      const entry = {
-        grant: () => {
-          signal?.removeEventListener('abort', onAbort);
-          this.running++;
-          resolve(this.releaser());
-        },
-        reject,
-      };
-      const onAbort = () => {
-        const i = this.queue.indexOf(entry);
-        if (i !== -1) this.queue.splice(i, 1);
-        reject(asError(signal!.reason));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(entry);
-    });
-  }
-
-  private releaser(): () => void {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.running--;
-      this.queue.shift()?.grant();
-    };
-  }
-}
-
-function asError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason));
 }

@@ -157,10 +157,12 @@ export class TurnService {
    */
   async drain(deadline: number): Promise<void> {
     while (this.inFlight.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...this.inFlight]),
-        new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
+        new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))),
       ]);
+      clearTimeout(timer);
     }
     // Turns still waiting for a place at the model give it up; their messages stay owed a
     // reply, which the awaiting-reply sweep of a live process gives.

@@ -82,4 +82,25 @@ describe('UploadRegistry', () => {
     expect(abandoned.map((u) => u.clientMsgId)).toEqual(['v1']);
     expect(r.bytesHeld).toBe(0);
   });
+
+  it("holds the pod's byte cap at every chunk, keeping the upload for a retry of the chunk", () => {
+    const r = new UploadRegistry({ ...limits, maxBytes: 1000, podBytes: 100 });
+    start(r, 'a', 'u1');
+    start(r, 'b', 'u2');
+    r.append('u1', 'a', 0, bytes(40));
+    r.append('u2', 'b', 0, bytes(40));
+    expect(() => r.append('u1', 'a', 1, bytes(40))).toThrow(
+      expect.objectContaining({
+        code: 'upload_capacity',
+        context: expect.objectContaining({ retryAfterMs: 2000 }),
+      }),
+    );
+    expect(r.bytesHeld).toBe(80);
+    expect(r.has('u1', 'a')).toBe(true);
+    r.finish('u2', 'b', 1);
+    expect(r.append('u1', 'a', 1, bytes(40))).toBe(2);
+    expect(() => start(r, 'c', 'u3')).not.toThrow();
+    r.append('u1', 'a', 2, bytes(20));
+    expect(() => start(r, 'd', 'u4')).toThrow(expect.objectContaining({ code: 'upload_capacity' }));
+  });
 });

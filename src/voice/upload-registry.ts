@@ -70,16 +70,7 @@ export class UploadRegistry {
         { clientMsgId: input.clientMsgId },
       );
     }
-    if (this.podBytes >= this.limits.podBytes) {
-      throw new VoiceException(
-        VoiceErrorCode.UploadLimit,
-        'the server is busy with uploads; try again shortly',
-        {
-          clientMsgId: input.clientMsgId,
-          retryAfterMs: 2000,
-        },
-      );
-    }
+    if (this.podBytes >= this.limits.podBytes) throw capacity(input.clientMsgId);
     const upload: Upload = {
       uploadId: randomUUID(),
       userId: input.userId,
@@ -131,6 +122,9 @@ export class UploadRegistry {
       this.drop(upload);
       throw tooLarge(clientMsgId, this.limits.maxBytes);
     }
+    // The pod's cap holds at every chunk, not only at the start: uploads begun together must not
+    // grow past it. The upload is kept; the app sends this chunk again a little later.
+    if (this.podBytes + data.length > this.limits.podBytes) throw capacity(clientMsgId);
     upload.chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     upload.bytes += data.length;
     this.podBytes += data.length;
@@ -192,6 +186,14 @@ export class UploadRegistry {
 
 function key(userId: string, clientMsgId: string): string {
   return `${userId}\u0000${clientMsgId}`;
+}
+
+function capacity(clientMsgId: string): VoiceException {
+  return new VoiceException(
+    VoiceErrorCode.UploadCapacity,
+    'the server holds as many unfinished recordings as it may; try again shortly',
+    { clientMsgId, retryAfterMs: 2000 },
+  );
 }
 
 function tooLarge(clientMsgId: string, maxBytes: number): VoiceException {

@@ -18,7 +18,13 @@ import { Metrics } from '../observability/metrics.js';
 import { PromptService } from '../prompting/prompt.service.js';
 import type { TurnUser } from '../turn/turn.js';
 import { TurnService } from '../turn/turn.service.js';
-import { ProsodyAnalyzer, type VoiceAnalysis } from './analysis/prosody-analyzer.js';
+import { GateFullError, withPlace } from '../common/concurrency-gate.js';
+import {
+  AnalysisRefused,
+  ProsodyAnalyzer,
+  type VoiceAnalysis,
+} from './analysis/prosody-analyzer.js';
+import { VoiceGates } from './voice-gates.js';
 import { DECODE_SAMPLE_RATE, decodeToPcm, encodeWav } from './decode/index.js';
 import { wordRate } from './prosody/index.js';
 import { VoiceClipRepository } from './voice-clip.repository.js';
@@ -61,6 +67,7 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
     private readonly messages: MessageRepository,
     private readonly whisper: WhisperClient,
     private readonly analyzer: ProsodyAnalyzer,
+    private readonly gates: VoiceGates,
     private readonly turns: TurnService,
     private readonly prompts: PromptService,
     private readonly emitter: ClientEmitter,
@@ -139,11 +146,15 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private processStored(message: MessageEntity, audio: Buffer, languageHint: string | null): void {
-    const run = decodeToPcm(audio, {
-      maxDurationSec: this.config.voice.maxDurationSec,
-      timeoutMs: this.config.voice.decodeTimeoutMs,
-      maxInputBytes: this.config.voice.maxBytes,
-    })
+    // Waits its turn for ffmpeg (a full line fails it: the clip's lease runs out and a later
+    // sweep tries again).
+    const run = withPlace(this.gates.decode, () =>
+      decodeToPcm(audio, {
+        maxDurationSec: this.config.voice.maxDurationSec,
+        timeoutMs: this.config.voice.decodeTimeoutMs,
+        maxInputBytes: this.config.voice.maxBytes,
+      }),
+    )
       .then((decoded) => this.run(message, decoded.samples, languageHint))
       .catch((e: unknown) =>
         this.logger.error({ messageId: message.id, err: String(e) }, 'voice reprocessing failed'),
@@ -160,7 +171,11 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
   ): Promise<void> {
     const waitForWords = this.config.whisper.wordTimestamps;
     const transcription = this.timed('transcribe', () =>
-      this.whisper.transcribe(encodeWav(samples, DECODE_SAMPLE_RATE), { language: languageHint }),
+      withPlace(this.gates.transcribe, () =>
+        this.whisper.transcribe(encodeWav(samples, DECODE_SAMPLE_RATE), {
+          language: languageHint,
+        }),
+      ),
     );
     const analysis = this.timed('analyse', () =>
       this.analyzer.analyze(samples, DECODE_SAMPLE_RATE),
@@ -177,6 +192,20 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
         { messageId: message.id, err: String(measured.reason) },
         'prosody analysis failed',
       );
+      const refused: unknown = measured.reason;
+      if (refused instanceof AnalysisRefused) {
+        // The reply goes on without the voice's tone; the app hears why no analysis comes.
+        this.emitter.toUser(message.userId, 'error', {
+          code:
+            refused.reason === 'busy'
+              ? VoiceErrorCode.AnalysisBusy
+              : VoiceErrorCode.AnalysisTimeout,
+          message: 'the voice could not be analysed now; the reply goes on without its tone',
+          messageId: message.id,
+          conversationId: message.conversationId,
+          clientMsgId: message.clientMsgId ?? undefined,
+        });
+      }
     } else if (waitForWords) {
       const words = transcript.status === 'fulfilled' ? transcript.value.words : null;
       const { features, spectral } = measured.value;
@@ -194,7 +223,16 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
         'transcription failed',
       );
       await this.clips.markFailed(message.id, this.runtime.instanceId);
-      this.tellFailed(message, 'could not transcribe the voice message; send it again to retry');
+      const busy: unknown = transcript.reason;
+      if (busy instanceof GateFullError) {
+        this.tellFailed(
+          message,
+          'the transcription service is busy; your message is kept, send it again shortly',
+          VoiceErrorCode.TranscriptionBusy,
+        );
+      } else {
+        this.tellFailed(message, 'could not transcribe the voice message; send it again to retry');
+      }
     } else {
       transcribed = await this.publishTranscript(message, transcript.value, result, origin);
     }
@@ -315,9 +353,13 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
     return true;
   }
 
-  private tellFailed(message: MessageEntity, text: string): void {
+  private tellFailed(
+    message: MessageEntity,
+    text: string,
+    code: VoiceErrorCode = VoiceErrorCode.TranscriptionFailed,
+  ): void {
     this.emitter.toUser(message.userId, 'error', {
-      code: VoiceErrorCode.TranscriptionFailed,
+      code,
       message: text,
       messageId: message.id,
       conversationId: message.conversationId,

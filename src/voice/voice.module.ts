@@ -9,6 +9,7 @@ import { TurnModule } from '../turn/turn.module.js';
 import { ProsodyAnalyzer } from './analysis/prosody-analyzer.js';
 import { UploadRegistry } from './upload-registry.js';
 import { VoiceGateway } from './voice.gateway.js';
+import { VoiceGates } from './voice-gates.js';
 import { VoiceProcessor } from './voice-processor.js';
 import { VoiceService } from './voice.service.js';
 import { VoiceStoreModule } from './voice-store.module.js';
@@ -46,7 +47,16 @@ import { WhisperClient } from './whisper/whisper.client.js';
     {
       provide: ProsodyAnalyzer,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new ProsodyAnalyzer(config.voice.analysisWorkers),
+      useFactory: (config: AppConfig) =>
+        new ProsodyAnalyzer(config.voice.analysisWorkers, {
+          maxQueue: config.voice.analysisQueue,
+          timeoutMs: config.voice.analysisTimeoutMs,
+        }),
+    },
+    {
+      provide: VoiceGates,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new VoiceGates(config),
     },
     {
       provide: WhisperClient,

@@ -54,7 +54,18 @@ export enum VoiceErrorCode {
   TooLarge = 'audio_too_large',
   DecodeTimeout = 'audio_decode_timeout',
   UploadNotFound = 'upload_not_found',
+  /** Too many uploads of this user under way. */
   UploadLimit = 'upload_limit',
+  /** This pod holds as many unfinished upload bytes as it may: retry the chunk or the start. */
+  UploadCapacity = 'upload_capacity',
+  /** Every ffmpeg slot of this pod is taken and the line is full: send voice:end again. */
+  DecodeBusy = 'audio_decode_busy',
+  /** Every transcription slot is taken and the line is full: the message is kept, resend it. */
+  TranscriptionBusy = 'transcription_busy',
+  /** The voice analysis line is full: the reply goes on without the voice's tone. */
+  AnalysisBusy = 'voice_analysis_busy',
+  /** The voice analysis took too long: the reply goes on without the voice's tone. */
+  AnalysisTimeout = 'voice_analysis_timeout',
   ChunkOutOfOrder = 'chunk_out_of_order',
   ChunkRepeated = 'chunk_repeated',
   ChunkTooLarge = 'chunk_too_large',

@@ -29,7 +29,9 @@ import {
   SNIFF_LENGTH,
 } from './decode/index.js';
 import { UploadRegistry } from './upload-registry.js';
+import { GateFullError } from '../common/concurrency-gate.js';
 import { VoiceClipRepository, type NewVoiceClip } from './voice-clip.repository.js';
+import { VoiceGates } from './voice-gates.js';
 import { VoiceProcessor } from './voice-processor.js';
 import {
   VoiceErrorCode,
@@ -55,6 +57,7 @@ export class VoiceService {
     private readonly messages: MessageRepository,
     private readonly clips: VoiceClipRepository,
     private readonly processor: VoiceProcessor,
+    private readonly gates: VoiceGates,
     private readonly turns: TurnService,
     private readonly limiter: MessageRateLimiter,
     private readonly emitter: ClientEmitter,
@@ -149,6 +152,40 @@ export class VoiceService {
         duplicate: true,
       };
     }
+    // A place for ffmpeg first: when the pod is full the upload is kept and voice:end is sent
+    // again, instead of decoding everything at once.
+    let releaseDecode: () => void;
+    try {
+      releaseDecode = await this.gates.decode.acquire();
+    } catch (e) {
+      if (!(e instanceof GateFullError)) throw e;
+      throw refuse(
+        VoiceErrorCode.DecodeBusy,
+        'the server is decoding many recordings; send voice:end again shortly',
+        {
+          retryAfterMs: 1000,
+        },
+      );
+    }
+    try {
+      return await this.decodeAndStore(user, socket, input, receivedAt, turnId, refuse);
+    } finally {
+      releaseDecode();
+    }
+  }
+
+  private async decodeAndStore(
+    user: Principal,
+    socket: Socket,
+    input: { clientMsgId: string; chunks: number },
+    receivedAt: number,
+    turnId: string,
+    refuse: (
+      code: VoiceErrorCode | GatewayErrorCode,
+      message: string,
+      extra?: { retryAfterMs?: number },
+    ) => CodedError,
+  ): Promise<SendAck> {
     const upload = this.uploads.finish(user.userId, input.clientMsgId, input.chunks);
 
     const check = checkDeclaredMimeType(upload.mimeType, upload.audio.subarray(0, SNIFF_LENGTH));

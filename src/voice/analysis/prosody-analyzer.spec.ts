@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { ProsodyAnalyzer } from './prosody-analyzer.js';
+import { AnalysisRefused, ProsodyAnalyzer } from './prosody-analyzer.js';
 
 /** A 1.5 s vowel-like pulse train at 120 Hz. */
 function voice(f0 = 120, seconds = 1.5, rate = 16000): Float32Array {
@@ -32,5 +32,34 @@ describe('ProsodyAnalyzer', () => {
       [110, 150, 200, 250].map((f0) => pool.analyze(voice(f0), 16000)),
     );
     expect(results.map((r) => Math.round(r.features.f0MedianHz!))).toEqual([110, 150, 200, 250]);
+  });
+
+  it('refuses at once when its line is full, and answers what it took', async () => {
+    const small = new ProsodyAnalyzer(1, { maxQueue: 1, timeoutMs: 30_000 });
+    try {
+      const taken = [small.analyze(voice(), 16000), small.analyze(voice(140), 16000)];
+      await expect(small.analyze(voice(), 16000)).rejects.toEqual(new AnalysisRefused('busy'));
+      const done = await Promise.all(taken);
+      expect(Math.round(done[1].features.f0MedianHz!)).toBe(140);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('gives up on an analysis that runs too long, and the next one is answered', async () => {
+    const slow = new ProsodyAnalyzer(1, { maxQueue: 4, timeoutMs: 5 });
+    try {
+      await expect(slow.analyze(voice(120, 20), 16000)).rejects.toEqual(
+        new AnalysisRefused('timeout'),
+      );
+    } finally {
+      await slow.close();
+    }
+    const again = new ProsodyAnalyzer(1, { maxQueue: 4, timeoutMs: 30_000 });
+    try {
+      expect((await again.analyze(voice(), 16000)).features.f0MedianHz).toBeCloseTo(120, 0);
+    } finally {
+      await again.close();
+    }
   });
 });

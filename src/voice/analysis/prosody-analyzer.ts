@@ -12,12 +12,30 @@ interface Pending {
   resolve: (f: VoiceAnalysis) => void;
   reject: (e: Error) => void;
   job: { id: number; samples: Float32Array; sampleRate: number; words?: WordTiming[] };
+  timer?: NodeJS.Timeout;
+}
+
+/** Why an analysis was not done: the line was full, or it took too long. */
+export class AnalysisRefused extends Error {
+  constructor(readonly reason: 'busy' | 'timeout') {
+    super(
+      reason === 'busy' ? 'the voice analysis line is full' : 'the voice analysis took too long',
+    );
+    this.name = 'AnalysisRefused';
+  }
+}
+
+export interface AnalyzerLimits {
+  /** Clips that may wait for a worker; beyond that an analysis is refused at once. */
+  maxQueue: number;
+  /** One analysis may run this long; then it is refused and its worker replaced. */
+  timeoutMs: number;
 }
 
 /**
- * Runs `analyzeProsody` and `measureSpectralTilt` on a small pool of worker threads (one job per worker at a time, the rest
- * queued), or on the calling thread when the pool size is 0. A worker that dies fails its job and
- * is replaced.
+ * Runs `analyzeProsody` and `measureSpectralTilt` on a small pool of worker threads (one job per
+ * worker at a time, at most `maxQueue` waiting), or on the calling thread when the pool size is
+ * 0. A worker that dies, or runs past `timeoutMs`, fails its job and is replaced.
  */
 export class ProsodyAnalyzer {
   private readonly idle: Worker[] = [];
@@ -26,7 +44,10 @@ export class ProsodyAnalyzer {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly workers: number) {
+  constructor(
+    private readonly workers: number,
+    private readonly limits: AnalyzerLimits = { maxQueue: 1000, timeoutMs: 60_000 },
+  ) {
     for (let i = 0; i < workers; i++) this.idle.push(this.spawn());
   }
 
@@ -42,6 +63,9 @@ export class ProsodyAnalyzer {
       }
     }
     if (this.closed) return Promise.reject(new Error('prosody analyzer is closed'));
+    if (this.idle.length === 0 && this.queue.length >= this.limits.maxQueue) {
+      return Promise.reject(new AnalysisRefused('busy'));
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject, job: { id: this.nextId++, samples, sampleRate, words } });
       this.dispatch();
@@ -59,6 +83,13 @@ export class ProsodyAnalyzer {
       const worker = this.idle.pop()!;
       const pending = this.queue.shift()!;
       this.busy.set(worker, pending);
+      pending.timer = setTimeout(() => {
+        // A worker stuck on one clip is ended; its replacement takes the next.
+        if (this.busy.get(worker) !== pending) return;
+        this.replace(worker, new AnalysisRefused('timeout'));
+        void worker.terminate();
+      }, this.limits.timeoutMs);
+      pending.timer.unref();
       // A copy goes to the worker: the caller keeps its samples (they also feed transcription).
       worker.postMessage({ ...pending.job, samples: pending.job.samples.slice() });
     }
@@ -78,6 +109,7 @@ export class ProsodyAnalyzer {
     worker.on('message', (m: { id: number; result?: VoiceAnalysis; error?: string }) => {
       const pending = this.busy.get(worker);
       if (!pending || pending.job.id !== m.id) return;
+      clearTimeout(pending.timer);
       this.busy.delete(worker);
       this.idle.push(worker);
       if (m.result) pending.resolve(m.result);
@@ -86,13 +118,16 @@ export class ProsodyAnalyzer {
     });
     worker.on('error', (e: Error) => this.replace(worker, e));
     worker.on('exit', (code) => {
-      if (!this.closed) this.replace(worker, new Error(`prosody worker exited with ${code}`));
+      if (!this.closed && (this.busy.has(worker) || this.idle.includes(worker))) {
+        this.replace(worker, new Error(`prosody worker exited with ${code}`));
+      }
     });
     return worker;
   }
 
   private replace(worker: Worker, error: Error): void {
     const pending = this.busy.get(worker);
+    if (pending) clearTimeout(pending.timer);
     this.busy.delete(worker);
     const i = this.idle.indexOf(worker);
     if (i !== -1) this.idle.splice(i, 1);
