@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountApiModule } from './account/account-api.module.js';
 import { AccountModule } from './account/account.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { RedisModule } from './common/redis.module.js';
@@ -36,7 +37,13 @@ export class AppModule {
     const works = config.role !== 'gateway';
     // Every job handler is registered wherever its module is loaded; a worker loads the modules
     // whose jobs it runs.
-    const jobOwners = [ConversationModule, AffectModule, MemoryModule, VoiceStoreModule];
+    const jobOwners = [
+      ConversationModule,
+      AffectModule,
+      MemoryModule,
+      VoiceStoreModule,
+      AccountModule,
+    ];
     return {
       module: AppModule,
       global: true,
@@ -58,7 +65,7 @@ export class AppModule {
         ...jobOwners,
         TurnSweepsModule.forRole(config.role),
         ...(serves
-          ? [GatewayModule, VoiceModule, OperatorModule, AccountModule, MemoryApiModule]
+          ? [GatewayModule, VoiceModule, OperatorModule, AccountApiModule, MemoryApiModule]
           : []),
       ],
       providers: [

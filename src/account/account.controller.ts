@@ -1,23 +1,164 @@
-import { BadRequestException, Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Logger,
+  NotFoundException,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { once } from 'node:events';
 import { ExportLimit, UserApiLimitsGuard } from '../auth/user-api-limits.guard.js';
 import { UserGuard, type UserRequest } from '../auth/user.guard.js';
+import { MessageRepository } from '../conversation/message.repository.js';
+import { AccountDeletionJob } from './account-deletion.job.js';
+import type { Deletion } from './account-deletion.repository.js';
 import { AccountService } from './account.service.js';
 
-/** The user's own data as a whole (docs/user-api.md). Scoped to the token's `sub`. */
+const MAX_PAGE = 100;
+
+/**
+ * The user's own data as a whole (docs/user-api.md): their conversations, the export, and the
+ * deletion of everything. Scoped to the token's `sub`.
+ */
 @Controller('v1/me')
 @UseGuards(UserGuard, UserApiLimitsGuard)
 export class AccountController {
-  constructor(private readonly account: AccountService) {}
+  private readonly logger = new Logger(AccountController.name);
 
+  constructor(
+    private readonly account: AccountService,
+    private readonly deletionJob: AccountDeletionJob,
+    private readonly messages: MessageRepository,
+  ) {}
+
+  /** The user's conversations, most recent first; `cursor` from the previous page's `next`. */
+  @Get('conversations')
+  async conversations(
+    @Req() req: UserRequest,
+    @Query('limit') limitParam?: string,
+    @Query('cursor') cursorParam?: string,
+  ) {
+    const limit = limitParam === undefined ? 20 : Number(limitParam);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw invalidQuery(`limit must be an integer from 1 to ${MAX_PAGE}`);
+    }
+    const after = cursorParam === undefined ? null : decodeCursor(cursorParam);
+    const page = await this.messages.listConversations(user(req), after, limit + 1);
+    const shown = page.slice(0, limit);
+    const last = shown.at(-1);
+    return {
+      conversations: shown.map((c) => ({
+        id: c.id,
+        title: c.title,
+        lastSeq: c.lastSeq,
+        messageCount: c.messageCount,
+        lastMessageAt: new Date(c.lastMessageAt).toISOString(),
+        createdAt: c.createdAt.toISOString(),
+      })),
+      next: page.length > limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
+    };
+  }
+
+  /**
+   * Everything stored about the user as NDJSON (application/x-ndjson), streamed: one JSON object
+   * per line, the last one `{"type":"end", ...}`. Audio (base64) only with includeAudio=true.
+   */
   @Get('export')
   @ExportLimit()
-  export(@Req() req: UserRequest, @Query('includeAudio') includeAudio?: string) {
+  async export(
+    @Req() req: UserRequest,
+    @Res() res: Response,
+    @Query('includeAudio') includeAudio?: string,
+  ): Promise<void> {
     if (includeAudio !== undefined && includeAudio !== 'true' && includeAudio !== 'false') {
-      throw new BadRequestException({
-        code: 'invalid_query',
-        message: 'includeAudio must be true or false',
-      });
+      throw invalidQuery('includeAudio must be true or false');
     }
-    return this.account.export(req.principal!.userId, includeAudio === 'true');
+    const userId = user(req);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="companion-export.ndjson"');
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      for await (const line of this.account.export(userId, includeAudio === 'true')) {
+        if (res.destroyed) return;
+        // Backpressure: wait for the client to read before reading the next page.
+        if (!res.write(`${JSON.stringify(line)}\n`)) await once(res, 'drain');
+      }
+    } catch (e) {
+      this.logger.error({ userId, err: String(e) }, 'export failed part way');
+      if (!res.destroyed) {
+        res.write(
+          `${JSON.stringify({ type: 'error', code: 'internal', message: 'the export stopped; ask again' })}\n`,
+        );
+      }
+    }
+    res.end();
   }
+
+  /**
+   * Deletes everything stored about the user: 202 with the status; the work runs on a worker,
+   * and a repeat while it runs changes nothing. The user's connections are closed.
+   */
+  @Delete()
+  @HttpCode(202)
+  async remove(@Req() req: UserRequest) {
+    const userId = user(req);
+    const { deletion, queue } = await this.account.requestDeletion(userId);
+    if (queue) await this.deletionJob.queue(userId);
+    return view(deletion);
+  }
+
+  /** How the deletion of the user's data goes: pending, running, done (with counts) or failed. */
+  @Get('deletion')
+  async deletion(@Req() req: UserRequest) {
+    const deletion = await this.account.deletionStatus(user(req));
+    if (!deletion) {
+      throw new NotFoundException({ code: 'deletion_not_found', message: 'no deletion was asked' });
+    }
+    return view(deletion);
+  }
+}
+
+function view(d: Deletion) {
+  return {
+    status: d.status,
+    requestedAt: d.requestedAt.toISOString(),
+    finishedAt: d.finishedAt?.toISOString() ?? null,
+    deleted: d.deleted,
+  };
+}
+
+function user(req: UserRequest): string {
+  return req.principal!.userId;
+}
+
+function invalidQuery(message: string): BadRequestException {
+  return new BadRequestException({ code: 'invalid_query', message });
+}
+
+function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (
+      typeof at === 'string' &&
+      !Number.isNaN(new Date(at).getTime()) &&
+      typeof id === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(id)
+    ) {
+      return { at, id };
+    }
+  } catch {
+    // refused below
+  }
+  throw invalidQuery('cursor is not one this API gave');
 }

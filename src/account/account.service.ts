@@ -1,46 +1,118 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AffectRepository } from '../affect/affect.repository.js';
 import { MessageRepository } from '../conversation/message.repository.js';
-import { UserDataService } from '../memory/user-data.service.js';
+import { ClientEmitter } from '../gateway/client-emitter.js';
+import { MemoryRepository } from '../memory/memory.repository.js';
+import { OperatorAuditRepository } from '../operator/operator-audit.repository.js';
+import { TurnTracesService } from '../turn/turn-traces.service.js';
 import { VoiceClipRepository } from '../voice/voice-clip.repository.js';
+import { AccountDeletionRepository, type Deletion } from './account-deletion.repository.js';
+
+/** One line of the export (NDJSON): what it is, and its fields. */
+export type ExportLine = { type: string } & Record<string, unknown>;
+
+/** The export's format version, in its first line. */
+export const EXPORT_VERSION = 1;
 
 /**
- * A user's account across modules: each module gives its own rows, asked through its
- * repository or service; nothing here reads another module's table.
+ * A user's account across modules: the export and the deletion. Each module gives or deletes its
+ * own rows through its repository; nothing here reads or writes another module's table.
  */
 @Injectable()
 export class AccountService {
+  private readonly logger = new Logger(AccountService.name);
+
   constructor(
     private readonly messages: MessageRepository,
     private readonly clips: VoiceClipRepository,
     private readonly affect: AffectRepository,
-    private readonly memories: UserDataService,
+    private readonly memories: MemoryRepository,
+    private readonly traces: TurnTracesService,
+    private readonly audit: OperatorAuditRepository,
+    private readonly deletions: AccountDeletionRepository,
+    private readonly emitter: ClientEmitter,
   ) {}
 
-  /** Everything the service holds about the user, as JSON (audio as base64 only when asked). */
-  async export(userId: string, includeAudio: boolean): Promise<Record<string, unknown>> {
-    const { user, conversations, messages } = await this.messages.exportRows(userId);
-    if (!user) return { user: null };
-    const [voiceClips, affect, memories] = await Promise.all([
-      this.clips.exportRows(userId, includeAudio),
-      this.affect.exportRows(userId),
-      this.memories.listMemories(userId, true),
-    ]);
-    return {
-      exportedAt: new Date().toISOString(),
-      user: {
-        ...user,
-        voice_baseline: affect.state?.voice_baseline ?? null,
-        mood: affect.state?.mood ?? null,
-      },
-      conversations: conversations.map((c) => ({
-        ...c,
-        mood: affect.conversations.find((a) => a.conversation_id === c.id)?.mood ?? null,
-      })),
-      messages,
-      voiceClips,
-      turnAffects: affect.turns,
-      memories,
+  /**
+   * Everything stored about the user, one JSON object per line, read page by page so that memory
+   * stays constant whatever the history: a header, the user, affect state, conversations (with
+   * summaries and moods), messages (transcripts included), voice clips (their audio, base64, one
+   * at a time, only when asked), how each message was read, memories (every version), forgets,
+   * the memory cursor, the user's turn traces, and a last line with the counts. A consumer that
+   * misses the last line knows the export was cut short.
+   */
+  async *export(userId: string, includeAudio: boolean): AsyncGenerator<ExportLine> {
+    const counts: Record<string, number> = {};
+    const line = (type: string, fields: Record<string, unknown>): ExportLine => {
+      counts[type] = (counts[type] ?? 0) + 1;
+      return { type, ...fields };
     };
+    yield { type: 'export', version: EXPORT_VERSION, userId, exportedAt: new Date().toISOString() };
+    const user = await this.messages.exportUser(userId);
+    if (user) {
+      yield line('user', user);
+      const affect = await this.affect.exportStates(userId);
+      if (affect.user) yield line('affectState', affect.user);
+      const moods = new Map(affect.conversations.map((c) => [c.conversation_id, c.mood]));
+      for await (const c of this.messages.exportConversations(userId)) {
+        yield line('conversation', { ...c, mood: moods.get(c.id) ?? null });
+      }
+      for await (const m of this.messages.exportMessages(userId)) yield line('message', m);
+      for await (const clip of this.clips.exportClips(userId)) {
+        const { has_audio: hasAudio, ...fields } = clip;
+        const audio =
+          includeAudio && hasAudio
+            ? await this.clips.audioOf(userId, clip.message_id as string)
+            : null;
+        yield line('voiceClip', audio ? { ...fields, audio_base64: audio } : fields);
+      }
+      for await (const r of this.affect.exportReadings(userId)) yield line('turnAffect', r);
+      for await (const m of this.memories.exportMemories(userId)) yield line('memory', m);
+      const memoryState = await this.memories.exportState(userId);
+      for (const f of memoryState.forgets) yield line('forget', f);
+      if (memoryState.cursor) yield line('memoryCursor', memoryState.cursor);
+      for await (const t of this.traces.exportTraces(userId)) yield line('turnTrace', t);
+    }
+    yield { type: 'end', counts };
+  }
+
+  /**
+   * Asks for the account's data to be deleted: recorded at once (a repeat while it runs changes
+   * nothing), the user's connections closed, the work queued for a worker. Returns the status.
+   */
+  async requestDeletion(userId: string): Promise<{ deletion: Deletion; queue: boolean }> {
+    const request = await this.deletions.request(userId);
+    this.emitter.disconnectUser(userId);
+    return request;
+  }
+
+  deletionStatus(userId: string): Promise<Deletion | null> {
+    return this.deletions.find(userId);
+  }
+
+  /**
+   * Deletes everything stored about the user, owner by owner, in batches: voice clips (and their
+   * audio), traces, affect, memories, then messages, conversations and the user row (whose
+   * cascade takes whatever was written meanwhile); the operator audit keeps its entries without
+   * the user's id. Safe to run again: what is gone stays gone.
+   */
+  async deleteAccount(userId: string): Promise<Record<string, number>> {
+    await this.deletions.start(userId);
+    try {
+      const deleted: Record<string, number> = {};
+      deleted.voice_clips = await this.clips.deleteUserData(userId);
+      deleted.turn_traces = await this.traces.deleteUserData(userId);
+      Object.assign(deleted, await this.affect.deleteUserData(userId));
+      Object.assign(deleted, await this.memories.deleteUserData(userId));
+      Object.assign(deleted, await this.messages.deleteUserData(userId));
+      deleted.operator_audit_anonymised = await this.audit.forgetSubject(userId);
+      await this.deletions.finish(userId, 'done', deleted);
+      this.emitter.disconnectUser(userId);
+      this.logger.log({ userId, deleted }, 'account data deleted');
+      return deleted;
+    } catch (e) {
+      await this.deletions.finish(userId, 'failed', null).catch(() => undefined);
+      throw e;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows } from '../common/sql-rows.js';
 import { RelaxedWrites, statementsOf, type Queryable } from '../database/statements.js';
 import type { TurnAffect } from './fuse-affect.js';
@@ -210,11 +211,9 @@ export class AffectRepository {
     }));
   }
 
-  /** The user's rows for their data export. */
-  async exportRows(
-    userId: string,
-  ): Promise<{ state: Row | null; conversations: Row[]; turns: Row[] }> {
-    const [state, conversations, turns] = await Promise.all([
+  /** The user's voice baseline and mood, and each conversation's mood (their export). */
+  async exportStates(userId: string): Promise<{ user: Row | null; conversations: Row[] }> {
+    const [user, conversations] = await Promise.all([
       this.db.query<Row[]>(
         `SELECT voice_baseline, mood, updated_at FROM affect_user_states WHERE user_id = $1`,
         [userId],
@@ -223,12 +222,47 @@ export class AffectRepository {
         `SELECT conversation_id, mood, updated_at FROM affect_conversation_states WHERE user_id = $1`,
         [userId],
       ),
-      this.db.query<Row[]>(
-        `SELECT message_id, valence, arousal, label, confidence, incongruence, affect, created_at
-           FROM turn_affects WHERE user_id = $1 ORDER BY created_at`,
+    ]);
+    return { user: user[0] ?? null, conversations };
+  }
+
+  /** How each of the user's messages was read, in time order, page by page. */
+  exportReadings(userId: string): AsyncGenerator<Row> {
+    return keysetRows(
+      this.db,
+      `SELECT message_id, conversation_id, valence, arousal, label, confidence, incongruence, affect,
+              text_emotion, created_at, created_at::text AS k_at, message_id AS k_id
+         FROM turn_affects
+        WHERE user_id = $1 AND (created_at, message_id) > (coalesce($2::timestamptz, '-infinity'),
+                                                           coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
+        ORDER BY created_at, message_id LIMIT $4`,
+      userId,
+    );
+  }
+
+  /** Deletes every affect row of the user; returns rows removed per table. */
+  async deleteUserData(userId: string): Promise<Record<string, number>> {
+    const turnAffects = await deleteInBatches(
+      this.db,
+      `DELETE FROM turn_affects WHERE message_id IN
+         (SELECT message_id FROM turn_affects WHERE user_id = $1 LIMIT $2) RETURNING message_id`,
+      userId,
+    );
+    const conversationStates = updatedRows(
+      await this.db.query(
+        `DELETE FROM affect_conversation_states WHERE user_id = $1 RETURNING conversation_id`,
         [userId],
       ),
-    ]);
-    return { state: state[0] ?? null, conversations, turns };
+    ).length;
+    const userStates = updatedRows(
+      await this.db.query(`DELETE FROM affect_user_states WHERE user_id = $1 RETURNING user_id`, [
+        userId,
+      ]),
+    ).length;
+    return {
+      turn_affects: turnAffects,
+      affect_conversation_states: conversationStates,
+      affect_user_states: userStates,
+    };
   }
 }

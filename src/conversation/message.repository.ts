@@ -5,6 +5,7 @@ import {
   statementsOf,
   type Queryable as RelaxedQueryable,
 } from '../database/statements.js';
+import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows, type Row } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
 import { encodeTerms } from '../memory/recall/text-terms.js';
@@ -731,30 +732,107 @@ export class MessageRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The user's rows for their data export. */
-  async exportRows(userId: string): Promise<{
-    user: Row | null;
-    conversations: Row[];
-    messages: Row[];
-  }> {
+  /**
+   * The user's conversations, most recent first, `limit` at a time after a cursor (the previous
+   * page's last `lastMessageAt`/`id`), for a device that lists them.
+   */
+  async listConversations(
+    userId: string,
+    after: { at: string; id: string } | null,
+    limit: number,
+  ): Promise<
+    Array<{
+      id: string;
+      title: string | null;
+      lastSeq: number;
+      messageCount: number;
+      lastMessageAt: string;
+      createdAt: Date;
+    }>
+  > {
+    const rows = await this.db.query<Row[]>(
+      `SELECT id, title, last_seq, message_count, created_at,
+              coalesce(last_message_at, created_at) AS at, coalesce(last_message_at, created_at)::text AS at_text
+         FROM conversations
+        WHERE user_id = $1
+          AND ($2::timestamptz IS NULL
+               OR (coalesce(last_message_at, created_at), id) < ($2::timestamptz, $3::uuid))
+        ORDER BY coalesce(last_message_at, created_at) DESC, id DESC
+        LIMIT $4`,
+      [userId, after?.at ?? null, after?.id ?? null, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      title: (r.title as string | null) ?? null,
+      lastSeq: Number(r.last_seq),
+      messageCount: Number(r.message_count),
+      lastMessageAt: r.at_text as string,
+      createdAt: r.created_at as Date,
+    }));
+  }
+
+  // --- the user's data as a whole: export and deletion (src/account) ------------------------
+
+  async exportUser(userId: string): Promise<Row | null> {
     const [user] = await this.db.query<Row[]>(
-      `SELECT id, created_at, last_seen_at FROM users WHERE id = $1`,
+      `SELECT id, created_at, last_seen_at, locale, time_zone FROM users WHERE id = $1`,
       [userId],
     );
-    if (!user) return { user: null, conversations: [], messages: [] };
-    const [conversations, messages] = await Promise.all([
-      this.db.query<Row[]>(
-        `SELECT id, title, summary, created_at, last_message_at FROM conversations WHERE user_id = $1 ORDER BY created_at`,
-        [userId],
-      ),
-      this.db.query<Row[]>(
-        `SELECT id, conversation_id, seq, role, kind, content, status, client_msg_id, in_reply_to, model,
-                prompt_version, error_code, turn_id, created_at, completed_at
-           FROM messages WHERE user_id = $1 ORDER BY conversation_id, seq`,
-        [userId],
-      ),
-    ]);
-    return { user, conversations, messages };
+    return user ?? null;
+  }
+
+  /** The user's conversations with their summaries, oldest first, page by page. */
+  exportConversations(userId: string): AsyncGenerator<Row> {
+    return keysetRows(
+      this.db,
+      `SELECT id, title, summary, summary_until_seq, last_seq, message_count, created_at,
+              last_message_at, created_at::text AS k_at, id AS k_id
+         FROM conversations
+        WHERE user_id = $1 AND (created_at, id) > (coalesce($2::timestamptz, '-infinity'),
+                                                   coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
+        ORDER BY created_at, id LIMIT $4`,
+      userId,
+    );
+  }
+
+  /** Every message of the user (transcripts included), in time order, page by page. */
+  exportMessages(userId: string): AsyncGenerator<Row> {
+    return keysetRows(
+      this.db,
+      `SELECT id, conversation_id, seq, role, kind, content, status, client_msg_id, in_reply_to,
+              memory_excluded, model, prompt_version, error_code, turn_id, ttft_ms, total_ms,
+              prompt_tokens, completion_tokens, created_at, completed_at,
+              created_at::text AS k_at, id AS k_id
+         FROM messages
+        WHERE user_id = $1 AND (created_at, id) > (coalesce($2::timestamptz, '-infinity'),
+                                                   coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
+        ORDER BY created_at, id LIMIT $4`,
+      userId,
+    );
+  }
+
+  /**
+   * Deletes the user's messages, conversations and the user row, in batches; other modules'
+   * rows go first (their owners delete them), and the user row's cascade takes whatever was
+   * written meanwhile. Returns rows removed per table.
+   */
+  async deleteUserData(userId: string): Promise<Record<string, number>> {
+    const messages = await deleteInBatches(
+      this.db,
+      `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE user_id = $1 LIMIT $2)
+       RETURNING id`,
+      userId,
+    );
+    const conversations = await deleteInBatches(
+      this.db,
+      `DELETE FROM conversations WHERE id IN (SELECT id FROM conversations WHERE user_id = $1 LIMIT $2)
+       RETURNING id`,
+      userId,
+    );
+    const users = updatedRows(
+      await this.db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [userId]),
+    ).length;
+    return { messages, conversations, users };
   }
 }
 

@@ -75,6 +75,24 @@ export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
     return false;
   }
 
+  /**
+   * Closes every connection of the user, on every pod (an account being deleted). Best effort:
+   * false when there was no way to reach the other pods.
+   */
+  disconnectUser(userId: string): boolean {
+    if (this.namespace) {
+      this.namespace.in(userRoom(userId)).disconnectSockets(true);
+      return true;
+    }
+    const emitter = this.redisEmitter();
+    if (emitter && this.redis?.status === 'ready') {
+      emitter.in(userRoom(userId)).disconnectSockets(true);
+      return true;
+    }
+    this.logger.error({ userId }, 'could not close the user\'s connections: no way out');
+    return false;
+  }
+
   /** To the user's other devices: everyone in the room but this socket. */
   toOtherDevices<E extends keyof ClientEventMap>(
     socket: Socket,

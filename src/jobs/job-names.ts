@@ -9,6 +9,8 @@ export enum JobName {
   ConversationRollup = 'conversation.rollup',
   /** Deletes the audio of voice clips past their retention (transcript and features stay). */
   VoiceClipExpiry = 'voice.clip-expiry',
+  /** Deletes everything stored about a user who asked (DELETE /v1/me). */
+  AccountDeletion = 'account.delete',
   /** Folds a voice clip into its user's voice baseline, after the turn was judged. */
   VoiceBaselineUpdate = 'affect.voice-baseline',
   /** Reads a user's new turns and updates their long-term memories. */
@@ -27,6 +29,7 @@ export interface VoiceMeasurement {
 export interface JobPayloads {
   [JobName.ConversationRollup]: { conversationId: string };
   [JobName.VoiceClipExpiry]: Record<string, never>;
+  [JobName.AccountDeletion]: { userId: string };
   [JobName.VoiceBaselineUpdate]: VoiceMeasurement & { userId: string };
   [JobName.MemoryExtraction]: { userId: string };
   [JobName.ConversationSummary]: { conversationId: string };
@@ -37,9 +40,28 @@ export interface JobOptions {
   jobId?: string;
   delayMs?: number;
   attempts?: number;
+  /** The wait before the first retry, doubled before each next one (default 500 ms). */
+  backoffMs?: number;
+  /** The longest wait between two attempts (default: none). */
+  maxBackoffMs?: number;
+  /**
+   * Forget the job once its last attempt failed, so that its jobId can be queued again at once.
+   * By default BullMQ keeps failed jobs for inspection, and a kept job holds its jobId.
+   */
+  removeOnFail?: boolean;
 }
 
 export const DEFAULT_ATTEMPTS = 3;
+export const DEFAULT_BACKOFF_MS = 500;
+
+/** The wait after failed attempt number `attempt` (1 for the first): exponential, capped. */
+export function retryDelayMs(
+  options: Pick<JobOptions, 'backoffMs' | 'maxBackoffMs'>,
+  attempt: number,
+): number {
+  const delay = (options.backoffMs ?? DEFAULT_BACKOFF_MS) * 2 ** (attempt - 1);
+  return Math.min(delay, options.maxBackoffMs ?? Infinity);
+}
 
 /**
  * What happened, for whoever cares: modules subscribe to an event with a job of their own

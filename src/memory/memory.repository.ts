@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows } from '../common/sql-rows.js';
 import { statementsOf } from '../database/statements.js';
 import { uuidv7 } from '../common/uuid.js';
@@ -232,6 +233,53 @@ export class MemoryRepository implements MemorySource {
                                            updated_at = now()`,
       [userId, cursor.at, cursor.id],
     );
+  }
+
+  /** Every memory of the user (every version), in the order learnt, page by page (export). */
+  exportMemories(userId: string): AsyncGenerator<Row> {
+    return keysetRows(
+      this.db,
+      `SELECT ${MEMORY_COLUMNS}, created_at::text AS k_at, id AS k_id FROM memories
+        WHERE user_id = $1 AND (created_at, id) > (coalesce($2::timestamptz, '-infinity'),
+                                                   coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
+        ORDER BY created_at, id LIMIT $4`,
+      userId,
+    );
+  }
+
+  /** What extraction has read up to, and the user's forgets (their export). */
+  async exportState(userId: string): Promise<{ cursor: Row | null; forgets: Row[] }> {
+    const [cursor, forgets] = await Promise.all([
+      this.db.query<Row[]>(
+        `SELECT at, message_id, updated_at FROM memory_cursors WHERE user_id = $1`,
+        [userId],
+      ),
+      this.db.query<Row[]>(
+        `SELECT id, scope, topic, message_ids, saved_memories, created_at, undo_until, undone_at
+           FROM memory_forgets WHERE user_id = $1 ORDER BY created_at`,
+        [userId],
+      ),
+    ]);
+    return { cursor: cursor[0] ?? null, forgets };
+  }
+
+  /** Deletes every memory row of the user; returns rows removed per table. */
+  async deleteUserData(userId: string): Promise<Record<string, number>> {
+    const memories = await deleteInBatches(
+      this.db,
+      `DELETE FROM memories WHERE id IN (SELECT id FROM memories WHERE user_id = $1 LIMIT $2)
+       RETURNING id`,
+      userId,
+    );
+    const forgets = updatedRows(
+      await this.db.query(`DELETE FROM memory_forgets WHERE user_id = $1 RETURNING id`, [userId]),
+    ).length;
+    const cursors = updatedRows(
+      await this.db.query(`DELETE FROM memory_cursors WHERE user_id = $1 RETURNING user_id`, [
+        userId,
+      ]),
+    ).length;
+    return { memories, memory_forgets: forgets, memory_cursors: cursors };
   }
 
   async transaction<T>(run: (tx: EntityManager) => Promise<T>): Promise<T> {

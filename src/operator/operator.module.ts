@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TurnTracesModule } from '../turn/turn-traces.module.js';
-import { OperatorAuditRepository } from './operator-audit.repository.js';
+import { OperatorAuditModule } from './operator-audit.module.js';
 import { OperatorController } from './operator.controller.js';
 import { OperatorGuard } from './operator.guard.js';
 
 /** The operator API: turn traces, every read audited. */
 @Module({
-  imports: [TurnTracesModule],
+  imports: [TurnTracesModule, OperatorAuditModule],
   controllers: [OperatorController],
-  providers: [OperatorAuditRepository, OperatorGuard],
+  providers: [OperatorGuard],
 })
 export class OperatorModule {}

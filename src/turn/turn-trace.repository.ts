@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { RelaxedWrites, type Queryable } from '../database/statements.js';
 import type { TurnTrace } from './turn-trace.js';
 
@@ -42,5 +43,30 @@ export class TurnTraceRepository {
       [messageId],
     );
     return rows[0]?.trace ?? null;
+  }
+
+  /** The user's own traces, in time order, page by page (their export). */
+  exportTraces(userId: string): AsyncGenerator<Record<string, unknown>> {
+    return keysetRows(
+      this.db,
+      `SELECT reply_id, turn_id, answering_id, trace, created_at,
+              created_at::text AS k_at, reply_id AS k_id
+         FROM turn_traces
+        WHERE user_id = $1 AND (created_at, reply_id) > (coalesce($2::timestamptz, '-infinity'),
+                                                         coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
+        ORDER BY created_at, reply_id LIMIT $4`,
+      userId,
+      100,
+    );
+  }
+
+  /** Deletes the user's traces in batches; returns how many. */
+  deleteUserData(userId: string): Promise<number> {
+    return deleteInBatches(
+      this.db,
+      `DELETE FROM turn_traces WHERE reply_id IN
+         (SELECT reply_id FROM turn_traces WHERE user_id = $1 LIMIT $2) RETURNING reply_id`,
+      userId,
+    );
   }
 }

@@ -35,6 +35,16 @@ export class TurnTracesService implements BeforeApplicationShutdown {
     return this.batcher.add(trace);
   }
 
+  /** The user's own traces (their export). */
+  exportTraces(userId: string): AsyncGenerator<Record<string, unknown>> {
+    return this.traces.exportTraces(userId);
+  }
+
+  /** Deletes the user's traces (account deletion); returns how many. */
+  deleteUserData(userId: string): Promise<number> {
+    return this.traces.deleteUserData(userId);
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     await this.batcher
       .flush()

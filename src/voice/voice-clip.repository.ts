@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SpectralTilt } from '../affect/spectral-tilt.js';
+import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows, type Row } from '../common/sql-rows.js';
 import type { VoiceAnalysis } from './analysis/prosody-analyzer.js';
 import type { ProsodyFeatures } from './prosody/index.js';
@@ -196,14 +197,40 @@ export class VoiceClipRepository {
     return updatedRows(rows).length;
   }
 
-  /** The user's clips for their data export (the audio only when asked). */
-  exportRows(userId: string, includeAudio: boolean): Promise<Row[]> {
-    return this.db.query<Row[]>(
-      `SELECT message_id, mime_type, container, codec, size_bytes, duration_sec, expires_at, audio_deleted_at,
-              transcript_status, language, prosody, spectral_tilt, created_at
-              ${includeAudio ? ", encode(audio, 'base64') AS audio_base64" : ''}
-         FROM voice_clips WHERE user_id = $1 ORDER BY created_at`,
-      [userId],
+  /** The user's clips for their export, page by page, without the audio (see `audioOf`). */
+  exportClips(userId: string): AsyncGenerator<Row> {
+    return keysetRows(
+      this.db,
+      `SELECT message_id, mime_type, container, codec, size_bytes, duration_sec, expires_at,
+              audio_deleted_at, transcript_status, language, transcript_quality, prosody,
+              spectral_tilt, created_at, audio IS NOT NULL AS has_audio,
+              created_at::text AS k_at, message_id AS k_id
+         FROM voice_clips
+        WHERE user_id = $1 AND (created_at, message_id) > (coalesce($2::timestamptz, '-infinity'),
+                                                           coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
+        ORDER BY created_at, message_id LIMIT $4`,
+      userId,
+      100,
+    );
+  }
+
+  /** One clip's audio as base64 (read one at a time: an export never holds two). */
+  async audioOf(userId: string, messageId: string): Promise<string | null> {
+    const rows = await this.db.query<Array<{ audio: string | null }>>(
+      `SELECT encode(audio, 'base64') AS audio FROM voice_clips WHERE message_id = $1 AND user_id = $2`,
+      [messageId, userId],
+    );
+    return rows[0]?.audio ?? null;
+  }
+
+  /** Deletes the user's clips, audio and all, in batches; returns how many. */
+  deleteUserData(userId: string): Promise<number> {
+    return deleteInBatches(
+      this.db,
+      `DELETE FROM voice_clips WHERE message_id IN
+         (SELECT message_id FROM voice_clips WHERE user_id = $1 LIMIT $2) RETURNING message_id`,
+      userId,
+      50,
     );
   }
 

@@ -263,20 +263,28 @@ describe("the user's control", () => {
     expect(await over.json()).toMatchObject({ code: 'rate_limited' });
   }, 30_000);
 
-  it('exports everything the service holds about the user as JSON', async () => {
+  it('exports everything the service holds about the user as NDJSON', async () => {
     const user = newUser();
     const c = await connect(user);
     const turn = await say(c, 'My sister Anna called.');
     await memoriesOf(user);
     const res = await api(user, '/export');
     expect(res.status).toBe(200);
-    const data = (await res.json()) as {
-      user: { id: string };
-      conversations: unknown[];
-      messages: Array<{ content: string }>;
-      turnAffects: Array<{ message_id: string }>;
-      memories: MemoryView[];
+    expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string } & Record<string, unknown>);
+    const of = <T>(type: string) => lines.filter((l) => l.type === type) as unknown as T[];
+    const data = {
+      user: of<{ id: string }>('user')[0],
+      conversations: of('conversation'),
+      messages: of<{ content: string }>('message'),
+      turnAffects: of<{ message_id: string }>('turnAffect'),
+      memories: of<{ text: string }>('memory'),
     };
+    expect(lines[0]).toMatchObject({ type: 'export', version: 1, userId: user });
+    expect(lines.at(-1)).toMatchObject({ type: 'end', counts: { message: 2 } });
     expect(data.user.id).toBe(user);
     expect(data.conversations).toHaveLength(1);
     expect(data.messages.map((m) => m.content)).toContain('My sister Anna called.');

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { AccountDeletionRepository } from '../../src/account/account-deletion.repository.js';
+import { AccountService, type ExportLine } from '../../src/account/account.service.js';
+import { AffectRepository } from '../../src/affect/affect.repository.js';
+import { MessageRepository } from '../../src/conversation/message.repository.js';
+import { dataSourceOptions } from '../../src/database/data-source.js';
+import { statementsOf } from '../../src/database/statements.js';
+import type { ClientEmitter } from '../../src/gateway/client-emitter.js';
+import { MemoryRepository } from '../../src/memory/memory.repository.js';
+import { OperatorAuditRepository } from '../../src/operator/operator-audit.repository.js';
+import { TurnTraceRepository } from '../../src/turn/turn-trace.repository.js';
+import { TurnTracesService } from '../../src/turn/turn-traces.service.js';
+import { VoiceClipRepository } from '../../src/voice/voice-clip.repository.js';
+import { sql } from '../support/sql.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+let db: TestDatabase;
+let ds: DataSource;
+let account: AccountService;
+const disconnected: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  ds = new DataSource({ ...dataSourceOptions(db.url, 10), logger: undefined, logging: false });
+  await ds.initialize();
+  const messages = new MessageRepository(ds);
+  account = new AccountService(
+    messages,
+    new VoiceClipRepository(ds),
+    new AffectRepository(ds),
+    new MemoryRepository(ds),
+    new TurnTracesService(new TurnTraceRepository(ds), messages),
+    new OperatorAuditRepository(ds),
+    new AccountDeletionRepository(ds),
+    { disconnectUser: (u: string) => (disconnected.push(u), true) } as unknown as ClientEmitter,
+  );
+});
+afterAll(async () => {
+  await ds.destroy();
+  await db.drop();
+});
+
+/**
+ * A user with a row in every table that holds user data: a conversation of a user message and a
+ * reply, a voice clip with audio, how the message was read, the user's affect state, memories
+ * (two versions), the memory cursor, a forget, a trace, and an operator's read of it all.
+ */
+async function seed(userId: string): Promise<void> {
+  await sql(
+    db.url,
+    `WITH u AS (INSERT INTO users (id, locale, time_zone) VALUES ($1, 'zh-CN', 'Asia/Shanghai')),
+          c AS (INSERT INTO conversations (id, user_id, last_seq, title, summary, summary_until_seq)
+                VALUES (gen_random_uuid(), $1, 2, 'hi', 'They said hi.', 0) RETURNING id),
+          m AS (INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, status, client_msg_id)
+                SELECT gen_random_uuid(), c.id, $1, 1, 'user', 'voice', 'hello there', 'received', 'c-1' FROM c
+                RETURNING id, conversation_id),
+          r AS (INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, status, in_reply_to, turn_id)
+                SELECT gen_random_uuid(), m.conversation_id, $1, 2, 'assistant', 'text', 'hi!', 'completed', m.id,
+                       gen_random_uuid() FROM m
+                RETURNING id, in_reply_to),
+          v AS (INSERT INTO voice_clips (message_id, user_id, mime_type, container, codec, size_bytes, duration_sec,
+                                         audio, expires_at, transcript_status)
+                SELECT m.id, $1, 'audio/ogg', 'ogg', 'opus', 4, 1.5, '\\x01020304', now() + interval '1 day', 'done'
+                  FROM m),
+          ta AS (INSERT INTO turn_affects (message_id, user_id, conversation_id, valence, arousal, label, confidence, affect)
+                 SELECT m.id, $1, m.conversation_id, 0.1, 0.2, 'calm', 0.5, '{}' FROM m),
+          us AS (INSERT INTO affect_user_states (user_id, voice_baseline, mood) VALUES ($1, '{}', '{}')),
+          cs AS (INSERT INTO affect_conversation_states (conversation_id, user_id, mood)
+                 SELECT c.id, $1, '{"turns": 1}' FROM c),
+          me AS (INSERT INTO memories (id, user_id, kind, text, source_message_ids, origin, dedupe_key)
+                 SELECT gen_random_uuid(), $1, 'fact', 'Says hello.', ARRAY[m.id], 'extraction', $1 || 'k' FROM m
+                 RETURNING id),
+          mo AS (INSERT INTO memories (id, user_id, kind, text, source_message_ids, origin, dedupe_key, superseded_by)
+                 SELECT gen_random_uuid(), $1, 'fact', 'Said hi.', '{}', 'extraction', $1 || 'old', me.id FROM me),
+          mc AS (INSERT INTO memory_cursors (user_id, at, message_id) SELECT $1, now(), m.id FROM m),
+          mf AS (INSERT INTO memory_forgets (id, user_id, scope, topic, message_ids, saved_memories, undo_until)
+                 SELECT gen_random_uuid(), $1, 'topic', 'work', ARRAY[m.id], '[]', now() + interval '1 day' FROM m),
+          tr AS (INSERT INTO turn_traces (reply_id, turn_id, answering_id, user_id, trace)
+                 SELECT r.id, gen_random_uuid(), r.in_reply_to, $1, '{"version": 2}' FROM r),
+          oa AS (INSERT INTO operator_audit (id, operator_id, action, target_id, subject_user_id)
+                 SELECT gen_random_uuid(), 'op-1', 'turn_trace.read', r.id, $1 FROM r)
+     SELECT 1`,
+    [userId],
+  );
+}
+
+/** Every table with a column naming a user, and how many of its rows name this one. */
+async function rowsOf(userId: string): Promise<Record<string, number>> {
+  const columns = await sql(
+    db.url,
+    `SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND column_name IN ('user_id', 'subject_user_id')
+         OR (table_schema = 'public' AND table_name = 'users' AND column_name = 'id')`,
+  );
+  const counts: Record<string, number> = {};
+  for (const c of columns) {
+    const [row] = await sql(
+      db.url,
+      `SELECT count(*)::int AS n FROM "${c.table_name as string}" WHERE "${c.column_name as string}" = $1`,
+      [userId],
+    );
+    counts[c.table_name as string] = row.n as number;
+  }
+  return counts;
+}
+
+async function collect(lines: AsyncGenerator<ExportLine>): Promise<ExportLine[]> {
+  const out: ExportLine[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
+}
+
+describe("a user's data", () => {
+  it('is all in the export, and all gone after the deletion, while another user keeps theirs', async () => {
+    await seed('delete-me');
+    await seed('keep-me');
+    const before = await rowsOf('delete-me');
+    expect(Object.entries(before).filter(([, n]) => n === 0)).toEqual([['account_deletions', 0]]);
+
+    const lines = await collect(account.export('delete-me', true));
+    const types = new Set(lines.map((l) => l.type));
+    for (const type of [
+      'user',
+      'affectState',
+      'conversation',
+      'message',
+      'voiceClip',
+      'turnAffect',
+      'memory',
+      'forget',
+      'memoryCursor',
+      'turnTrace',
+    ]) {
+      expect(types).toContain(type);
+    }
+    expect(lines.find((l) => l.type === 'voiceClip')).toMatchObject({ audio_base64: 'AQIDBA==' });
+    expect(lines.filter((l) => l.type === 'memory')).toHaveLength(2);
+    expect(lines.find((l) => l.type === 'conversation')).toMatchObject({
+      summary: 'They said hi.',
+      mood: { turns: 1 },
+    });
+
+    await account.requestDeletion('delete-me');
+    const deleted = await account.deleteAccount('delete-me');
+    expect(deleted).toMatchObject({ messages: 2, voice_clips: 1, memories: 2, users: 1 });
+    expect(disconnected).toContain('delete-me');
+    const after = await rowsOf('delete-me');
+    expect(Object.entries(after).filter(([, n]) => n > 0)).toEqual([['account_deletions', 1]]);
+    expect(await account.deletionStatus('delete-me')).toMatchObject({ status: 'done' });
+    const [audit] = await sql(
+      db.url,
+      `SELECT count(*)::int AS n FROM operator_audit WHERE subject_user_id IS NULL`,
+    );
+    expect(audit.n).toBe(1);
+
+    const kept = await rowsOf('keep-me');
+    expect(Object.entries(kept).filter(([, n]) => n === 0)).toEqual([['account_deletions', 0]]);
+    // Deleting again is a no-op that still ends as done.
+    expect(await account.deleteAccount('delete-me')).toMatchObject({ messages: 0, users: 0 });
+  });
+});
+
+/** Tables the plans must not scan whole for one user's rows. */
+const BIG = [
+  'messages',
+  'conversations',
+  'voice_clips',
+  'turn_affects',
+  'memories',
+  'turn_traces',
+  'memory_forgets',
+  'operator_audit',
+];
+
+describe('queries by user', () => {
+  it('use an index on every table of the hot, export and deletion paths', async () => {
+    // Enough users that a scan of everything would cost more than an index: the planner says.
+    for (let i = 0; i < 300; i++) await seed(`crowd-${i}`);
+    await sql(db.url, 'ANALYZE');
+
+    const recorded = new Map<string, unknown[]>();
+    let recording = true;
+    const record = <T extends { query: (q: string, p?: unknown[]) => Promise<unknown> }>(
+      target: T,
+    ) => {
+      const original = target.query.bind(target);
+      target.query = ((q: string, p?: unknown[]) => {
+        if (recording && !/^\s*(BEGIN|COMMIT|ROLLBACK|SELECT companion_)/i.test(q)) {
+          recorded.set(q, p ?? []);
+        }
+        return original(q, p);
+      });
+    };
+    record(ds as unknown as { query: (q: string, p?: unknown[]) => Promise<unknown> });
+    record(statementsOf(ds));
+
+    const user = 'crowd-7';
+    const messages = new MessageRepository(ds);
+    await collect(account.export(user, true));
+    await messages.turnsForRecall(user, new Date(), { limit: 5000, storedTerms: true });
+    await messages.listConversations(user, null, 20);
+    await messages.recentUserMessages(user, 5000);
+    await new MemoryRepository(ds).memoriesForRecall(user, new Date());
+    await new AffectRepository(ds).state(
+      '00000000-0000-0000-0000-000000000000',
+      user,
+      '00000000-0000-0000-0000-000000000000',
+    );
+    await account.deleteAccount('crowd-8');
+
+    recording = false;
+    expect(recorded.size).toBeGreaterThan(15);
+    const scans: string[] = [];
+    for (const [query, params] of recorded) {
+      const [plan] = await ds.query<Array<{ 'QUERY PLAN': unknown }>>(
+        `EXPLAIN (FORMAT JSON) ${query}`,
+        params,
+      );
+      const text = JSON.stringify(plan['QUERY PLAN']);
+      for (const table of BIG) {
+        if (new RegExp(`"Node Type":"Seq Scan"[^}]*"Relation Name":"${table}"`).test(text)) {
+          scans.push(`${table}: ${query.replace(/\s+/g, ' ').slice(0, 120)}`);
+        }
+      }
+    }
+    expect(scans).toEqual([]);
+  }, 120_000);
+});
