@@ -82,7 +82,8 @@ export class MemoryService {
     message: { id: string; seq: number; content: string },
   ): Promise<Forgotten | null> {
     const intent = detectForget(message.content);
-    if (!intent) return null;
+    // An ambiguous request deletes nothing.
+    if (!intent || intent.scope === 'unclear') return null;
     const messageIds = [message.id];
     let memories = 0;
     if (intent.scope === 'last') {
