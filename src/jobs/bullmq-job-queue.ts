@@ -1,9 +1,11 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import type { BackoffOptions, Job, MinimalJob, Queue } from 'bullmq';
 import {
   DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
   QUEUE,
+  retryDelayMs,
   type JobName,
   type JobOptions,
   type JobPayloads,
@@ -68,7 +70,7 @@ export class BullMqJobQueue extends JobQueue {
  * The BullMQ worker: every job goes to its registered handler. Only processes that run queue
  * jobs have it (ROLE=worker or all); a gateway only adds jobs.
  */
-@Processor(QUEUE, { concurrency: 8 })
+@Processor(QUEUE, { concurrency: 8, settings: { backoffStrategy: cappedBackoff } })
 export class QueueWorker extends WorkerHost {
   private readonly logger = new Logger(QueueWorker.name);
   private readonly reportError = onceEvery(30_000);
@@ -95,15 +97,30 @@ export class QueueWorker extends WorkerHost {
   }
 }
 
+/** BullMQ's exponential backoff has no ceiling: a capped one is this custom strategy. */
+const CAPPED = 'capped-exponential';
+type CappedBackoff = BackoffOptions & { maxDelay: number };
+
 function bullOptions(options: JobOptions) {
+  const delay = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const backoff: BackoffOptions | CappedBackoff =
+    options.maxBackoffMs === undefined
+      ? { type: 'exponential', delay }
+      : { type: CAPPED, delay, maxDelay: options.maxBackoffMs };
   return {
     jobId: options.jobId,
     delay: options.delayMs,
     attempts: options.attempts ?? DEFAULT_ATTEMPTS,
-    backoff: { type: 'exponential', delay: 500 },
+    backoff,
     removeOnComplete: true,
-    removeOnFail: { count: 1000 },
+    removeOnFail: options.removeOnFail ? true : { count: 1000 },
   };
+}
+
+/** The worker's strategy for CAPPED backoffs (BullMQ computes its built-in ones itself). */
+function cappedBackoff(attemptsMade: number, _type?: string, _err?: Error, job?: MinimalJob) {
+  const backoff = job?.opts.backoff as Partial<CappedBackoff> | undefined;
+  return retryDelayMs({ backoffMs: backoff?.delay, maxBackoffMs: backoff?.maxDelay }, attemptsMade);
 }
 
 /** True at most once per interval: a Redis outage logs a line, not a line per retry. */

@@ -1,5 +1,11 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { DEFAULT_ATTEMPTS, type JobName, type JobOptions, type JobPayloads } from './job-names.js';
+import {
+  DEFAULT_ATTEMPTS,
+  retryDelayMs,
+  type JobName,
+  type JobOptions,
+  type JobPayloads,
+} from './job-names.js';
 import { JobQueue, type JobSpec } from './job-queue.js';
 import { JobRegistry } from './job-registry.js';
 
@@ -81,7 +87,16 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
       const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
       if (attempt < attempts && !this.closed) {
         this.logger.warn({ job: name, attempt, err: String(e) }, 'job failed; retrying');
-        this.schedule(name, data, options, attempt + 1, 500 * 2 ** (attempt - 1));
+        if (options.jobId) {
+          // A waiting retry holds its jobId, as BullMQ's does; a job queued under the same id
+          // while this one ran does the same work, so it replaces the retry.
+          if (this.pendingIds.has(options.jobId)) {
+            this.count--;
+            return;
+          }
+          this.pendingIds.add(options.jobId);
+        }
+        this.schedule(name, data, options, attempt + 1, retryDelayMs(options, attempt));
       } else {
         this.count--;
         this.logger.error({ job: name, attempt, err: String(e) }, 'job failed for good');

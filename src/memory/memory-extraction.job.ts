@@ -1,13 +1,29 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EventBus } from '../jobs/event-bus.js';
-import { EventName, JobName } from '../jobs/job-names.js';
+import { EventName, JobName, type JobOptions } from '../jobs/job-names.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { MemoryExtractionService } from './memory-extraction.service.js';
 
+/** How the queue retries an extraction job: attempts, and the capped exponential backoff. */
+export const MEMORY_EXTRACTION_RETRY = Symbol('MEMORY_EXTRACTION_RETRY');
+export type ExtractionRetry = Required<Pick<JobOptions, 'attempts' | 'backoffMs' | 'maxBackoffMs'>>;
+
+/**
+ * 60 attempts, 10 s after the first failure, doubling up to one every 10 minutes: about 9 hours
+ * of an unavailable model before the job gives up. A job that gave up is removed, so the user's
+ * next turn queues it again, and it starts from the same cursor (nothing was passed).
+ */
+export const DEFAULT_EXTRACTION_RETRY: ExtractionRetry = {
+  attempts: 60,
+  backoffMs: 10_000,
+  maxBackoffMs: 600_000,
+};
+
 /**
  * After a user's turns have been quiet for MEMORY_EXTRACTION_DELAY_MS, one job reads what came in
- * (one job per user: a burst of turns is one batch). The job only calls the service.
+ * (one job per user: a burst of turns is one batch). The job only calls the service; a batch the
+ * service holds fails the job, and the queue retries it (DEFAULT_EXTRACTION_RETRY).
  */
 @Injectable()
 export class MemoryExtractionJob implements OnModuleInit {
@@ -16,6 +32,9 @@ export class MemoryExtractionJob implements OnModuleInit {
     private readonly registry: JobRegistry,
     private readonly events: EventBus,
     private readonly extraction: MemoryExtractionService,
+    @Optional()
+    @Inject(MEMORY_EXTRACTION_RETRY)
+    private readonly retry: ExtractionRetry = DEFAULT_EXTRACTION_RETRY,
   ) {}
 
   onModuleInit(): void {
@@ -26,7 +45,12 @@ export class MemoryExtractionJob implements OnModuleInit {
     this.events.subscribe(EventName.TurnCompleted, JobName.MemoryExtraction, (turn) => [
       {
         data: { userId: turn.userId },
-        options: { jobId: `memx-${turn.userId}`, delayMs: this.config.memory.extractionDelayMs },
+        options: {
+          jobId: `memx-${turn.userId}`,
+          delayMs: this.config.memory.extractionDelayMs,
+          ...this.retry,
+          removeOnFail: true,
+        },
       },
     ]);
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { StoredReading } from '../affect/affect.repository.js';
 import { AffectService } from '../affect/affect.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -9,6 +10,7 @@ import { TemplateStore } from '../prompting/template-store.js';
 import {
   MEMORY_OPERATIONS_JSON_SCHEMA,
   parseOperations,
+  type DroppedOperation,
   type MemoryOperation,
 } from './extraction-schema.js';
 import { EMBEDDINGS, type EmbeddingClient } from './embeddings/embedding-client.js';
@@ -53,17 +55,104 @@ const SHOWN_MEMORIES = 40;
 /** Batches per job run; the rest waits for the next run. */
 const MAX_BATCHES = 10;
 
+/** Runs in which the model rejects a batch before the batch is split in halves. */
+export const SPLIT_AFTER = 3;
+/** Runs in which the model rejects a turn on its own before that turn is skipped. */
+export const SKIP_AFTER = 3;
+/** Users whose rejected batch this process remembers; past it the oldest is forgotten. */
+const MAX_REMEMBERED_REJECTIONS = 10_000;
+
+/**
+ * A plain turn any working model reads: asked before a turn is skipped, so that a model that
+ * reads nothing (a broken deployment) holds every turn instead of skipping them one by one.
+ */
+const CANARY: Turn = {
+  id: 'canary',
+  atText: '',
+  role: 'user',
+  content: 'I had tea with my sister this afternoon.',
+  createdAt: new Date(0),
+  affect: null,
+};
+
+/** Why a batch got no usable answer (the label of companion_memory_extraction_failures_total). */
+export type HoldReason = 'model_unavailable' | 'timeout' | 'request_rejected' | 'invalid_answer';
+
+/**
+ * The model answered, and what it answered cannot be used (or it refused the request itself):
+ * that says something about the batch. The other reasons say something about the endpoint.
+ */
+const AGAINST_THE_BATCH: ReadonlySet<HoldReason> = new Set(['request_rejected', 'invalid_answer']);
+
+/** HTTP statuses that refuse this request (too long, malformed) rather than any request. */
+const REJECTING_STATUSES = new Set([400, 413, 422]);
+
+type Answer =
+  | { ok: true; operations: MemoryOperation[]; dropped: DroppedOperation[] }
+  | { ok: false; reason: HoldReason; detail: string };
+
+interface Refs {
+  memories: Map<string, Memory>;
+  turns: Map<string, Turn>;
+}
+
+/** A batch the model rejected, remembered (in this process) until the cursor is past it. */
+interface Rejection {
+  /** The turns of the batches rejected. */
+  turns: Set<string>;
+  /** Runs in which a batch starting with the first of them was rejected. */
+  strikes: number;
+  /** The turn the model rejects even on its own, and in how many runs. */
+  alone: { id: string; strikes: number } | null;
+}
+
+export interface ExtractionResult {
+  /** Batches read (each ends in operations applied, a turn skipped, or a hold). */
+  batches: number;
+  /** Operations applied. */
+  applied: number;
+  /** Invalid operations left out (the valid ones of the same answer are applied). */
+  dropped: number;
+  /** Turns skipped because the model could not read them (logged at error level). */
+  skipped: number;
+}
+
+/**
+ * A batch got no usable answer: the user's cursor stays before it and the job fails, so that
+ * the queue retries it with backoff. The message names ids and reasons only.
+ */
+export class ExtractionHeldError extends Error {
+  constructor(
+    readonly userId: string,
+    readonly messageId: string,
+    readonly reason: HoldReason,
+    detail: string,
+  ) {
+    super(`memory extraction of ${userId} held at message ${messageId}: ${reason} (${detail})`);
+    this.name = 'ExtractionHeldError';
+  }
+}
+
 /**
  * Extraction, away from the user's turn: a job per user collects the turns since the last run
  * (batched: it runs MEMORY_EXTRACTION_DELAY_MS after new turns), shows the model those turns and
  * the related memories it already holds, and applies the add / update / supersede operations it
- * answers with structured output. An answer that does not validate is asked again once, then
- * dropped with a log: nothing is ever stored half. Applying a batch and moving the user's cursor
- * past it is one transaction.
+ * answers with structured output. Applying a batch and moving the user's cursor past it is one
+ * transaction; an invalid operation is left out (logged, counted) and the valid ones applied.
+ *
+ * A batch without a usable answer is never passed: the run stops there and throws
+ * ExtractionHeldError (the queue retries the job with backoff, from the same cursor). When the
+ * endpoint is down, slow or failing, that is all. When the model answers and the answer cannot
+ * be used (or it refuses the request), the batch gets a strike; after SPLIT_AFTER strikes it is
+ * asked in halves, front first, down to its first turn alone, and whatever front part gets a
+ * usable answer is applied. A turn rejected alone in SKIP_AFTER runs is skipped, with an error
+ * log and `skipped_turn`, only if the model reads the plain CANARY turn: otherwise the model is
+ * what is broken, and the turn is held. See docs/memory.md.
  */
 @Injectable()
 export class MemoryExtractionService {
   private readonly logger = new Logger(MemoryExtractionService.name);
+  private readonly rejections = new Map<string, Rejection>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -79,41 +168,155 @@ export class MemoryExtractionService {
     private readonly embeddings: EmbeddingClient | null = null,
   ) {}
 
-  /** Processes the user's new turns; returns how many operations were applied. */
-  async extract(userId: string): Promise<{ batches: number; applied: number; dropped: number }> {
-    const result = { batches: 0, applied: 0, dropped: 0 };
-    for (let i = 0; i < MAX_BATCHES; i++) {
-      const turns = await this.newTurns(userId);
-      if (turns.length === 0) break;
-      result.batches++;
-      await this.embedTurns(userId, turns);
-      const current = await this.memories.current(userId, 500);
-      const shown = relatedMemories(current, turns);
-      const refs = {
-        memories: new Map(shown.map((m, k) => [`m${k + 1}`, m])),
-        turns: new Map(turns.map((t, k) => [`t${k + 1}`, t])),
-      };
-      const operations = await this.ask(userId, refs);
-      // The cursor is the last turn's own timestamp as Postgres wrote it: a JS Date would drop
-      // its microseconds and the same turn would be read again.
-      const last = turns.at(-1)!;
-      const cursor = { at: last.atText, id: last.id };
-      if (!operations) {
-        result.dropped++;
-        this.metrics.memoryOperations.inc({ op: 'dropped_batch' });
-        await this.memories.moveCursor(userId, cursor);
-        continue;
+  /**
+   * Processes the user's new turns. Throws ExtractionHeldError at a batch that got no usable
+   * answer, after applying the batches before it.
+   */
+  async extract(userId: string): Promise<ExtractionResult> {
+    const result: ExtractionResult = { batches: 0, applied: 0, dropped: 0, skipped: 0 };
+    let held = false;
+    try {
+      for (let i = 0; i < MAX_BATCHES; i++) {
+        const turns = await this.newTurns(userId);
+        if (turns.length === 0) break;
+        result.batches++;
+        this.metrics.memoryExtractionLag.observe(
+          Math.max(0, Date.now() - turns[0].createdAt.getTime()) / 1000,
+        );
+        await this.extractBatch(userId, turns, result);
       }
-      result.applied += await this.apply(userId, operations, refs, current, cursor);
+    } catch (e) {
+      held = e instanceof ExtractionHeldError;
+      throw e;
+    } finally {
+      if (result.batches > 0)
+        this.logger.log({ userId, ...result, held }, 'memory extraction done');
     }
-    if (result.batches > 0) this.logger.log({ userId, ...result }, 'memory extraction done');
     return result;
   }
 
-  private async ask(
+  /** Moves the cursor past the front of `turns` (some or all of them), or throws a hold. */
+  private async extractBatch(userId: string, turns: Turn[], result: ExtractionResult) {
+    const current = await this.memories.current(userId, 500);
+    let rejection = this.rejections.get(userId);
+    if (rejection && !rejection.turns.has(turns[0].id)) {
+      // The cursor is past the turns that were rejected.
+      this.rejections.delete(userId);
+      rejection = undefined;
+    }
+    if (!rejection || rejection.strikes < SPLIT_AFTER) {
+      const { answer, refs } = await this.ask(turns, current);
+      if (answer.ok) {
+        this.rejections.delete(userId);
+        return this.apply(userId, turns, answer, refs, current, result);
+      }
+      if (!AGAINST_THE_BATCH.has(answer.reason)) throw this.hold(userId, turns, answer);
+      rejection = this.strike(userId, turns);
+      if (rejection.strikes < SPLIT_AFTER) throw this.hold(userId, turns, answer);
+    }
+    // Split: the front half, then the front quarter..., down to the first turn alone.
+    let size = rejection.alone?.id === turns[0].id ? 1 : Math.ceil(turns.length / 2);
+    for (;;) {
+      const piece = turns.slice(0, size);
+      const { answer, refs } = await this.ask(piece, current);
+      if (answer.ok) return this.apply(userId, piece, answer, refs, current, result);
+      if (!AGAINST_THE_BATCH.has(answer.reason)) throw this.hold(userId, piece, answer);
+      if (size === 1) return this.rejectedAlone(userId, rejection, turns[0], answer, result);
+      size = Math.ceil(size / 2);
+    }
+  }
+
+  /** The first turn after the cursor was rejected on its own: held, or skipped (see SKIP_AFTER). */
+  private async rejectedAlone(
     userId: string,
-    refs: { memories: Map<string, Memory>; turns: Map<string, Turn> },
-  ): Promise<MemoryOperation[] | null> {
+    rejection: Rejection,
+    turn: Turn,
+    answer: Extract<Answer, { ok: false }>,
+    result: ExtractionResult,
+  ): Promise<void> {
+    if (rejection.alone?.id !== turn.id) rejection.alone = { id: turn.id, strikes: 0 };
+    const alone = rejection.alone;
+    alone.strikes++;
+    if (alone.strikes < SKIP_AFTER) throw this.hold(userId, [turn], answer);
+    const canary = (await this.ask([CANARY], [])).answer;
+    if (!canary.ok) {
+      if (!AGAINST_THE_BATCH.has(canary.reason)) throw this.hold(userId, [turn], canary);
+      this.logger.error(
+        { userId, messageId: turn.id, canary: canary.reason, detail: canary.detail },
+        'the memory model rejects a plain turn too: the turn is held, not skipped',
+      );
+      throw this.hold(userId, [turn], answer);
+    }
+    await this.embedTurns(userId, [turn]);
+    await this.memories.moveCursor(userId, { at: turn.atText, id: turn.id });
+    this.rejections.delete(userId);
+    result.skipped++;
+    this.metrics.memoryExtractionFailures.inc({ reason: 'skipped_turn' });
+    this.logger.error(
+      {
+        userId,
+        messageId: turn.id,
+        role: turn.role,
+        saidAt: turn.createdAt.toISOString(),
+        reason: answer.reason,
+        detail: answer.detail,
+        runs: alone.strikes,
+      },
+      'memory extraction skipped a turn the model cannot read; nothing is remembered from it',
+    );
+  }
+
+  /** A run in which the model rejected the batch starting at turns[0]. */
+  private strike(userId: string, turns: Turn[]): Rejection {
+    let rejection = this.rejections.get(userId);
+    if (!rejection) {
+      if (this.rejections.size >= MAX_REMEMBERED_REJECTIONS) {
+        const oldest = this.rejections.keys().next();
+        if (!oldest.done) this.rejections.delete(oldest.value);
+      }
+      rejection = { turns: new Set(), strikes: 0, alone: null };
+      this.rejections.set(userId, rejection);
+    }
+    for (const t of turns) rejection.turns.add(t.id);
+    rejection.strikes++;
+    if (rejection.strikes === SPLIT_AFTER) {
+      this.metrics.memoryExtractionFailures.inc({ reason: 'batch_split' });
+      this.logger.warn(
+        { userId, messageId: turns[0].id, turns: turns.length, runs: rejection.strikes },
+        'memory extraction batch rejected again: asking for it in halves',
+      );
+    }
+    return rejection;
+  }
+
+  private hold(
+    userId: string,
+    turns: Turn[],
+    answer: Extract<Answer, { ok: false }>,
+  ): ExtractionHeldError {
+    const rejection = this.rejections.get(userId);
+    this.logger.warn(
+      {
+        userId,
+        messageId: turns[0].id,
+        turns: turns.length,
+        reason: answer.reason,
+        detail: answer.detail,
+        strikes: rejection?.strikes ?? 0,
+        aloneStrikes: rejection?.alone?.strikes ?? 0,
+      },
+      'memory extraction batch held: the cursor stays before it and the job is retried',
+    );
+    return new ExtractionHeldError(userId, turns[0].id, answer.reason, answer.detail);
+  }
+
+  /** One request for these turns; a failure is counted and described (never with text). */
+  private async ask(turns: Turn[], current: Memory[]): Promise<{ answer: Answer; refs: Refs }> {
+    const shown = relatedMemories(current, turns);
+    const refs: Refs = {
+      memories: new Map(shown.map((m, k) => [`m${k + 1}`, m])),
+      turns: new Map(turns.map((t, k) => [`t${k + 1}`, t])),
+    };
     const prompt = this.prompts.render('extract', {
       userName: 'the user',
       companionName: this.config.prompt.companionName,
@@ -126,57 +329,79 @@ export class MemoryExtractionService {
       })),
       turns: [...refs.turns].map(([ref, t]) => ({
         ref,
-        date: t.createdAt.toISOString().slice(0, 10),
+        date: (t === CANARY ? new Date() : t.createdAt).toISOString().slice(0, 10),
         speaker: t.role === 'user' ? 'User' : this.config.prompt.companionName,
         feeling: t.role === 'user' ? describeFeeling(t.affect) : null,
         text: t.content.replace(/\s+/g, ' '),
       })),
     });
     const known = { memories: new Set(refs.memories.keys()), turns: new Set(refs.turns.keys()) };
-    let lastError = '';
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      try {
-        const answer = await this.model.json(
-          [{ role: 'user', content: prompt }],
-          {
-            name: 'memory_operations',
-            schema: MEMORY_OPERATIONS_JSON_SCHEMA,
-          },
-          2000,
-        );
-        const parsed = parseOperations(answer, known);
-        if (parsed.ok) return parsed.operations;
-        lastError = parsed.error;
-      } catch (e) {
-        lastError = e instanceof Error ? e.message : String(e);
-      }
-      this.logger.warn({ userId, attempt, error: lastError }, 'memory extraction answer rejected');
+    let answer: Answer;
+    try {
+      const raw = await this.model.json(
+        [{ role: 'user', content: prompt }],
+        { name: 'memory_operations', schema: MEMORY_OPERATIONS_JSON_SCHEMA },
+        2000,
+      );
+      const parsed = parseOperations(raw, known);
+      answer = parsed.ok
+        ? { ok: true, operations: parsed.operations, dropped: parsed.dropped }
+        : { ok: false, reason: 'invalid_answer', detail: parsed.error };
+    } catch (e) {
+      answer = { ok: false, ...failureOf(e) };
     }
-    this.logger.warn(
-      { userId, turns: refs.turns.size, error: lastError },
-      'memory extraction batch dropped after a retry',
-    );
-    return null;
+    if (!answer.ok) this.metrics.memoryExtractionFailures.inc({ reason: answer.reason });
+    return { answer, refs };
   }
 
-  /** Applies the operations and moves the cursor, in one transaction. */
+  /** Applies the valid operations and moves the cursor past `turns`, in one transaction. */
   private async apply(
     userId: string,
-    operations: MemoryOperation[],
-    refs: { memories: Map<string, Memory>; turns: Map<string, Turn> },
+    turns: Turn[],
+    answer: Extract<Answer, { ok: true }>,
+    refs: Refs,
     current: Memory[],
-    cursor: { at: string; id: string },
-  ): Promise<number> {
-    let applied = 0;
-    const written = operations.filter((op) => op.op !== 'noop');
+    result: ExtractionResult,
+  ): Promise<void> {
+    const drop = (d: DroppedOperation) => {
+      result.dropped++;
+      this.metrics.memoryExtractionFailures.inc({ reason: 'invalid_operation' });
+      this.logger.warn(
+        {
+          userId,
+          operation: d.index,
+          op: d.op,
+          target: d.target ? (refs.memories.get(d.target)?.id ?? d.target) : null,
+          sources: d.sources.map((ref) => refs.turns.get(ref)?.id ?? ref),
+          reason: d.reason,
+        },
+        'memory operation dropped; the others of the answer are applied',
+      );
+    };
+    answer.dropped.forEach(drop);
+
+    const written: Array<{ op: MemoryOperation; index: number; memory: NewMemory }> = [];
+    for (const [index, op] of answer.operations.entries()) {
+      if (op.op === 'noop') continue;
+      try {
+        written.push({ op, index, memory: this.toMemory(op, refs.turns) });
+      } catch (e) {
+        const reason = `unreadable: ${e instanceof Error ? e.name : 'error'}`;
+        drop({ index, op: op.op, target: op.target, sources: op.sources, reason });
+      }
+    }
+    await this.embedTurns(userId, turns);
     const vectors = await this.embedTexts(
       userId,
-      written.map((op) => op.text.trim()),
+      written.map((w) => w.memory.text),
       'memories',
     );
-    await this.memories.transaction(async (tx) => {
-      for (const [k, op] of written.entries()) {
-        const memory = this.toMemory(op, refs.turns);
+    // The cursor is the last turn's own timestamp as Postgres wrote it: a JS Date would drop
+    // its microseconds and the same turn would be read again.
+    const last = turns.at(-1)!;
+    const applied = await this.memories.transaction(async (tx) => {
+      let count = 0;
+      for (const [k, { op, index, memory }] of written.entries()) {
         if (vectors) memory.embedding = { bytes: vectors[k], model: this.embeddings!.model };
         if (op.op === 'add') {
           // The same fact in other words is the memory already held; it only gains a source.
@@ -185,14 +410,25 @@ export class MemoryExtractionService {
           else await this.memories.add(userId, memory, tx);
         } else {
           const target = refs.memories.get(op.target!)!;
-          await this.memories.supersede(userId, target.id, memory, tx);
+          if (!(await this.memories.supersede(userId, target.id, memory, tx))) {
+            // An earlier operation of the same answer replaced it already.
+            drop({
+              index,
+              op: op.op,
+              target: op.target,
+              sources: op.sources,
+              reason: 'target no longer current',
+            });
+            continue;
+          }
         }
         this.metrics.memoryOperations.inc({ op: op.op });
-        applied++;
+        count++;
       }
-      await this.memories.moveCursor(userId, cursor, tx);
+      await this.memories.moveCursor(userId, { at: last.atText, id: last.id }, tx);
+      return count;
     });
-    return applied;
+    result.applied += applied;
   }
 
   /**
@@ -281,6 +517,23 @@ export class MemoryExtractionService {
       affect: r.role === 'user' ? measured(readings.get(r.id), r.kind === 'voice') : null,
     }));
   }
+}
+
+/** What a failed request says, for the logs and the metric: a reason and a detail without text. */
+export function failureOf(e: unknown): { reason: HoldReason; detail: string } {
+  // The timeout is a connection error too: it goes first.
+  if (e instanceof APIConnectionTimeoutError)
+    return { reason: 'timeout', detail: 'no answer in time' };
+  if (e instanceof APIConnectionError)
+    return { reason: 'model_unavailable', detail: 'no connection' };
+  if (e instanceof APIError && typeof e.status === 'number') {
+    // Only the status: an error body may quote the request.
+    const detail = `HTTP ${e.status}`;
+    if (e.status === 408 || e.status === 504) return { reason: 'timeout', detail };
+    if (REJECTING_STATUSES.has(e.status)) return { reason: 'request_rejected', detail };
+    return { reason: 'model_unavailable', detail };
+  }
+  return { reason: 'model_unavailable', detail: e instanceof Error ? e.name : 'unknown error' };
 }
 
 function measured(reading: StoredReading | undefined, voice: boolean): MeasuredAffect | null {

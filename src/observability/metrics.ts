@@ -99,6 +99,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly memoryExtractionLag = new Histogram({
+    name: 'companion_memory_extraction_lag_seconds',
+    help: "Age of a user's oldest turn not yet extracted, each time a batch of theirs runs",
+    buckets: [15, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 604_800],
+    registers: [this.registry],
+  });
+
+  readonly memoryExtractionFailures = new Counter({
+    name: 'companion_memory_extraction_failures_total',
+    help: 'Memory extraction failures by reason: a batch held (model_unavailable, timeout, request_rejected, invalid_answer), split (batch_split), an operation dropped (invalid_operation), a turn skipped (skipped_turn)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly embeddingRequests = new Counter({
     name: 'companion_embedding_requests_total',
     help: 'Requests to the embeddings endpoint by purpose (query, turns, memories) and outcome',

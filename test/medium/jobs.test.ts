@@ -31,6 +31,7 @@ class RecordingJob implements OnModuleInit {
     this.registry.register(JobName.VoiceBaselineUpdate, () => Promise.resolve());
     this.registry.register(JobName.MemoryExtraction, () => Promise.resolve());
     this.registry.register(JobName.ConversationSummary, () => Promise.resolve());
+    this.registry.register(JobName.AccountDeletion, () => Promise.resolve());
   }
 }
 
@@ -118,7 +119,7 @@ describe('job registry', () => {
     class Bare {}
     const bare = await Test.createTestingModule({ imports: [Bare] }).compile();
     await expect(bare.init()).rejects.toThrow(
-      /jobs without a handler: conversation.rollup, voice.clip-expiry, affect.voice-baseline, memory.extract, conversation.summary/,
+      /jobs without a handler: conversation.rollup, voice.clip-expiry, account.delete, affect.voice-baseline, memory.extract, conversation.summary/,
     );
     await bare.close();
   });

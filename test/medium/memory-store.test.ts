@@ -237,23 +237,28 @@ describe('memory extraction', () => {
     expect((await memories.current(u)).length).toBe(1);
   });
 
-  it('asks again when the answer is malformed, then drops the batch without storing anything', async () => {
+  it('holds a batch whose answer is malformed: nothing stored, the cursor stays, and the next run reads it', async () => {
     const u = await user();
-    await say(u, ['I love hiking']);
+    const [id] = await say(u, ['I love hiking']);
     let calls = 0;
     model.setResponder(() => {
       calls++;
-      return { pieces: [calls === 1 ? '{"operations": [{"op": "add"}]}' : 'not json'] };
+      return { pieces: [calls === 1 ? 'not json' : memoryAnswer([{ text: 'Loves hiking.' }])] };
     });
-    expect(await extraction.extract(u)).toMatchObject({ batches: 1, applied: 0, dropped: 1 });
-    expect(calls).toBe(2);
+    await expect(extraction.extract(u)).rejects.toMatchObject({
+      name: 'ExtractionHeldError',
+      reason: 'invalid_answer',
+      messageId: id,
+    });
+    expect(calls).toBe(1);
     expect(await memories.current(u)).toEqual([]);
-    const [row] = await sql(
-      db.url,
-      'SELECT EXISTS (SELECT 1 FROM memory_cursors WHERE user_id = $1) AS moved',
-      [u],
-    );
-    expect(row).toEqual({ moved: true });
+    const cursor = () =>
+      sql(db.url, 'SELECT message_id FROM memory_cursors WHERE user_id = $1', [u]);
+    expect(await cursor()).toEqual([]);
+    // The queue runs the job again: the same batch, from the same cursor.
+    expect(await extraction.extract(u)).toMatchObject({ batches: 1, applied: 1, dropped: 0 });
+    expect((await memories.current(u)).map((m) => m.text)).toEqual(['Loves hiking.']);
+    expect(await cursor()).toEqual([{ message_id: id }]);
   });
 
   it('refuses operations that name turns or memories it was not shown', async () => {
