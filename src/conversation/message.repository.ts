@@ -834,6 +834,15 @@ export class MessageRepository {
     ).length;
     return { messages, conversations, users };
   }
+
+  /** The IANA time zone kept on the user (the app's or token's last word); null when never given. */
+  async timeZoneOf(userId: string): Promise<string | null> {
+    const [user] = await this.db.query<Array<{ time_zone: string | null }>>(
+      `SELECT time_zone FROM users WHERE id = $1`,
+      [userId],
+    );
+    return user?.time_zone ?? null;
+  }
 }
 
 function conversationNotFound(conversationId: string): ConversationException {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { StoredReading } from '../affect/affect.repository.js';
 import { AffectService } from '../affect/affect.service.js';
+import { validTimeZone } from '../common/time-zone.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { ModelCompletions } from '../llm/model-completions.js';
@@ -18,7 +19,7 @@ import { encodeVector } from './embeddings/vector.js';
 import type { Memory, NewMemory } from './memory.repository.js';
 import { MemoryRepository } from './memory.repository.js';
 import { looksSensitive, NEAR_DUPLICATE, termOverlap, textLanguage } from './memory-text.js';
-import { dayOf } from './recall/calendar.js';
+import { dayOf, dayStart, isoDay } from './recall/calendar.js';
 import { resolveDates } from './recall/date-resolver.js';
 import { affectStrength } from './recall/signals.js';
 
@@ -47,8 +48,6 @@ interface MeasuredAffect {
 
 /** Measured feelings below this confidence are not shown to the model nor stored. */
 const FEELING_MIN_CONFIDENCE = 0.35;
-
-const DAY_MS = 86_400_000;
 
 /** Memories shown to the model with each batch: the core profile and the most related others. */
 const SHOWN_MEMORIES = 40;
@@ -170,20 +169,24 @@ export class MemoryExtractionService {
 
   /**
    * Processes the user's new turns. Throws ExtractionHeldError at a batch that got no usable
-   * answer, after applying the batches before it.
+   * answer, after applying the batches before it. Dates (today, each turn's, what a memory is
+   * about) are days of the user's time zone, or of DEFAULT_TIME_ZONE when the app never sent one.
    */
   async extract(userId: string): Promise<ExtractionResult> {
     const result: ExtractionResult = { batches: 0, applied: 0, dropped: 0, skipped: 0 };
     let held = false;
     try {
+      let timeZone: string | undefined;
       for (let i = 0; i < MAX_BATCHES; i++) {
         const turns = await this.newTurns(userId);
         if (turns.length === 0) break;
+        timeZone ??=
+          validTimeZone(await this.messages.timeZoneOf(userId)) ?? this.config.defaultTimeZone;
         result.batches++;
         this.metrics.memoryExtractionLag.observe(
           Math.max(0, Date.now() - turns[0].createdAt.getTime()) / 1000,
         );
-        await this.extractBatch(userId, turns, result);
+        await this.extractBatch(userId, timeZone, turns, result);
       }
     } catch (e) {
       held = e instanceof ExtractionHeldError;
@@ -196,7 +199,12 @@ export class MemoryExtractionService {
   }
 
   /** Moves the cursor past the front of `turns` (some or all of them), or throws a hold. */
-  private async extractBatch(userId: string, turns: Turn[], result: ExtractionResult) {
+  private async extractBatch(
+    userId: string,
+    timeZone: string,
+    turns: Turn[],
+    result: ExtractionResult,
+  ) {
     const current = await this.memories.current(userId, 500);
     let rejection = this.rejections.get(userId);
     if (rejection && !rejection.turns.has(turns[0].id)) {
@@ -205,10 +213,10 @@ export class MemoryExtractionService {
       rejection = undefined;
     }
     if (!rejection || rejection.strikes < SPLIT_AFTER) {
-      const { answer, refs } = await this.ask(turns, current);
+      const { answer, refs } = await this.ask(turns, current, timeZone);
       if (answer.ok) {
         this.rejections.delete(userId);
-        return this.apply(userId, turns, answer, refs, current, result);
+        return this.apply(userId, timeZone, turns, answer, refs, current, result);
       }
       if (!AGAINST_THE_BATCH.has(answer.reason)) throw this.hold(userId, turns, answer);
       rejection = this.strike(userId, turns);
@@ -218,10 +226,12 @@ export class MemoryExtractionService {
     let size = rejection.alone?.id === turns[0].id ? 1 : Math.ceil(turns.length / 2);
     for (;;) {
       const piece = turns.slice(0, size);
-      const { answer, refs } = await this.ask(piece, current);
-      if (answer.ok) return this.apply(userId, piece, answer, refs, current, result);
+      const { answer, refs } = await this.ask(piece, current, timeZone);
+      if (answer.ok) return this.apply(userId, timeZone, piece, answer, refs, current, result);
       if (!AGAINST_THE_BATCH.has(answer.reason)) throw this.hold(userId, piece, answer);
-      if (size === 1) return this.rejectedAlone(userId, rejection, turns[0], answer, result);
+      if (size === 1) {
+        return this.rejectedAlone(userId, timeZone, rejection, turns[0], answer, result);
+      }
       size = Math.ceil(size / 2);
     }
   }
@@ -229,6 +239,7 @@ export class MemoryExtractionService {
   /** The first turn after the cursor was rejected on its own: held, or skipped (see SKIP_AFTER). */
   private async rejectedAlone(
     userId: string,
+    timeZone: string,
     rejection: Rejection,
     turn: Turn,
     answer: Extract<Answer, { ok: false }>,
@@ -238,7 +249,7 @@ export class MemoryExtractionService {
     const alone = rejection.alone;
     alone.strikes++;
     if (alone.strikes < SKIP_AFTER) throw this.hold(userId, [turn], answer);
-    const canary = (await this.ask([CANARY], [])).answer;
+    const canary = (await this.ask([CANARY], [], timeZone)).answer;
     if (!canary.ok) {
       if (!AGAINST_THE_BATCH.has(canary.reason)) throw this.hold(userId, [turn], canary);
       this.logger.error(
@@ -310,9 +321,18 @@ export class MemoryExtractionService {
     return new ExtractionHeldError(userId, turns[0].id, answer.reason, answer.detail);
   }
 
-  /** One request for these turns; a failure is counted and described (never with text). */
-  private async ask(turns: Turn[], current: Memory[]): Promise<{ answer: Answer; refs: Refs }> {
+  /**
+   * One request for these turns; a failure is counted and described (never with text). The
+   * prompt's dates are the user's calendar days in `timeZone`.
+   */
+  private async ask(
+    turns: Turn[],
+    current: Memory[],
+    timeZone: string,
+  ): Promise<{ answer: Answer; refs: Refs }> {
     const shown = relatedMemories(current, turns);
+    const date = (at: Date) => isoDay(dayOf(at, timeZone));
+    const now = new Date();
     const refs: Refs = {
       memories: new Map(shown.map((m, k) => [`m${k + 1}`, m])),
       turns: new Map(turns.map((t, k) => [`t${k + 1}`, t])),
@@ -320,16 +340,16 @@ export class MemoryExtractionService {
     const prompt = this.prompts.render('extract', {
       userName: 'the user',
       companionName: this.config.prompt.companionName,
-      today: new Date().toISOString().slice(0, 10),
+      today: date(now),
       memories: [...refs.memories].map(([ref, m]) => ({
         ref,
         kind: m.kind,
         text: m.text,
-        about: m.eventFrom ? m.eventFrom.toISOString().slice(0, 10) : null,
+        about: m.eventFrom ? date(m.eventFrom) : null,
       })),
       turns: [...refs.turns].map(([ref, t]) => ({
         ref,
-        date: (t === CANARY ? new Date() : t.createdAt).toISOString().slice(0, 10),
+        date: date(t === CANARY ? now : t.createdAt),
         speaker: t.role === 'user' ? 'User' : this.config.prompt.companionName,
         feeling: t.role === 'user' ? describeFeeling(t.affect) : null,
         text: t.content.replace(/\s+/g, ' '),
@@ -357,6 +377,7 @@ export class MemoryExtractionService {
   /** Applies the valid operations and moves the cursor past `turns`, in one transaction. */
   private async apply(
     userId: string,
+    timeZone: string,
     turns: Turn[],
     answer: Extract<Answer, { ok: true }>,
     refs: Refs,
@@ -384,7 +405,7 @@ export class MemoryExtractionService {
     for (const [index, op] of answer.operations.entries()) {
       if (op.op === 'noop') continue;
       try {
-        written.push({ op, index, memory: this.toMemory(op, refs.turns) });
+        written.push({ op, index, memory: this.toMemory(op, refs.turns, timeZone) });
       } catch (e) {
         const reason = `unreadable: ${e instanceof Error ? e.name : 'error'}`;
         drop({ index, op: op.op, target: op.target, sources: op.sources, reason });
@@ -468,13 +489,13 @@ export class MemoryExtractionService {
     }
   }
 
-  private toMemory(op: MemoryOperation, turns: Map<string, Turn>): NewMemory {
+  private toMemory(op: MemoryOperation, turns: Map<string, Turn>, timeZone: string): NewMemory {
     const sources = op.sources.map((ref) => turns.get(ref)!);
     const said = sources.reduce(
       (latest, t) => (t.createdAt > latest ? t.createdAt : latest),
       sources[0].createdAt,
     );
-    const span = op.about ? resolveAbout(op.about, said) : null;
+    const span = op.about ? resolveAbout(op.about, said, timeZone) : null;
     // How the user felt, as measured in the source turns (words and voice), wins over the
     // model's reading of the text for episodes, and fills in when the model gave none.
     const measured = measuredFeeling(sources);
@@ -588,19 +609,20 @@ export function relatedMemories(
     .map((x) => x.m);
 }
 
-/** "next Tuesday" or "2024-05-14", said on `said`: the days it names (UTC), or null. */
-export function resolveAbout(about: string, said: Date): { from: Date; to: Date } | null {
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(about.trim());
-  if (iso) {
-    const day = new Date(Date.UTC(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])));
-    return Number.isNaN(day.getTime())
-      ? null
-      : { from: day, to: new Date(day.getTime() + 86_399_999) };
-  }
-  const mention = resolveDates(about, dayOf(said, 'UTC'))[0];
+/**
+ * "next Tuesday", "昨天" or "2024-05-14", said at `said` by a user living in `timeZone`: from the
+ * start of the first local day it names to the last millisecond of the last one; null when it
+ * names no day. "yesterday" said at 00:30 in Shanghai is the whole Shanghai day before.
+ */
+export function resolveAbout(
+  about: string,
+  said: Date,
+  timeZone: string,
+): { from: Date; to: Date } | null {
+  const mention = resolveDates(about.trim(), dayOf(said, timeZone))[0];
   if (!mention) return null;
   return {
-    from: new Date(mention.span.from * DAY_MS),
-    to: new Date((mention.span.to + 1) * DAY_MS - 1),
+    from: dayStart(mention.span.from, timeZone),
+    to: new Date(dayStart(mention.span.to + 1, timeZone).getTime() - 1),
   };
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AffectCue } from '../affect/affect-cue.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { dayOf, isoDay } from '../memory/recall/calendar.js';
 import { fitHistory, type FittedPrompt, type HistoryTurn } from './fit-history.js';
 import { QwenTokenizer } from './qwen-tokenizer.js';
 import { TemplateStore } from './template-store.js';
@@ -125,21 +126,7 @@ export class PromptService {
   }
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** The calendar day (YYYY-MM-DD) at `at` in `timeZone`, or in UTC when it is unknown. */
 export function localDay(at: Date, timeZone: string | null): string {
-  if (!timeZone) return at.toISOString().slice(0, 10);
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    if (dayFormats.size > 500) dayFormats.clear();
-    dayFormats.set(timeZone, format);
-  }
-  return format.format(at);
+  return isoDay(dayOf(at, timeZone ?? 'UTC'));
 }

@@ -12,6 +12,7 @@ export interface DaySpan {
 }
 
 const MS_PER_DAY = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** Every UTC offset and every offset change falls on a multiple of 15 minutes. */
 const OFFSET_STEP_MS = 900_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -34,6 +35,26 @@ export function dayOf(instant: Date, timeZone = 'UTC'): Day {
     zone.set(bucket, offset);
   }
   return Math.floor((ms + offset) / MS_PER_DAY);
+}
+
+/**
+ * The first instant of a local calendar day in an IANA time zone: its midnight, or the moment a
+ * clock change that skips midnight starts the day. Offsets and their changes fall on quarter
+ * hours, so the day starts on one: the first quarter hour `dayOf` puts on `day`, found by halving
+ * the range that the widest offsets (UTC-12 to UTC+14) leave for it.
+ */
+export function dayStart(day: Day, timeZone = 'UTC'): Date {
+  const midnight = day * MS_PER_DAY;
+  if (timeZone === 'UTC') return new Date(midnight);
+  // A quarter hour still on the day before, and one already on `day` (or after it).
+  let before = (midnight - 14 * HOUR_MS) / OFFSET_STEP_MS - 1;
+  let after = (midnight + 12 * HOUR_MS) / OFFSET_STEP_MS;
+  while (after - before > 1) {
+    const middle = Math.floor((before + after) / 2);
+    if (dayOf(new Date(middle * OFFSET_STEP_MS), timeZone) >= day) after = middle;
+    else before = middle;
+  }
+  return new Date(after * OFFSET_STEP_MS);
 }
 
 /** Local wall-clock time minus UTC at `ms`, in the zone. */
@@ -64,6 +85,11 @@ export function fromYmd(year: number, month: number, day: number): Day {
 export function toYmd(day: Day): { year: number; month: number; day: number } {
   const d = new Date(day * MS_PER_DAY);
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** "2023-05-09": a day in ISO 8601 digits. */
+export function isoDay(day: Day): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 /** 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday). */

@@ -238,6 +238,36 @@ describe('recall in the user time zone', () => {
     const utc = recall({ query: { ...query, timeZone: 'UTC' }, turns, speakers, countTokens });
     expect(utc.ranked[0].signals.date).toBe(0);
   });
+
+  it('takes 昨天 asked just after midnight in Shanghai for the Shanghai day before', () => {
+    const turn = (id: string, content: string, iso: string): TurnRecord => ({
+      messageId: id,
+      conversationId: `c-${id}`,
+      seq: 1,
+      role: 'user',
+      content,
+      createdAt: new Date(iso),
+    });
+    const turns = [
+      // 18:00 on 1 December in Shanghai, 10:00 the same day in UTC.
+      turn('first', '我今天去游泳了', '2026-12-01T10:00:00Z'),
+      // 00:10 on 2 December in Shanghai, 16:10 on 1 December in UTC.
+      turn('second', '我今天去跑步了', '2026-12-01T16:10:00Z'),
+    ];
+    // 00:30 on 3 December in Shanghai: yesterday there is 2 December; in UTC it is 1 December.
+    const at = new Date('2026-12-02T16:30:00Z');
+    const dated = (timeZone: string) =>
+      Object.fromEntries(
+        recall({
+          query: { text: '我昨天做了什么？', at, timeZone },
+          turns,
+          speakers,
+          countTokens,
+        }).ranked.map((item) => [item.sourceMessageIds.join(), item.signals.date]),
+      );
+    expect(dated('Asia/Shanghai')).toEqual({ first: 0, second: 1 });
+    expect(dated('UTC')).toEqual({ first: 1, second: 1 });
+  });
 });
 
 describe('recall with embeddings', () => {
