@@ -24,25 +24,38 @@ export async function insertConversation(
 ): Promise<string[]> {
   const start = new Date(options.start ?? Date.now()).getTime();
   const step = options.stepMs ?? 60_000;
-  await sql(dbUrl, 'INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
   const conversationId = uuidv7(start);
-  await sql(dbUrl, 'INSERT INTO conversations (id, user_id, last_seq) VALUES ($1, $2, $3)', [
-    conversationId,
-    userId,
-    contents.length,
-  ]);
-  const ids: string[] = [];
-  for (const [i, content] of contents.entries()) {
-    const id = uuidv7(start + i);
+  const rows = contents.map((content, i) => {
     const role = options.userOnly || i % 2 === 0 ? 'user' : 'assistant';
-    const status = options.statuses?.[i] ?? (role === 'user' ? 'received' : 'completed');
-    await sql(
-      dbUrl,
-      `INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, status, content, created_at)
-       VALUES ($1, $2, $3, $4, $5, 'text', $6, $7, $8)`,
-      [id, conversationId, userId, i + 1, role, status, content, new Date(start + step * i)],
-    );
-    ids.push(id);
-  }
+    return {
+      id: uuidv7(start + i),
+      role,
+      status: options.statuses?.[i] ?? (role === 'user' ? 'received' : 'completed'),
+      content,
+      at: new Date(start + step * i),
+    };
+  });
+  // One statement on one connection: tests write many conversations.
+  await sql(
+    dbUrl,
+    `WITH u AS (INSERT INTO users (id) VALUES ($2) ON CONFLICT DO NOTHING),
+          c AS (INSERT INTO conversations (id, user_id, last_seq) VALUES ($1, $2, $3))
+     INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, status, content, created_at)
+     SELECT m.id, $1, $2, m.seq, m.role, 'text', m.status, m.content, m.at
+       FROM unnest($4::uuid[], $5::int[], $6::varchar[], $7::varchar[], $8::text[], $9::timestamptz[])
+            AS m(id, seq, role, status, content, at)`,
+    [
+      conversationId,
+      userId,
+      contents.length,
+      rows.map((r) => r.id),
+      rows.map((_, i) => i + 1),
+      rows.map((r) => r.role),
+      rows.map((r) => r.status),
+      rows.map((r) => r.content),
+      rows.map((r) => r.at),
+    ],
+  );
+  const ids = rows.map((r) => r.id);
   return ids;
 }
