@@ -10,7 +10,8 @@ export class TrustAndLimits1796242713554 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "account_deletions" ("user_id" character varying(128) NOT NULL, "status" character varying(16) NOT NULL, "requested_at" TIMESTAMP WITH TIME ZONE NOT NULL, "finished_at" TIMESTAMP WITH TIME ZONE, "deleted" jsonb, "attempts" integer NOT NULL DEFAULT '0', CONSTRAINT "PK_b359fd5c47945357b8ab9c3f78a" PRIMARY KEY ("user_id"))`);
-    await queryRunner.query(`CREATE TABLE "memory_forgets" ("id" uuid NOT NULL, "user_id" character varying(128) NOT NULL, "scope" character varying(16) NOT NULL, "topic" text, "message_ids" uuid array NOT NULL, "saved_memories" jsonb, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "undo_until" TIMESTAMP WITH TIME ZONE NOT NULL, "undone_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_0efa44464d0bd38b7c5617c21de" PRIMARY KEY ("id"))`);
+    await queryRunner.query(`CREATE TABLE "memory_forgets" ("id" uuid NOT NULL, "user_id" character varying(128) NOT NULL, "scope" character varying(16) NOT NULL, "topic" text, "message_ids" uuid array NOT NULL, "saved_memories" jsonb, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "undo_until" TIMESTAMP WITH TIME ZONE NOT NULL, "undone_at" TIMESTAMP WITH TIME ZONE, "request_message_ids" uuid array NOT NULL DEFAULT '{}', "followed_up_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_0efa44464d0bd38b7c5617c21de" PRIMARY KEY ("id"))`);
+    await queryRunner.query(`CREATE INDEX "IDX_memory_forgets_follow_up" ON "memory_forgets"  ("created_at") WHERE "followed_up_at" IS NULL`);
     await queryRunner.query(`CREATE INDEX "IDX_memory_forgets_purge" ON "memory_forgets"  ("undo_until") WHERE "saved_memories" IS NOT NULL`);
     await queryRunner.query(`CREATE INDEX "IDX_memory_forgets_user" ON "memory_forgets"  ("user_id", "created_at") `);
     await queryRunner.query(`ALTER TABLE "users" ADD "locale" character varying(35)`);
@@ -159,6 +160,7 @@ export class TrustAndLimits1796242713554 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "affect_user_states" DROP COLUMN "mood_version"`);
     await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "time_zone"`);
     await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "locale"`);
+    await queryRunner.query(`DROP INDEX "public"."IDX_memory_forgets_follow_up"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_memory_forgets_user"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_memory_forgets_purge"`);
     await queryRunner.query(`DROP TABLE "memory_forgets"`);

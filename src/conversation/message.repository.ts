@@ -6,6 +6,7 @@ import {
   type Queryable as RelaxedQueryable,
 } from '../database/statements.js';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
+import { FORGOTTEN } from '../common/forgotten.js';
 import { updatedRows, type Row } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
 import { encodeTerms } from '../memory/recall/text-terms.js';
@@ -591,6 +592,73 @@ export class MessageRepository {
     return updatedRows(rows).length;
   }
 
+  /** Takes messages back into memory (a forget undone); returns how many. */
+  async includeInMemory(
+    userId: string,
+    messageIds: readonly string[],
+    tx?: EntityManager,
+  ): Promise<number> {
+    if (messageIds.length === 0) return 0;
+    const rows = await (tx ?? this.db).query<unknown[]>(
+      `UPDATE messages SET memory_excluded = false
+        WHERE user_id = $1 AND id = ANY($2::uuid[]) AND memory_excluded RETURNING id`,
+      [userId, messageIds],
+    );
+    return updatedRows(rows).length;
+  }
+
+  /** The replies to these user messages (what the companion said back). */
+  async replyIds(userId: string, messageIds: readonly string[]): Promise<string[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM messages WHERE user_id = $1 AND in_reply_to = ANY($2::uuid[])`,
+      [userId, messageIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Where these messages are: conversation, place and time (what a forget must reach). */
+  async placesOf(
+    userId: string,
+    messageIds: readonly string[],
+  ): Promise<Array<{ id: string; conversationId: string; seq: number; createdAt: Date }>> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.db.query<
+      Array<{ id: string; conversation_id: string; seq: number; created_at: Date }>
+    >(
+      `SELECT id, conversation_id, seq, created_at FROM messages
+        WHERE user_id = $1 AND id = ANY($2::uuid[])`,
+      [userId, messageIds],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      seq: r.seq,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /**
+   * Drops the rolling summary of every conversation whose summary folded in one of these
+   * messages, so that it is written again without them. Returns those conversations' ids.
+   */
+  async resetSummariesCovering(
+    userId: string,
+    messageIds: readonly string[],
+    tx?: EntityManager,
+  ): Promise<string[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await (tx ?? this.db).query<unknown>(
+      `UPDATE conversations c SET summary = NULL, summary_until_seq = 0
+         FROM (SELECT conversation_id, min(seq) AS first_seq FROM messages
+                WHERE user_id = $1 AND id = ANY($2::uuid[]) GROUP BY conversation_id) f
+        WHERE c.id = f.conversation_id AND c.user_id = $1 AND c.summary_until_seq >= f.first_seq
+        RETURNING c.id`,
+      [userId, messageIds],
+    );
+    return updatedRows(rows).map((r) => r.id as string);
+  }
+
   /** The user message before `beforeSeq` in the conversation, and the replies to it. */
   async previousExchange(
     userId: string,
@@ -672,7 +740,8 @@ export class MessageRepository {
   ): Promise<Array<{ role: 'user' | 'assistant'; content: string }>> {
     return this.db.query<Array<{ role: 'user' | 'assistant'; content: string }>>(
       `SELECT role, content FROM messages
-        WHERE conversation_id = $1 AND seq > $2 AND seq <= $3 AND ${SHOWN_TURN}
+        WHERE conversation_id = $1 AND seq > $2 AND seq <= $3 AND NOT memory_excluded
+          AND ${SHOWN_TURN}
         ORDER BY seq`,
       [conversationId, fromSeq, untilSeq],
     );
@@ -713,11 +782,12 @@ export class MessageRepository {
     );
   }
 
-  /** The text of messages of one conversation by id (a turn trace's history). */
+  /** The text of messages of one conversation by id (a turn trace's history; forgotten ones masked). */
   async contents(conversationId: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db.query<Array<{ id: string; content: string }>>(
-      `SELECT id, content FROM messages WHERE id = ANY($1::uuid[]) AND conversation_id = $2`,
+      `SELECT id, CASE WHEN memory_excluded THEN '${FORGOTTEN}' ELSE content END AS content
+         FROM messages WHERE id = ANY($1::uuid[]) AND conversation_id = $2`,
       [ids, conversationId],
     );
     return new Map(rows.map((m) => [m.id, m.content]));

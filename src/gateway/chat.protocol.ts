@@ -113,6 +113,25 @@ export interface AffectView {
   evidence: Array<{ code: string; source: string; en: string; zh: string }>;
 }
 
+/**
+ * A forget the user's message asked for, carried out before the reply: what it took out of the
+ * companion's memory, and until when `POST /v1/me/forgets/{forgetId}/undo` brings it back.
+ */
+export interface MemoryForgottenEvent {
+  forgetId: string;
+  conversationId: string;
+  /** The message that asked. */
+  messageId: string;
+  scope: 'last' | 'topic';
+  /** The words the user named (topic forgets). */
+  topic: string | null;
+  /** Memories deleted. */
+  memories: number;
+  /** Messages (what was said and the replies to it) no longer remembered. */
+  messages: number;
+  undoUntil: string;
+}
+
 /** Every server-to-client event and its payload. */
 export interface ClientEventMap {
   'message:new': { message: MessageView };
@@ -128,5 +147,6 @@ export interface ClientEventMap {
   'reply:end': { replyId: string; message: MessageView };
   'voice:transcript': VoiceTranscriptEvent;
   'voice:analysis': VoiceAnalysisEvent;
+  'memory:forgotten': MemoryForgottenEvent;
   error: ErrorBody;
 }

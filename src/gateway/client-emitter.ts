@@ -89,7 +89,7 @@ export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
       emitter.in(userRoom(userId)).disconnectSockets(true);
       return true;
     }
-    this.logger.error({ userId }, 'could not close the user\'s connections: no way out');
+    this.logger.error({ userId }, "could not close the user's connections: no way out");
     return false;
   }
 

@@ -17,6 +17,10 @@ export enum JobName {
   MemoryExtraction = 'memory.extract',
   /** Folds the older turns of a long conversation into its rolling summary. */
   ConversationSummary = 'conversation.summary',
+  /** After a forget: summaries written again without what it took out, traces scrubbed. */
+  MemoryForgetFollowUp = 'memory.forget-follow-up',
+  /** Every 10 minutes: erases forgets' saved memories past undo, runs late follow-ups. */
+  MemoryForgetSweep = 'memory.forget-sweep',
 }
 
 /** A voice clip's measurements, as the baseline job folds them in. */
@@ -33,6 +37,8 @@ export interface JobPayloads {
   [JobName.VoiceBaselineUpdate]: VoiceMeasurement & { userId: string };
   [JobName.MemoryExtraction]: { userId: string };
   [JobName.ConversationSummary]: { conversationId: string };
+  [JobName.MemoryForgetFollowUp]: { userId: string; forgetId: string };
+  [JobName.MemoryForgetSweep]: Record<string, never>;
 }
 
 export interface JobOptions {

@@ -5,6 +5,9 @@ import { ModelCompletions } from '../llm/model-completions.js';
 import { TemplateStore } from '../prompting/template-store.js';
 import { MEMORY_MODEL, MEMORY_PROMPTS } from './memory-extraction.service.js';
 
+/** Messages folded in by one model request; a longer backlog takes several runs. */
+export const SUMMARY_FOLD_MESSAGES = 200;
+
 /** Longest summary kept; a model that rambles is cut at a sentence. */
 const MAX_SUMMARY_CHARS = 1200;
 
@@ -24,11 +27,17 @@ export class ConversationSummaryService {
     private readonly messages: MessageRepository,
   ) {}
 
-  /** Folds the turns older than the kept window into the summary; false when nothing to fold. */
+  /**
+   * Folds the turns older than the kept window into the summary, at most SUMMARY_FOLD_MESSAGES
+   * of them; false when there was nothing to fold (or the model answered nothing).
+   */
   async summarize(conversationId: string): Promise<boolean> {
     const conv = await this.messages.summaryState(conversationId);
     if (!conv) return false;
-    const until = conv.lastSeq - this.config.memory.summaryKeepMessages;
+    const until = Math.min(
+      conv.lastSeq - this.config.memory.summaryKeepMessages,
+      conv.untilSeq + SUMMARY_FOLD_MESSAGES,
+    );
     if (until <= conv.untilSeq) return false;
     const turns = await this.messages.turnsBetween(conversationId, conv.untilSeq, until);
     let summary = conv.summary;
@@ -49,8 +58,10 @@ export class ConversationSummaryService {
       }
       summary = clip(text);
     }
-    // Only if no other run moved it meanwhile.
-    await this.messages.saveSummary(conversationId, summary, until, conv.untilSeq);
+    // Only if no other run moved it meanwhile (a forget drops it to be written again).
+    if (!(await this.messages.saveSummary(conversationId, summary, until, conv.untilSeq))) {
+      return false;
+    }
     this.logger.log(
       { conversationId, untilSeq: until, turns: turns.length },
       'conversation summary updated',

@@ -18,6 +18,8 @@ import { UserEntity } from '../conversation/user.entity.js';
 // The user's recent forgets (the undo list), and the purge of expired ones.
 @Index('IDX_memory_forgets_user', ['userId', 'createdAt'])
 @Index('IDX_memory_forgets_purge', ['undoUntil'], { where: '"saved_memories" IS NOT NULL' })
+// Forgets whose follow-up (summaries, traces) has not run yet, for the sweep.
+@Index('IDX_memory_forgets_follow_up', ['createdAt'], { where: '"followed_up_at" IS NULL' })
 export class MemoryForgetEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -40,6 +42,10 @@ export class MemoryForgetEntity {
   @Column('uuid', { name: 'message_ids', array: true })
   messageIds!: string[];
 
+  /** The request and the reply to it: out of memory for good (an undo leaves them out). */
+  @Column('uuid', { name: 'request_message_ids', array: true, default: () => "'{}'" })
+  requestMessageIds!: string[];
+
   /** The memories deleted, as they were (for undo); null once the undo window has passed. */
   @Column('jsonb', { name: 'saved_memories', nullable: true })
   savedMemories!: unknown;
@@ -52,4 +58,8 @@ export class MemoryForgetEntity {
 
   @Column('timestamptz', { name: 'undone_at', nullable: true })
   undoneAt!: Date | null;
+
+  /** When the summaries were redone and the traces scrubbed (null: the sweep will do it). */
+  @Column('timestamptz', { name: 'followed_up_at', nullable: true })
+  followedUpAt!: Date | null;
 }

@@ -1,9 +1,11 @@
 import {
   BadRequestException,
   Body,
+  ConflictException,
   Controller,
   Delete,
   Get,
+  GoneException,
   HttpCode,
   Inject,
   Logger,
@@ -11,6 +13,7 @@ import {
   Optional,
   Param,
   Patch,
+  Post,
   Query,
   Req,
   UseGuards,
@@ -19,6 +22,7 @@ import { z } from 'zod';
 import { UserGuard, type UserRequest } from '../auth/user.guard.js';
 import { EMBEDDINGS, type EmbeddingClient } from './embeddings/embedding-client.js';
 import { encodeVector } from './embeddings/vector.js';
+import { ForgetService } from './forget.service.js';
 import { MemoryRepository } from './memory.repository.js';
 import { looksSensitive, textLanguage } from './memory-text.js';
 import { UserApiLimitsGuard } from '../auth/user-api-limits.guard.js';
@@ -27,7 +31,7 @@ import { UserDataService } from './user-data.service.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const correctionSchema = z.object({ text: z.string().trim().min(1).max(300) }).strict();
 
-/** The user's own memories (docs/user-api.md). Everything is scoped to the token's `sub`. */
+/** The user's own memories and forgets (docs/user-api.md). Everything is scoped to the token's `sub`. */
 @Controller('v1/me')
 @UseGuards(UserGuard, UserApiLimitsGuard)
 export class MemoryController {
@@ -36,6 +40,7 @@ export class MemoryController {
   constructor(
     private readonly data: UserDataService,
     private readonly memories: MemoryRepository,
+    private readonly forgets: ForgetService,
     @Optional() @Inject(EMBEDDINGS) private readonly embeddings: EmbeddingClient | null = null,
   ) {}
 
@@ -97,6 +102,44 @@ export class MemoryController {
   @Delete('memories')
   async removeAll(@Req() req: UserRequest) {
     return { deleted: await this.memories.deleteAll(user(req)) };
+  }
+
+  /** What the user asked the companion to forget, newest first, and until when each can be undone. */
+  @Get('forgets')
+  async forgetList(@Req() req: UserRequest) {
+    const now = Date.now();
+    return {
+      forgets: (await this.forgets.list(user(req))).map((f) => ({
+        id: f.id,
+        scope: f.scope,
+        topic: f.topic,
+        messages: f.messageIds.length,
+        memories: f.savedMemories,
+        at: f.createdAt.toISOString(),
+        undoUntil: f.undoUntil.toISOString(),
+        undoneAt: f.undoneAt?.toISOString() ?? null,
+        undoable: !f.undoneAt && f.savedMemories !== null && f.undoUntil.getTime() > now,
+      })),
+    };
+  }
+
+  /** Undo a forget within its window: the memories come back and the messages are recalled again. */
+  @Post('forgets/:id/undo')
+  @HttpCode(200)
+  async undoForget(@Req() req: UserRequest, @Param('id') id: string) {
+    const result = await this.forgets.undo(user(req), checkId(id));
+    if (result.ok) return { undone: true, memories: result.memories, messages: result.messages };
+    switch (result.code) {
+      case 'forget_not_found':
+        throw new NotFoundException({ code: result.code, message: 'no such forget' });
+      case 'already_undone':
+        throw new ConflictException({ code: result.code, message: 'this forget was undone' });
+      case 'undo_expired':
+        throw new GoneException({
+          code: result.code,
+          message: 'the undo window of this forget has passed; what it took out is erased',
+        });
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { MessageRepository } from '../conversation/message.repository.js';
 import { ModelCompletions } from '../llm/model-completions.js';
 import { PromptingModule } from '../prompting/prompting.module.js';
 import { QwenTokenizer } from '../prompting/qwen-tokenizer.js';
+import { TurnTracesModule } from '../turn/turn-traces.module.js';
 import { TemplateStore } from '../prompting/template-store.js';
 import { Metrics } from '../observability/metrics.js';
 import { ConversationSummaryJob } from './conversation-summary.job.js';
@@ -20,6 +21,8 @@ import {
 } from './memory-extraction.service.js';
 import { MemoryRepository } from './memory.repository.js';
 import { MemoryService } from './memory.service.js';
+import { ForgetJob } from './forget.job.js';
+import { ForgetService } from './forget.service.js';
 import { recallParams } from './recall/recall-params.js';
 import { RecallTurns } from './recall/recall-turns.js';
 import { RecallService } from './recall/recall.service.js';
@@ -27,14 +30,17 @@ import { UserDataService } from './user-data.service.js';
 
 /**
  * Long-term memory: extraction and summary jobs (on turn.completed), the memory store, recall
- * for the turn's recall stage, and "forget that". Messages are read and marked through the
+ * for the turn's recall stage, and "forget that" (with its undo, and the scrub of turn traces
+ * through TurnTracesModule). Messages are read and marked through the
  * conversation module; how the user seemed, through affect. The user's memory API is
  * MemoryApiModule, served by processes that serve HTTP APIs.
  */
 @Module({
-  imports: [ConversationModule, AffectModule, PromptingModule],
+  imports: [ConversationModule, AffectModule, PromptingModule, TurnTracesModule],
   providers: [
     MemoryService,
+    ForgetService,
+    ForgetJob,
     MemoryRepository,
     MemoryExtractionService,
     MemoryExtractionJob,
@@ -85,6 +91,6 @@ import { UserDataService } from './user-data.service.js';
         new TemplateStore(config.prompt.dir, config.memory.promptSet),
     },
   ],
-  exports: [MemoryService, MemoryRepository, UserDataService, EMBEDDINGS],
+  exports: [MemoryService, ForgetService, MemoryRepository, UserDataService, EMBEDDINGS],
 })
 export class MemoryModule {}

@@ -40,6 +40,38 @@ export type NewMemory = Omit<
   embedding?: { bytes: Buffer; model: string } | null;
 };
 
+/** A forget to record (src/memory/forget.service.ts). */
+export interface NewForget {
+  id: string;
+  scope: 'last' | 'topic';
+  topic: string | null;
+  /** What the user had said and the replies to it: out of memory until an undo. */
+  messageIds: string[];
+  /** The request and its reply: out of memory for good. */
+  requestMessageIds: string[];
+  undoUntil: Date;
+}
+
+export interface ForgetRecord {
+  id: string;
+  scope: 'last' | 'topic';
+  topic: string | null;
+  messageIds: string[];
+  requestMessageIds: string[];
+  /** How many memories were deleted (null once the saved copies are erased). */
+  savedMemories: number | null;
+  /** Their ids (empty once the saved copies are erased). */
+  memoryIds: string[];
+  createdAt: Date;
+  undoUntil: Date;
+  undoneAt: Date | null;
+  followedUpAt: Date | null;
+}
+
+const FORGET_COLUMNS = `id, scope, topic, message_ids, request_message_ids, created_at, undo_until, undone_at,
+  followed_up_at, CASE WHEN saved_memories IS NULL THEN NULL ELSE jsonb_array_length(saved_memories) END AS saved_count,
+  coalesce(ARRAY(SELECT e->>'id' FROM jsonb_array_elements(saved_memories) e), '{}') AS memory_ids`;
+
 /** Every column but the embedding bytes, which only recall reads. */
 const MEMORY_COLUMNS = `id, user_id, kind, text, language, importance, emotional_intensity, valence, arousal,
   sensitive, core, event_from, event_to, valid_until, superseded_by, source_message_ids, origin, created_at, updated_at`;
@@ -197,18 +229,149 @@ export class MemoryRepository implements MemorySource {
   }
 
   /**
-   * "Forget that": every memory (in any version) drawn from these messages is deleted; the
-   * caller marks the messages themselves in the same transaction. Returns how many went.
+   * A forget, in the caller's transaction: deletes the memories named (with the older versions
+   * they replaced) and every memory drawn from the messages, and records them as they were in a
+   * new `memory_forgets` row, for undo until `undoUntil`. Returns the deleted memories' ids.
    */
-  async forgetMessages(
+  async recordForget(
+    tx: EntityManager,
     userId: string,
-    messageIds: readonly string[],
-    tx?: EntityManager,
+    forget: NewForget & { memoryIds: readonly string[] },
+  ): Promise<string[]> {
+    const gone = updatedRows(
+      await tx.query(
+        `WITH RECURSIVE chain AS (
+           SELECT id FROM memories WHERE user_id = $1 AND id = ANY($2::uuid[])
+           UNION
+           SELECT m.id FROM memories m JOIN chain c ON m.superseded_by = c.id
+            WHERE m.user_id = $1 AND m.id <> c.id
+         )
+         DELETE FROM memories
+          WHERE user_id = $1 AND (id IN (SELECT id FROM chain) OR source_message_ids && $3::uuid[])
+         RETURNING id, to_jsonb(memories.*) AS saved`,
+        [userId, forget.memoryIds, forget.messageIds],
+      ),
+    );
+    await tx.query(
+      `INSERT INTO memory_forgets (id, user_id, scope, topic, message_ids, request_message_ids,
+                                   saved_memories, undo_until)
+       VALUES ($1, $2, $3, $4, $5::uuid[], $6::uuid[], $7::jsonb, $8)`,
+      [
+        forget.id,
+        userId,
+        forget.scope,
+        forget.topic,
+        forget.messageIds,
+        forget.requestMessageIds,
+        JSON.stringify(gone.map((g) => g.saved)),
+        forget.undoUntil,
+      ],
+    );
+    return gone.map((g) => g.id as string);
+  }
+
+  /** The user's forgets, newest first. */
+  async forgets(userId: string, limit = 100): Promise<ForgetRecord[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${FORGET_COLUMNS} FROM memory_forgets WHERE user_id = $1
+        ORDER BY created_at DESC LIMIT $2`,
+      [userId, limit],
+    );
+    return rows.map(toForget);
+  }
+
+  async forget(userId: string, id: string): Promise<ForgetRecord | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${FORGET_COLUMNS} FROM memory_forgets WHERE user_id = $1 AND id = $2`,
+      [userId, id],
+    );
+    return rows[0] ? toForget(rows[0]) : null;
+  }
+
+  /** One forget, with its saved memories, locked in the caller's transaction (undo). */
+  async lockForget(
+    tx: EntityManager,
+    userId: string,
+    id: string,
+  ): Promise<(ForgetRecord & { saved: unknown[] | null }) | null> {
+    const rows = await tx.query<Row[]>(
+      `SELECT ${FORGET_COLUMNS}, saved_memories FROM memory_forgets
+        WHERE user_id = $1 AND id = $2 FOR UPDATE`,
+      [userId, id],
+    );
+    const r = rows[0];
+    return r ? { ...toForget(r), saved: (r.saved_memories as unknown[] | null) ?? null } : null;
+  }
+
+  /**
+   * Undo, in the caller's transaction: puts the saved memories back as they were (a memory
+   * learnt again since keeps its newer copy), marks the forget undone and drops its copy.
+   * Returns how many memories came back.
+   */
+  async undoForget(
+    tx: EntityManager,
+    userId: string,
+    id: string,
+    saved: readonly unknown[],
   ): Promise<number> {
-    if (messageIds.length === 0) return 0;
-    const rows = await (tx ?? this.db.manager).query<Row[]>(
-      `DELETE FROM memories WHERE user_id = $1 AND source_message_ids && $2::uuid[] RETURNING id`,
-      [userId, messageIds],
+    const restored = saved.length
+      ? updatedRows(
+          await tx.query(
+            `INSERT INTO memories
+             SELECT * FROM jsonb_populate_recordset(NULL::memories, $2::jsonb) r WHERE r.user_id = $1
+             ON CONFLICT DO NOTHING RETURNING id`,
+            [userId, JSON.stringify(saved)],
+          ),
+        ).length
+      : 0;
+    await tx.query(
+      `UPDATE memory_forgets SET undone_at = now(), saved_memories = NULL
+        WHERE user_id = $1 AND id = $2`,
+      [userId, id],
+    );
+    return restored;
+  }
+
+  /** Messages that other forgets of the user (not undone) still keep out of memory. */
+  async stillForgotten(tx: EntityManager, userId: string, exceptId: string): Promise<Set<string>> {
+    const rows = await tx.query<Array<{ id: string }>>(
+      `SELECT DISTINCT unnest(message_ids || request_message_ids) AS id FROM memory_forgets
+        WHERE user_id = $1 AND id <> $2 AND undone_at IS NULL`,
+      [userId, exceptId],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** A forget's follow-up ran. */
+  async followedUp(userId: string, id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE memory_forgets SET followed_up_at = now() WHERE user_id = $1 AND id = $2`,
+      [userId, id],
+    );
+  }
+
+  /** Forgets whose follow-up has not run though it was due `graceMs` ago, oldest first. */
+  async forgetsAwaitingFollowUp(
+    graceMs: number,
+    limit: number,
+  ): Promise<Array<{ id: string; userId: string }>> {
+    const rows = await this.db.query<Array<{ id: string; user_id: string }>>(
+      `SELECT id, user_id FROM memory_forgets
+        WHERE followed_up_at IS NULL AND created_at < now() - make_interval(secs => $1::float8 / 1000)
+        ORDER BY created_at LIMIT $2`,
+      [graceMs, limit],
+    );
+    return rows.map((r) => ({ id: r.id, userId: r.user_id }));
+  }
+
+  /** Erases the saved copies of forgets whose undo window has passed; returns how many. */
+  async purgeExpiredForgets(limit: number): Promise<number> {
+    const rows = await this.db.query<unknown>(
+      `UPDATE memory_forgets SET saved_memories = NULL
+        WHERE id IN (SELECT id FROM memory_forgets
+                      WHERE saved_memories IS NOT NULL AND undo_until <= now() LIMIT $1)
+        RETURNING id`,
+      [limit],
     );
     return updatedRows(rows).length;
   }
@@ -354,5 +517,21 @@ function toMemory(r: Row): Memory {
     origin: r.origin as string,
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,
+  };
+}
+
+function toForget(r: Row): ForgetRecord {
+  return {
+    id: r.id as string,
+    scope: r.scope as ForgetRecord['scope'],
+    topic: (r.topic as string | null) ?? null,
+    messageIds: r.message_ids as string[],
+    requestMessageIds: r.request_message_ids as string[],
+    savedMemories: r.saved_count === null ? null : Number(r.saved_count),
+    memoryIds: (r.memory_ids as string[] | null) ?? [],
+    createdAt: r.created_at as Date,
+    undoUntil: r.undo_until as Date,
+    undoneAt: (r.undone_at as Date | null) ?? null,
+    followedUpAt: (r.followed_up_at as Date | null) ?? null,
   };
 }

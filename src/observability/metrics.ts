@@ -94,8 +94,15 @@ export class Metrics {
 
   readonly memoryOperations = new Counter({
     name: 'companion_memory_operations_total',
-    help: 'Memory extraction operations applied (add, update, supersede) and batches dropped',
+    help: 'Memory extraction operations applied (add, update, supersede, ...) or dropped as invalid',
     labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
+
+  readonly memoryForgets = new Counter({
+    name: 'companion_memory_forgets_total',
+    help: 'Forget requests carried out (last, topic), asked about (unclear), and undone',
+    labelNames: ['scope'] as const,
     registers: [this.registry],
   });
 

@@ -16,7 +16,8 @@ import { describeFailure } from './turn.exception.js';
 
 /**
  * finish: stores the reply's outcome in one write (settling the messages it answered), tells
- * every device (`reply:end`, and `error` when it failed), stores the trace and publishes
+ * every device (`reply:end`, `memory:forgotten` when the message asked to forget, and `error`
+ * when it failed), stores the trace and publishes
  * `turn.completed`, whose subscribers do the after-turn work as jobs. Returns whether user
  * messages that came while it streamed wait for a reply of their own.
  */
@@ -90,6 +91,19 @@ export class TurnFinisher {
       replyId: reply.id,
       message: toMessageView(stored),
     });
+    const forgotten = turn.recall?.forgotten;
+    if (forgotten?.forgetId && forgotten.scope !== 'unclear') {
+      this.emitter.toUser(turn.user.id, 'memory:forgotten', {
+        forgetId: forgotten.forgetId,
+        conversationId: turn.conversationId,
+        messageId: turn.answering.id,
+        scope: forgotten.scope,
+        topic: forgotten.topic,
+        memories: forgotten.memories,
+        messages: forgotten.messages,
+        undoUntil: forgotten.undoUntil!.toISOString(),
+      });
+    }
     if (stored.status === 'failed' && stored.errorCode) {
       this.emitter.toUser(turn.user.id, 'error', {
         code: stored.errorCode as ErrorCode,

@@ -60,6 +60,46 @@ export class TurnTraceRepository {
     );
   }
 
+  /**
+   * Rewrites the user's traces written since `since` through `rewrite` (null: unchanged), page
+   * by page; returns how many changed (a forget's scrub).
+   */
+  async rewriteSince(
+    userId: string,
+    since: Date,
+    rewrite: (trace: TurnTrace, createdAt: Date) => TurnTrace | null,
+  ): Promise<number> {
+    let changed = 0;
+    let after: [string, string] | null = null;
+    for (;;) {
+      const rows: Array<{ reply_id: string; trace: TurnTrace; created_at: Date; k_at: string }> =
+        await this.db.query(
+          `SELECT reply_id, trace, created_at, created_at::text AS k_at FROM turn_traces
+            WHERE user_id = $1 AND created_at >= $2
+              AND (created_at, reply_id) > (coalesce($3::timestamptz, '-infinity'),
+                                            coalesce($4::uuid, '00000000-0000-0000-0000-000000000000'))
+            ORDER BY created_at, reply_id LIMIT 200`,
+          [userId, since, after?.[0] ?? null, after?.[1] ?? null],
+        );
+      const updates = rows.flatMap((r) => {
+        const next = rewrite(r.trace, r.created_at);
+        return next ? [{ id: r.reply_id, trace: next }] : [];
+      });
+      if (updates.length > 0) {
+        await this.db.query(
+          `UPDATE turn_traces t SET trace = u.trace
+             FROM unnest($2::uuid[], $3::jsonb[]) AS u(reply_id, trace)
+            WHERE t.user_id = $1 AND t.reply_id = u.reply_id`,
+          [userId, updates.map((u) => u.id), updates.map((u) => JSON.stringify(u.trace))],
+        );
+        changed += updates.length;
+      }
+      if (rows.length < 200) return changed;
+      const last = rows[rows.length - 1];
+      after = [last.k_at, last.reply_id];
+    }
+  }
+
   /** Deletes the user's traces in batches; returns how many. */
   deleteUserData(userId: string): Promise<number> {
     return deleteInBatches(

@@ -1,5 +1,6 @@
+import { FORGOTTEN } from '../common/forgotten.js';
 import type { TurnAffectResult } from '../affect/affect.service.js';
-import type { StageName, Turn } from './turn.js';
+import type { StageName, Turn, TurnRecall } from './turn.js';
 
 /**
  * Everything that shaped one reply, kept so that anyone can answer "why did it reply that?".
@@ -117,7 +118,7 @@ export function buildTrace(
     prompt: {
       system: prompt?.system ?? '',
       summary: prompt?.summary ?? null,
-      note: prompt?.note ?? null,
+      note: withoutTopic(prompt?.note ?? null, recall?.forgotten),
       history: prompt?.kept ?? [],
       tokens: prompt?.tokens ?? 0,
       droppedTurns: prompt?.dropped ?? 0,
@@ -132,4 +133,84 @@ export function buildTrace(
     },
     usage: { promptTokens: stored.promptTokens, completionTokens: stored.completionTokens },
   };
+}
+
+/** The note of the turn that carried out a forget, without the words the user named. */
+function withoutTopic(note: string | null, forgotten: TurnRecall['forgotten'] | undefined) {
+  const topic = forgotten?.forgetId ? forgotten.topic?.trim() : null;
+  return note && topic ? note.split(topic).join(FORGOTTEN) : note;
+}
+
+/** What a forget took out, as trace scrubbing needs it (src/memory/forget.service.ts). */
+export interface ForgottenCopies {
+  /** Memories deleted. */
+  memoryIds: readonly string[];
+  /** The messages taken out of memory: where they were and when. */
+  messages: ReadonlyArray<{ conversationId: string; seq: number; createdAt: Date }>;
+  /** The words the user named (a topic forget). */
+  topic: string | null;
+}
+
+/**
+ * A trace without the copies a forget took out: recalled memories it deleted, recalled past
+ * turns that held forgotten messages, the summary of a conversation whose messages were
+ * forgotten (written after the first of them), and those texts where the note carried them. Null
+ * when nothing in it changes.
+ */
+export function scrubTrace(
+  trace: TurnTrace,
+  createdAt: Date,
+  forgotten: ForgottenCopies,
+): TurnTrace | null {
+  const memoryIds = new Set(forgotten.memoryIds);
+  const inConversation = forgotten.messages.filter(
+    (m) => m.conversationId === trace.conversationId,
+  );
+  const gone = new Set<string>();
+  const recalled = trace.recalled.map((item) => {
+    if (item.text === FORGOTTEN || !holdsForgotten(item.id, memoryIds, forgotten.messages)) {
+      return item;
+    }
+    gone.add(item.text);
+    return { ...item, text: FORGOTTEN };
+  });
+  const summaryGone =
+    trace.prompt.summary !== null &&
+    trace.prompt.summary !== FORGOTTEN &&
+    inConversation.some((m) => m.createdAt.getTime() <= createdAt.getTime());
+  let note = trace.prompt.note;
+  if (note !== null && note !== FORGOTTEN) {
+    for (const text of gone) {
+      note = note.includes(text) ? note.split(text).join(FORGOTTEN) : FORGOTTEN;
+      if (note === FORGOTTEN) break;
+    }
+    const topic = forgotten.topic?.trim();
+    if (topic && note !== FORGOTTEN && note.includes(topic))
+      note = note.split(topic).join(FORGOTTEN);
+  }
+  if (gone.size === 0 && !summaryGone && note === trace.prompt.note) return null;
+  return {
+    ...trace,
+    recalled,
+    prompt: {
+      ...trace.prompt,
+      summary: summaryGone ? FORGOTTEN : trace.prompt.summary,
+      note,
+    },
+  };
+}
+
+/** Whether a recalled item (`memory:<id>` or `turns:<conversation>:<from>-<to>`) held them. */
+function holdsForgotten(
+  key: string,
+  memoryIds: ReadonlySet<string>,
+  messages: ForgottenCopies['messages'],
+): boolean {
+  if (key.startsWith('memory:')) return memoryIds.has(key.slice('memory:'.length));
+  const turns = /^turns:(.+):(\d+)-(\d+)$/.exec(key);
+  if (!turns) return false;
+  const [, conversationId, from, to] = turns;
+  return messages.some(
+    (m) => m.conversationId === conversationId && m.seq >= Number(from) && m.seq <= Number(to),
+  );
 }

@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Batcher } from '../common/batcher.js';
 import { MessageRepository } from '../conversation/message.repository.js';
-import type { TurnTrace } from './turn-trace.js';
+import { scrubTrace, type ForgottenCopies, type TurnTrace } from './turn-trace.js';
 import { TurnTraceRepository } from './turn-trace.repository.js';
 
 /** A turn's trace as an operator reads it: with the prompt's messages put back together. */
@@ -38,6 +38,20 @@ export class TurnTracesService implements BeforeApplicationShutdown {
   /** The user's own traces (their export). */
   exportTraces(userId: string): AsyncGenerator<Record<string, unknown>> {
     return this.traces.exportTraces(userId);
+  }
+
+  /**
+   * Takes out of the user's stored traces the copies of what a forget took out (scrubTrace);
+   * returns how many traces changed. Traces older than the first forgotten message cannot hold it.
+   */
+  async scrub(userId: string, forgotten: ForgottenCopies): Promise<number> {
+    if (forgotten.messages.length === 0 && forgotten.memoryIds.length === 0) return 0;
+    const since = forgotten.messages.length
+      ? new Date(Math.min(...forgotten.messages.map((m) => m.createdAt.getTime())))
+      : new Date(0);
+    // Traces of turns that finished just now may still wait in the batcher.
+    await this.batcher.flush();
+    return this.traces.rewriteSince(userId, since, (trace, at) => scrubTrace(trace, at, forgotten));
   }
 
   /** Deletes the user's traces (account deletion); returns how many. */

@@ -1,7 +1,7 @@
 import type { TurnAffectResult } from '../affect/affect.service.js';
 import type { SpectralTilt } from '../affect/spectral-tilt.js';
 import type { GenerationSettings, ModelPermit } from '../llm/llm.client.js';
-import type { Forgotten } from '../memory/memory.service.js';
+import type { Forgotten } from '../memory/forget.service.js';
 import type { RecallItem } from '../memory/recall/recall.types.js';
 import type { BuiltPrompt } from '../prompting/prompt.service.js';
 import type { ProsodyFeatures } from '../voice/prosody/index.js';

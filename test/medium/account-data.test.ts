@@ -185,12 +185,12 @@ describe('queries by user', () => {
       target: T,
     ) => {
       const original = target.query.bind(target);
-      target.query = ((q: string, p?: unknown[]) => {
+      target.query = (q: string, p?: unknown[]) => {
         if (recording && !/^\s*(BEGIN|COMMIT|ROLLBACK|SELECT companion_)/i.test(q)) {
           recorded.set(q, p ?? []);
         }
         return original(q, p);
-      });
+      };
     };
     record(ds as unknown as { query: (q: string, p?: unknown[]) => Promise<unknown> });
     record(statementsOf(ds));
@@ -207,6 +207,17 @@ describe('queries by user', () => {
       user,
       '00000000-0000-0000-0000-000000000000',
     );
+    // A forget's paths: the user's messages, replies and places; summaries; forgets; traces.
+    const ids = (
+      await sql<{ id: string }>(db.url, 'SELECT id FROM messages WHERE user_id = $1 LIMIT 3', [
+        user,
+      ])
+    ).map((r) => r.id);
+    await messages.replyIds(user, ids);
+    await messages.placesOf(user, ids);
+    await messages.resetSummariesCovering(user, ids);
+    await new MemoryRepository(ds).forgets(user);
+    await new TurnTraceRepository(ds).rewriteSince(user, new Date(0), () => null);
     await account.deleteAccount('crowd-8');
 
     recording = false;

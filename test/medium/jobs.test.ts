@@ -32,6 +32,8 @@ class RecordingJob implements OnModuleInit {
     this.registry.register(JobName.MemoryExtraction, () => Promise.resolve());
     this.registry.register(JobName.ConversationSummary, () => Promise.resolve());
     this.registry.register(JobName.AccountDeletion, () => Promise.resolve());
+    this.registry.register(JobName.MemoryForgetFollowUp, () => Promise.resolve());
+    this.registry.register(JobName.MemoryForgetSweep, () => Promise.resolve());
   }
 }
 
@@ -119,7 +121,7 @@ describe('job registry', () => {
     class Bare {}
     const bare = await Test.createTestingModule({ imports: [Bare] }).compile();
     await expect(bare.init()).rejects.toThrow(
-      /jobs without a handler: conversation.rollup, voice.clip-expiry, account.delete, affect.voice-baseline, memory.extract, conversation.summary/,
+      /jobs without a handler: conversation.rollup, voice.clip-expiry, account.delete, affect.voice-baseline, memory.extract, conversation.summary, memory.forget-follow-up, memory.forget-sweep/,
     );
     await bare.close();
   });

@@ -11,6 +11,7 @@ import { MemoryExtractionService } from '../../src/memory/memory-extraction.serv
 import { MemoryRepository, type NewMemory } from '../../src/memory/memory.repository.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { TemplateStore } from '../../src/prompting/template-store.js';
+import { uuidv7 } from '../../src/common/uuid.js';
 import { memoryAnswer } from '../support/memory-operations.js';
 import { insertConversation } from '../support/history.js';
 import { sql } from '../support/sql.js';
@@ -83,7 +84,16 @@ afterAll(async () => {
 const forgetMessages = (userId: string, ids: string[]) =>
   ds.transaction(async (tx) => {
     await new MessageRepository(ds).excludeFromMemory(userId, ids, tx);
-    return memories.forgetMessages(userId, ids, tx);
+    const deleted = await memories.recordForget(tx, userId, {
+      id: uuidv7(),
+      scope: 'last',
+      topic: null,
+      messageIds: ids,
+      requestMessageIds: [],
+      memoryIds: [],
+      undoUntil: new Date(Date.now() + 60_000),
+    });
+    return deleted.length;
   });
 
 describe('memory store', () => {

@@ -30,6 +30,7 @@ export class RecallStage implements TurnStage<'recall'> {
         userId: turn.user.id,
         conversationId: turn.conversationId,
         message: answering,
+        replyId: turn.reply.id,
         historyFromSeq: history[0]?.seq ?? turn.reply.seq,
         affect: affect ? { valence: affect.valence, arousal: affect.arousal } : null,
         timeZone: turn.user.timeZone,
@@ -42,12 +43,17 @@ export class RecallStage implements TurnStage<'recall'> {
         'long-term memory failed; replying with the conversation only',
       );
     }
+    // A forget carried out now already holds for this reply's prompt: what it named leaves the
+    // history (the request itself stays, as the message answered) and a summary that held it goes.
+    const forgotten = memory?.forgotten ?? null;
+    const gone = new Set(forgotten?.messageIds ?? []);
+    gone.delete(answering.id);
     return {
-      summary,
-      history,
+      summary: forgotten?.summariesReset.includes(turn.conversationId) ? null : summary,
+      history: gone.size ? history.filter((m) => !gone.has(m.id)) : history,
       memories: memory?.items ?? [],
       memoryTokens: memory?.tokens ?? 0,
-      forgotten: memory?.forgotten ?? null,
+      forgotten,
       memoryError,
     };
   }
