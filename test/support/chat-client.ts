@@ -9,6 +9,15 @@ interface Received {
 }
 
 /** A socket.io client as a phone would hold it, recording every event for assertions. */
+export interface ConnectOptions {
+  /** Default: a valid token for the user; null for none. */
+  token?: string | null;
+  origin?: string;
+  transports?: string[];
+  /** What the app may send beside the token. */
+  hints?: { timeZone?: unknown; locale?: unknown };
+}
+
 export class ChatClient {
   readonly received: Received[] = [];
   private waiters: Array<() => void> = [];
@@ -23,7 +32,7 @@ export class ChatClient {
   static async connect(
     baseUrl: string,
     userId: string,
-    options: { token?: string | null; origin?: string; transports?: string[] } = {},
+    options: ConnectOptions = {},
   ): Promise<ChatClient> {
     const client = ChatClient.open(baseUrl, userId, options);
     await client.connected();
@@ -31,14 +40,10 @@ export class ChatClient {
   }
 
   /** Opens without waiting, for tests of refused handshakes. */
-  static open(
-    baseUrl: string,
-    userId: string,
-    options: { token?: string | null; origin?: string; transports?: string[] } = {},
-  ): ChatClient {
+  static open(baseUrl: string, userId: string, options: ConnectOptions = {}): ChatClient {
     const token = options.token === undefined ? tokenFor(userId) : options.token;
     const socket = io(`${baseUrl}/chat`, {
-      auth: token === null ? {} : { token },
+      auth: token === null ? { ...options.hints } : { token, ...options.hints },
       transports: options.transports ?? ['websocket'],
       reconnection: false,
       forceNew: true,
