@@ -12,13 +12,13 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { once } from 'node:events';
 import { ExportLimit, UserApiLimitsGuard } from '../auth/user-api-limits.guard.js';
 import { UserGuard, type UserRequest } from '../auth/user.guard.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { AccountDeletionJob } from './account-deletion.job.js';
 import type { Deletion } from './account-deletion.repository.js';
 import { AccountService } from './account.service.js';
+import { ndjsonPieces } from './export-ndjson.js';
 
 const MAX_PAGE = 100;
 
@@ -86,9 +86,11 @@ export class AccountController {
     res.setHeader('Cache-Control', 'no-store');
     try {
       for await (const line of this.account.export(userId, includeAudio === 'true')) {
-        if (res.destroyed) return;
-        // Backpressure: wait for the client to read before reading the next page.
-        if (!res.write(`${JSON.stringify(line)}\n`)) await once(res, 'drain');
+        for (const piece of ndjsonPieces(line)) {
+          if (res.destroyed) return;
+          // Backpressure: wait for the client to read before reading the next page.
+          if (!res.write(piece)) await drained(res);
+        }
       }
     } catch (e) {
       this.logger.error({ userId, err: String(e) }, 'export failed part way');
@@ -132,6 +134,22 @@ function view(d: Deletion) {
     finishedAt: d.finishedAt?.toISOString() ?? null,
     deleted: d.deleted,
   };
+}
+
+/**
+ * Resolves when the response can take more, or when it is closed (the client went away: then
+ * 'drain' never comes, and the export must not wait for it forever).
+ */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function user(req: UserRequest): string {

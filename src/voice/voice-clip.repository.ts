@@ -214,10 +214,14 @@ export class VoiceClipRepository {
     );
   }
 
-  /** One clip's audio as base64 (read one at a time: an export never holds two). */
+  /**
+   * One clip's audio as base64 on one line (read one at a time: an export never holds two).
+   * Postgres breaks its base64 into lines of 76 characters; those newlines are taken out.
+   */
   async audioOf(userId: string, messageId: string): Promise<string | null> {
     const rows = await this.db.query<Array<{ audio: string | null }>>(
-      `SELECT encode(audio, 'base64') AS audio FROM voice_clips WHERE message_id = $1 AND user_id = $2`,
+      `SELECT translate(encode(audio, 'base64'), chr(10), '') AS audio
+         FROM voice_clips WHERE message_id = $1 AND user_id = $2`,
       [messageId, userId],
     );
     return rows[0]?.audio ?? null;
