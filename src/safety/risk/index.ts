@@ -1,0 +1,3 @@
+export { detectRisk } from './detect-risk.js';
+export { accumulateRisk } from './accumulate-risk.js';
+export * from './risk-reading.js';
