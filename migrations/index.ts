@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { Safety1796251257757 } from './1796251257757-Safety.js';
 import { TrustAndLimits1796242713554 } from './1796242713554-TrustAndLimits.js';
 import { TurnPipeline1796237260053 } from './1796237260053-TurnPipeline.js';
 import { MemoryEmbeddings1795366650683 } from './1795366650683-MemoryEmbeddings.js';
@@ -20,4 +21,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   MemoryEmbeddings1795366650683,
   TurnPipeline1796237260053,
   TrustAndLimits1796242713554,
+  Safety1796251257757,
 ];

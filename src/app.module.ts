@@ -13,6 +13,7 @@ import { RelaxedWritesModule } from './database/statements.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MemoryApiModule } from './memory/memory-api.module.js';
+import { SafetyApiModule } from './safety/safety-api.module.js';
 import { MemoryModule } from './memory/memory.module.js';
 import { loggerParams } from './observability/logger.js';
 import { ObservabilityModule } from './observability/observability.module.js';
@@ -65,7 +66,14 @@ export class AppModule {
         ...jobOwners,
         TurnSweepsModule.forRole(config.role),
         ...(serves
-          ? [GatewayModule, VoiceModule, OperatorModule, AccountApiModule, MemoryApiModule]
+          ? [
+              GatewayModule,
+              VoiceModule,
+              OperatorModule,
+              AccountApiModule,
+              MemoryApiModule,
+              SafetyApiModule,
+            ]
           : []),
       ],
       providers: [

@@ -4,6 +4,7 @@ import { ConversationModule } from '../conversation/conversation.module.js';
 import { RealtimeModule } from '../gateway/realtime.module.js';
 import { MemoryModule } from '../memory/memory.module.js';
 import { OperatorAuditModule } from '../operator/operator-audit.module.js';
+import { SafetyModule } from '../safety/safety.module.js';
 import { TurnTracesModule } from '../turn/turn-traces.module.js';
 import { VoiceStoreModule } from '../voice/voice-store.module.js';
 import { AccountDeletionJob } from './account-deletion.job.js';
@@ -23,6 +24,7 @@ import { AccountService } from './account.service.js';
     TurnTracesModule,
     OperatorAuditModule,
     RealtimeModule,
+    SafetyModule,
   ],
   providers: [AccountService, AccountDeletionRepository, AccountDeletionJob],
   exports: [AccountService, AccountDeletionJob],

@@ -4,6 +4,7 @@ import { MessageRepository } from '../conversation/message.repository.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
 import { MemoryRepository } from '../memory/memory.repository.js';
 import { OperatorAuditRepository } from '../operator/operator-audit.repository.js';
+import { SafetyRepository } from '../safety/safety.repository.js';
 import { TurnTracesService } from '../turn/turn-traces.service.js';
 import { VoiceClipRepository } from '../voice/voice-clip.repository.js';
 import { AccountDeletionRepository, type Deletion } from './account-deletion.repository.js';
@@ -31,6 +32,7 @@ export class AccountService {
     private readonly audit: OperatorAuditRepository,
     private readonly deletions: AccountDeletionRepository,
     private readonly emitter: ClientEmitter,
+    private readonly safety: SafetyRepository,
   ) {}
 
   /**
@@ -38,7 +40,8 @@ export class AccountService {
    * stays constant whatever the history: a header, the user, affect state, conversations (with
    * summaries and moods), messages (transcripts included), voice clips (their audio, base64, one
    * at a time, only when asked), how each message was read, memories (every version), forgets,
-   * the memory cursor, the user's turn traces, and a last line with the counts. A consumer that
+   * the memory cursor, the user's turn traces, safety (risk states, crisis events, flags, notices
+   * given), and a last line with the counts. A consumer that
    * misses the last line knows the export was cut short.
    */
   async *export(userId: string, includeAudio: boolean): AsyncGenerator<ExportLine> {
@@ -72,6 +75,7 @@ export class AccountService {
       for (const f of memoryState.forgets) yield line('forget', f);
       if (memoryState.cursor) yield line('memoryCursor', memoryState.cursor);
       for await (const t of this.traces.exportTraces(userId)) yield line('turnTrace', t);
+      for await (const { type, row } of this.safety.exportUserData(userId)) yield line(type, row);
     }
     yield { type: 'end', counts };
   }
@@ -92,8 +96,9 @@ export class AccountService {
 
   /**
    * Deletes everything stored about the user, owner by owner, in batches: voice clips (and their
-   * audio), traces, affect, memories, then messages, conversations and the user row (whose
-   * cascade takes whatever was written meanwhile); the operator audit keeps its entries without
+   * audio), traces, safety (crisis events stay for the yearly counts, anonymised), affect,
+   * memories, then messages, conversations and the user row (whose cascade takes whatever was
+   * written meanwhile); the operator audit keeps its entries without
    * the user's id. Safe to run again: what is gone stays gone.
    */
   async deleteAccount(userId: string): Promise<Record<string, number>> {
@@ -102,6 +107,7 @@ export class AccountService {
       const deleted: Record<string, number> = {};
       deleted.voice_clips = await this.clips.deleteUserData(userId);
       deleted.turn_traces = await this.traces.deleteUserData(userId);
+      Object.assign(deleted, await this.safety.deleteUserData(userId));
       Object.assign(deleted, await this.affect.deleteUserData(userId));
       Object.assign(deleted, await this.memories.deleteUserData(userId));
       Object.assign(deleted, await this.messages.deleteUserData(userId));

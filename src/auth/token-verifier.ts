@@ -10,6 +10,8 @@ export interface Principal {
   locale?: string;
   /** The OIDC `zoneinfo` claim, when the token carries a known IANA zone. */
   timeZone?: string;
+  /** The `age_band` claim (`minor` or `adult`), when the identity provider knows it. */
+  ageBand?: 'minor' | 'adult';
 }
 
 export interface TokenKeys {
@@ -70,12 +72,15 @@ export class TokenVerifier {
       if (maxLife !== undefined && claims.exp - issuedAt > maxLife + CLOCK_SKEW_SEC) return null;
       const locale = validLocale(claims.locale);
       const timeZone = validTimeZone(claims.zoneinfo);
+      const band: unknown = claims.age_band;
+      const ageBand = band === 'minor' || band === 'adult' ? band : undefined;
       return {
         userId: claims.sub,
         roles: readRoles(claims),
         expiresAt: claims.exp,
         ...(locale ? { locale } : {}),
         ...(timeZone ? { timeZone } : {}),
+        ...(ageBand ? { ageBand } : {}),
       };
     } catch {
       return null;

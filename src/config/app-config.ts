@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { validTimeZone } from '../common/time-zone.js';
+import type { CrisisResourceTable } from '../safety/crisis-resources.js';
+import { DEFAULT_NOTICE_POLICY, type NoticePolicyTable } from '../safety/notice-policy.js';
 import { envSchema, type Env } from './config.schema.js';
 
 /**
@@ -92,6 +94,19 @@ export interface AppConfig {
     /** Background embedding of turns and memories. */
     batchTimeoutMs: number;
   };
+  /** Safety on every turn (docs/safety.md). */
+  safety: {
+    /** An optional guard model (Qwen3Guard-Gen on vLLM) that may raise a turn's risk. */
+    guard: { baseUrl?: string; apiKey?: string; model: string; timeoutMs: number };
+    /** Templates of the crisis protocol, withheld-output line and notices. */
+    promptSet: string;
+    /** The prompt set for conversations at elevated risk. */
+    carePromptSet: string;
+    jurisdiction: string;
+    sessionIdleMs: number;
+    noticePolicy: NoticePolicyTable;
+    crisisResources: CrisisResourceTable;
+  };
   voice: {
     maxDurationSec: number;
     maxBytes: number;
@@ -133,6 +148,13 @@ export interface AppConfig {
   /** The user's own REST API (/v1/me). */
   userApi: { requestsPerMinute: number; exportsPerHour: number };
   shutdownGraceMs: number;
+}
+
+function ruleOf(r: { disclosureEveryMin: number; breakAfterMin: number }) {
+  return {
+    disclosureEveryMs: r.disclosureEveryMin * 60_000,
+    breakAfterMs: r.breakAfterMin * 60_000,
+  };
 }
 
 /** Values copied from an example instead of set: never accepted as a production secret. */
@@ -271,6 +293,30 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       model: e.EMBEDDINGS_MODEL,
       queryTimeoutMs: e.EMBEDDINGS_QUERY_TIMEOUT_MS,
       batchTimeoutMs: e.EMBEDDINGS_BATCH_TIMEOUT_MS,
+    },
+    safety: {
+      guard: {
+        baseUrl: e.SAFETY_BASE_URL,
+        apiKey: e.SAFETY_API_KEY,
+        model: e.SAFETY_MODEL,
+        timeoutMs: e.SAFETY_TIMEOUT_MS,
+      },
+      promptSet: e.SAFETY_PROMPT_SET,
+      carePromptSet: e.SAFETY_CARE_PROMPT_SET,
+      jurisdiction: e.SAFETY_JURISDICTION,
+      sessionIdleMs: e.SAFETY_SESSION_IDLE_MIN * 60_000,
+      noticePolicy: e.SAFETY_NOTICE_POLICY
+        ? Object.fromEntries(
+            Object.entries(e.SAFETY_NOTICE_POLICY).map(([j, bands]) => [
+              j,
+              {
+                adult: ruleOf(bands.adult),
+                minor: ruleOf(bands.minor),
+              },
+            ]),
+          )
+        : DEFAULT_NOTICE_POLICY,
+      crisisResources: e.CRISIS_RESOURCES ?? {},
     },
     voice: {
       maxDurationSec: e.VOICE_MAX_DURATION_SEC,

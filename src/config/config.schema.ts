@@ -14,6 +14,54 @@ const url = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
     });
 const promptSet = z.string().regex(/^[a-z0-9-]+\/v\d+$/, 'must look like name/vN');
+
+/** A variable holding JSON that must match `schema`. */
+function jsonOf<T extends z.ZodType>(schema: T) {
+  return z.string().transform((text, ctx): z.infer<T> => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid' });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+}
+
+const minutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(7 * 24 * 60);
+const noticeRuleSchema = z.object({ disclosureEveryMin: minutes, breakAfterMin: minutes }).strict();
+/** `{ "us-ca": { "adult": {disclosureEveryMin, breakAfterMin}, "minor": {...} }, ... }` */
+const noticePolicySchema = z.record(
+  z.string(),
+  z.object({ adult: noticeRuleSchema, minor: noticeRuleSchema }).strict(),
+);
+/** `{ "en-US": [{ id, name, phone?, text?, url? }], "zh": [...] }` */
+const crisisResourcesSchema = z.record(
+  z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'keys must be locales'),
+  z
+    .array(
+      z
+        .object({
+          id: z.string().regex(/^[a-z0-9-]{1,40}$/),
+          name: z.string().min(1).max(120),
+          phone: z.string().max(40).optional(),
+          text: z.string().max(40).optional(),
+          url: z.string().url().optional(),
+        })
+        .strict(),
+    )
+    .min(1),
+);
 const list = z.string().transform((v) =>
   v
     .split(',')
@@ -105,6 +153,20 @@ export const envSchema = z.object({
   EMBEDDINGS_QUERY_TIMEOUT_MS: int(20, 10_000).default(300),
   EMBEDDINGS_BATCH_TIMEOUT_MS: int(500, 600_000).default(20_000),
 
+  SAFETY_BASE_URL: url(['http:', 'https:']).optional(),
+  SAFETY_API_KEY: z.string().optional(),
+  SAFETY_MODEL: z.string().min(1).max(100).default('qwen3guard'),
+  SAFETY_TIMEOUT_MS: int(20, 10_000).default(300),
+  SAFETY_PROMPT_SET: promptSet.default('safety/v1'),
+  SAFETY_CARE_PROMPT_SET: promptSet.default('care/v1'),
+  SAFETY_JURISDICTION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]{2})?$|^other$/)
+    .default('us-ca'),
+  SAFETY_SESSION_IDLE_MIN: int(1, 24 * 60).default(30),
+  SAFETY_NOTICE_POLICY: jsonOf(noticePolicySchema).optional(),
+  CRISIS_RESOURCES: jsonOf(crisisResourcesSchema).optional(),
+
   VOICE_MAX_DURATION_SEC: num(1, 600).default(60),
   VOICE_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),
   VOICE_CHUNK_MAX_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
@@ -120,7 +182,7 @@ export const envSchema = z.object({
   VOICE_DECODE_CONCURRENCY: int(1, 64).default(2),
   VOICE_DECODE_QUEUE: int(0, 10_000).default(16),
 
-  PROMPT_SET: promptSet.default('companion/v3'),
+  PROMPT_SET: promptSet.default('companion/v4'),
   PROMPT_BUDGET_TOKENS: int(256, 1_000_000).default(6_144),
   PROMPT_HISTORY_MAX_MESSAGES: int(1, 1000).default(60),
   COMPANION_NAME: z.string().min(1).max(40).default('Mira'),

@@ -84,6 +84,17 @@ export class MessageEntity {
   @Column('varchar', { name: 'embedding_model', length: 100, nullable: true, select: false })
   embeddingModel?: string | null;
 
+  /**
+   * Who wrote a reply: `model`, `protocol` (a pre-written crisis reply) or `operator`. User
+   * messages keep the default; the message view says `user` for them.
+   */
+  @Column('varchar', { length: 16, default: 'model' })
+  source!: string;
+
+  /** The output check withheld the rest of this reply: the category of the sentence it stopped. */
+  @Column('varchar', { name: 'output_blocked', length: 48, nullable: true })
+  outputBlocked!: string | null;
+
   /** The user asked to forget it: never extracted into memories, never recalled. */
   @Column('boolean', { name: 'memory_excluded', default: false })
   memoryExcluded!: boolean;

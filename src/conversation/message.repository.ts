@@ -35,6 +35,10 @@ export interface ReplyOutcome {
   totalMs: number | null;
   promptTokens: number | null;
   completionTokens: number | null;
+  /** Who wrote it (default `model`). */
+  source?: 'model' | 'protocol' | 'operator';
+  /** The category of the sentence the output check withheld, with everything after it. */
+  outputBlocked?: string | null;
 }
 
 /** The user message a claimed reply answers, as the turn needs it. */
@@ -112,7 +116,7 @@ export interface ExtractionTurnRow {
 const MESSAGE_COLUMNS = `id, conversation_id, user_id, seq, role, kind, content, content_tokens, search_terms,
   memory_excluded, client_msg_id, in_reply_to, status, error_code, model, prompt_version, ttft_ms, total_ms,
   prompt_tokens, completion_tokens, lease_owner, lease_expires_at, reply_due_at, reply_attempts, turn_id,
-  created_at, completed_at`;
+  source, output_blocked, created_at, completed_at`;
 
 /**
  * The turns a prompt, recall, extraction and summaries may use: user messages, and replies the
@@ -325,7 +329,7 @@ export class MessageRepository {
   async finishReply(replyId: string, outcome: ReplyOutcome): Promise<FinishedReply | null> {
     const rows = await this.sql.query<Row[]>(
       `SELECT (f.reply).*, f.more_due
-         FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) f`,
+         FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) f`,
       [
         replyId,
         outcome.status,
@@ -339,6 +343,8 @@ export class MessageRepository {
         outcome.promptTokens,
         outcome.completionTokens,
         outcome.content ? encodeTerms(outcome.content) : null,
+        outcome.source ?? 'model',
+        outcome.outputBlocked ?? null,
       ],
     );
     const r = rows[0];
@@ -945,6 +951,8 @@ export function rowToMessage(r: Row): MessageEntity {
     contentTokens: r.content_tokens === null ? null : Number(r.content_tokens),
     searchTerms: (r.search_terms as string | null) ?? null,
     memoryExcluded: Boolean(r.memory_excluded),
+    source: (r.source as string | undefined) ?? 'model',
+    outputBlocked: (r.output_blocked as string | null | undefined) ?? null,
     clientMsgId: (r.client_msg_id as string | null) ?? null,
     inReplyTo: (r.in_reply_to as string | null) ?? null,
     status: r.status as MessageStatus,

@@ -11,6 +11,15 @@ import { MemoryCursorEntity } from '../memory/memory-cursor.entity.js';
 import { MemoryForgetEntity } from '../memory/memory-forget.entity.js';
 import { MemoryEntity } from '../memory/memory.entity.js';
 import { OperatorAuditEntity } from '../operator/operator-audit.entity.js';
+import {
+  ComplianceEventEntity,
+  CrisisEventEntity,
+  SafetyFlagEntity,
+} from '../safety/safety-event.entity.js';
+import {
+  SafetyConversationStateEntity,
+  SafetyUserStateEntity,
+} from '../safety/safety-state.entity.js';
 import { TurnTraceEntity } from '../turn/turn-trace.entity.js';
 import { VoiceClipEntity } from '../voice/voice-clip.entity.js';
 
@@ -29,4 +38,9 @@ export const ENTITIES = [
   MemoryCursorEntity,
   MemoryForgetEntity,
   AccountDeletionEntity,
+  SafetyUserStateEntity,
+  SafetyConversationStateEntity,
+  CrisisEventEntity,
+  SafetyFlagEntity,
+  ComplianceEventEntity,
 ];

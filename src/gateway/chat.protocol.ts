@@ -58,8 +58,15 @@ export interface MessageView {
   status: MessageStatus;
   clientMsgId: string | null;
   inReplyTo: string | null;
+  /**
+   * Who wrote it: `user`; for replies `model`, `protocol` (the pre-written crisis reply, never
+   * the model) or `operator` (a person who stepped in).
+   */
+  source: 'user' | 'model' | 'protocol' | 'operator';
   model: string | null;
   errorCode: string | null;
+  /** The output check withheld part of this reply; what the user sees ends with a safe line. */
+  withheld?: true;
   createdAt: string;
   completedAt: string | null;
 }
@@ -132,6 +139,16 @@ export interface MemoryForgottenEvent {
   undoUntil: string;
 }
 
+/**
+ * What the user must be told: that they talk to an AI (at the start of every session and every
+ * few hours), or that it is time for a break (docs/safety.md). Show `text` as it is.
+ */
+export interface NoticeEvent {
+  kind: 'ai_disclosure' | 'break_reminder';
+  text: string;
+  conversationId: string;
+}
+
 /** Every server-to-client event and its payload. */
 export interface ClientEventMap {
   'message:new': { message: MessageView };
@@ -148,5 +165,24 @@ export interface ClientEventMap {
   'voice:transcript': VoiceTranscriptEvent;
   'voice:analysis': VoiceAnalysisEvent;
   'memory:forgotten': MemoryForgottenEvent;
+  notice: NoticeEvent;
   error: ErrorBody;
+}
+
+/** A flag raised for operators (`/operator`, docs/safety.md): a crisis or a withheld reply. */
+export interface FlagEvent {
+  flagId: string;
+  kind: 'crisis' | 'output_blocked';
+  /** 1 is the most urgent. */
+  priority: number;
+  category: string;
+  userId: string;
+  conversationId: string;
+  messageId: string;
+  createdAt: string;
+}
+
+/** Every server-to-operator event of `/operator` and its payload. */
+export interface OperatorEventMap {
+  'flag:new': FlagEvent;
 }

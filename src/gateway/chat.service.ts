@@ -119,6 +119,7 @@ export class ChatService {
       conversationId: message.conversationId,
       userId: user.userId,
       user: hints,
+      text: message.content,
       receivedAt,
       turnId,
     };

@@ -11,12 +11,16 @@ import type { Namespace, Socket } from 'socket.io';
 import { redisOptionsFromUrl } from '../common/redis-options.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Metrics } from '../observability/metrics.js';
-import type { ClientEventMap } from './chat.protocol.js';
+import type { ClientEventMap, OperatorEventMap } from './chat.protocol.js';
 
 export const userRoom = (userId: string) => `user:${userId}`;
 
 /** The socket.io namespace every client event goes to. */
 export const CHAT_NAMESPACE = '/chat';
+
+/** The operators' namespace, and the room every operator socket joins. */
+export const OPERATOR_NAMESPACE = '/operator';
+export const OPERATORS_ROOM = 'operators';
 
 /** The Redis key socket.io's adapter and emitter share (src/gateway/chat-io.adapter.ts). */
 export const socketIoKey = (prefix: string) => `${prefix}:socket.io`;
@@ -32,8 +36,11 @@ export const socketIoKey = (prefix: string) => `${prefix}:socket.io`;
 export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ClientEmitter.name);
   private namespace: Namespace | null = null;
+  private operators: Namespace | null = null;
   private redis: Redis | null = null;
+  private base: Emitter | null = null;
   private emitter: ReturnType<Emitter['of']> | null = null;
+  private operatorEmitter: ReturnType<Emitter['of']> | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,6 +54,37 @@ export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
 
   bind(namespace: Namespace): void {
     this.namespace = namespace;
+  }
+
+  bindOperators(namespace: Namespace): void {
+    this.operators = namespace;
+  }
+
+  /**
+   * To every operator connected to `/operator`, on every pod. True when it went out; an alert
+   * with no way out is logged as an error (the flag itself is stored either way).
+   */
+  toOperators<E extends keyof OperatorEventMap>(event: E, payload: OperatorEventMap[E]): boolean {
+    if (this.operators) {
+      this.operators.to(OPERATORS_ROOM).emit(event, payload);
+      return true;
+    }
+    if (this.namespace) {
+      // A pod with sockets but another role layout: its adapter reaches /operator elsewhere.
+      this.namespace.server.of(OPERATOR_NAMESPACE).to(OPERATORS_ROOM).emit(event, payload);
+      return true;
+    }
+    this.redisEmitter();
+    if (this.operatorEmitter && this.redis?.status === 'ready') {
+      this.operatorEmitter.to(OPERATORS_ROOM).emit(event, payload);
+      return true;
+    }
+    this.metrics.undeliverable.inc({ event });
+    this.logger.error(
+      { event, redis: this.redis?.status ?? 'not configured' },
+      'operator alert undeliverable: no socket server in this process and Redis is not reachable',
+    );
+    return false;
   }
 
   /** True when the event went out (to this pod's sockets and the adapter, or to Redis). */
@@ -145,9 +183,9 @@ export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
           return 0;
         }),
     };
-    this.emitter = new Emitter(publisher, { key: socketIoKey(this.config.redis.prefix) }).of(
-      CHAT_NAMESPACE,
-    );
+    this.base = new Emitter(publisher, { key: socketIoKey(this.config.redis.prefix) });
+    this.emitter = this.base.of(CHAT_NAMESPACE);
+    this.operatorEmitter = this.base.of(OPERATOR_NAMESPACE);
     return this.emitter;
   }
 }

@@ -6,6 +6,9 @@ import { Lifecycle } from '../observability/lifecycle.js';
 import { validLocale, validTimeZone } from '../common/time-zone.js';
 import type { RawConnection, SocketData } from './socket-data.js';
 
+/** Roles that may connect to /operator and receive its alerts. */
+export const OPERATOR_SOCKET_ROLES = ['moderator', 'admin'];
+
 type ConnectError = Error & { data?: { code: string; message: string } };
 
 function refusal(code: string, message: string): ConnectError {
@@ -28,6 +31,22 @@ export class ConnectionGuard {
     private readonly tokens: TokenVerifier,
     private readonly lifecycle: Lifecycle,
   ) {}
+
+  /**
+   * Admission to /operator: as to /chat, and the token's roles must include one of
+   * OPERATOR_SOCKET_ROLES; anyone else is refused with `forbidden`.
+   */
+  admitOperator(socket: Socket, next: (err?: Error) => void): void {
+    this.admit(socket, (err?: Error) => {
+      if (err) return next(err);
+      const { roles, userId } = socket.data as SocketData;
+      if (!roles.some((r) => OPERATOR_SOCKET_ROLES.includes(r))) {
+        this.logger.warn({ userId }, 'operator connection refused: no moderator or admin role');
+        return next(refusal('forbidden', 'this namespace is for moderators and admins'));
+      }
+      next();
+    });
+  }
 
   admit(socket: Socket, next: (err?: Error) => void): void {
     const origin =
@@ -55,6 +74,7 @@ export class ConnectionGuard {
     if (timeZone) data.timeZone = timeZone;
     const locale = validLocale(auth?.locale) ?? principal.locale;
     if (locale) data.locale = locale;
+    if (principal.ageBand) data.ageBand = principal.ageBand;
     // The token is verified; keeping it on every idle socket only costs memory.
     socket.handshake.auth = {};
     next();

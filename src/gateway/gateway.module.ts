@@ -5,14 +5,16 @@ import { TurnModule } from '../turn/turn.module.js';
 import { ChatGateway } from './chat.gateway.js';
 import { ChatService } from './chat.service.js';
 import { ConnectionGuard } from './connection-guard.js';
+import { OperatorGateway } from './operator.gateway.js';
 import { RealtimeModule } from './realtime.module.js';
 
 /**
  * The `/chat` namespace (ROLE=gateway or all): the handshake, the chat events and their acks.
- * A text message is stored through conversation/ and handed to turn/.
+ * A text message is stored through conversation/ and handed to turn/. And `/operator`, where
+ * moderators and admins receive safety flags.
  */
 @Module({
   imports: [RealtimeModule, ConversationModule, TurnModule, PromptingModule],
-  providers: [ChatGateway, ChatService, ConnectionGuard],
+  providers: [ChatGateway, OperatorGateway, ChatService, ConnectionGuard],
 })
 export class GatewayModule {}

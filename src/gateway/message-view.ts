@@ -13,8 +13,10 @@ export function toMessageView(m: MessageEntity): MessageView {
     status: m.status,
     clientMsgId: m.clientMsgId,
     inReplyTo: m.inReplyTo,
+    source: m.role === 'user' ? 'user' : (m.source as MessageView['source']),
     model: m.model,
     errorCode: m.errorCode,
+    ...(m.outputBlocked ? { withheld: true } : {}),
     createdAt: m.createdAt.toISOString(),
     completedAt: m.completedAt ? m.completedAt.toISOString() : null,
   };

@@ -13,6 +13,8 @@ export interface SocketData {
   /** What the app said of the user in the handshake, when it did (validated). */
   locale?: string;
   timeZone?: string;
+  /** The token's `age_band` claim. */
+  ageBand?: 'minor' | 'adult';
   /** Token bucket for the per-socket event limit. */
   bucket?: { tokens: number; at: number };
 }
@@ -33,7 +35,12 @@ export function principalOf(socket: { data: unknown }): Principal {
 export function handshakeUser(socket: { data: unknown }): {
   locale: string | null;
   timeZone: string | null;
+  ageBand: 'minor' | 'adult' | null;
 } {
   const data = socket.data as SocketData;
-  return { locale: data.locale ?? null, timeZone: data.timeZone ?? null };
+  return {
+    locale: data.locale ?? null,
+    timeZone: data.timeZone ?? null,
+    ageBand: data.ageBand ?? null,
+  };
 }

@@ -99,6 +99,34 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly safetyAssessments = new Counter({
+    name: 'companion_safety_assessments_total',
+    help: 'User messages read for risk, by the level read',
+    labelNames: ['level'] as const,
+    registers: [this.registry],
+  });
+
+  readonly safetyDuration = new Histogram({
+    name: 'companion_safety_assessment_seconds',
+    help: 'The safety stage: detector, guard model (within its budget) and state',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  readonly crisisReplies = new Counter({
+    name: 'companion_crisis_replies_total',
+    help: 'Crisis protocol replies given, by level',
+    labelNames: ['level'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outputWithheld = new Counter({
+    name: 'companion_output_withheld_total',
+    help: 'Replies whose rest the output check withheld, by category',
+    labelNames: ['category'] as const,
+    registers: [this.registry],
+  });
+
   readonly memoryForgets = new Counter({
     name: 'companion_memory_forgets_total',
     help: 'Forget requests carried out (last, topic), asked about (unclear), and undone',

@@ -27,7 +27,7 @@ export interface NoteContext {
  * compiled once) and fits the history into the token budget. Order: the system prompt
  * (stable), the conversation's summary (changes rarely), the history, and the per-turn note
  * right before the latest message, so that vLLM's prefix cache serves all but the end.
- * Variables: system.njk companionName, userName, today; summary.njk summary, lang;
+ * Variables: system.njk companionName, userName, today, minor; summary.njk summary, lang;
  * context.<lang>.njk cue, memories, forgot.
  */
 @Injectable()
@@ -70,6 +70,8 @@ export class PromptService {
     now?: Date;
     /** The user's IANA zone: "today" in the system prompt is their day (UTC when unknown). */
     timeZone?: string | null;
+    /** Minors mode: the system prompt's rules for minors (companion/v4 and care/v1). */
+    minor?: boolean;
     /** The conversation's rolling summary of turns no longer in the history. */
     summary?: string | null;
     context?: NoteContext | null;
@@ -79,6 +81,7 @@ export class PromptService {
       companionName: this.config.prompt.companionName,
       userName: input.userName ?? '',
       today: localDay(input.now ?? new Date(), input.timeZone ?? null),
+      minor: input.minor ?? false,
     });
     const lang = input.context?.lang ?? 'en';
     const summary =

@@ -6,6 +6,7 @@ import { buildTrace } from './turn-trace.js';
 import {
   TurnStopped,
   type Turn,
+  type Risk,
   type TurnFindings,
   type TurnOutput,
   type TurnRequest,
@@ -23,7 +24,7 @@ const request: TurnRequest = {
 function start(): TurnStart {
   return {
     turnId: 't1',
-    user: { id: 'u1', locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
+    user: { id: 'u1', locale: 'zh-CN', timeZone: 'Asia/Shanghai', ageBand: null },
     conversationId: 'c1',
     reply: { id: 'r1', seq: 4 },
     answering: {
@@ -125,6 +126,19 @@ const stored = (turn: Turn) => ({
   completionTokens: null,
 });
 
+const noRisk: Risk = {
+  level: 'none',
+  categories: [],
+  evidence: [],
+  guard: null,
+  conversationLevel: 'none',
+  userLevel: 'none',
+  crisis: false,
+  care: false,
+  minor: false,
+  lang: 'en',
+};
+
 describe('runTurn', () => {
   it('admits, claims, runs every stage in order on the value the earlier ones built, then finishes', async () => {
     const log: string[] = [];
@@ -135,7 +149,7 @@ describe('runTurn', () => {
       released,
     } = plan(log, [
       stage(log, 'affect', 'affect', affect, { optional: true }),
-      stage(log, 'safety', 'risk', { level: 'none', categories: [] }),
+      stage(log, 'safety', 'risk', noRisk),
       stage(log, 'recall', 'recall', (turn) => {
         seenByRecall = turn.affect;
         return {
@@ -273,6 +287,45 @@ describe('runTurn', () => {
     const turn = (await runTurn(request, p))!;
     expect(log).toEqual(['admit', 'claim', 'safety', 'finish']);
     expect(turn.output).toBe(protocol);
+  });
+
+  it('does not wait for a place at the model when the screen reads a crisis in the text', async () => {
+    const log: string[] = [];
+    const protocol: TurnOutput = { ...completed, model: null, source: 'protocol' };
+    const { plan: p, released } = plan(
+      log,
+      [
+        stage(log, 'safety', 'risk', { ...noRisk, level: 'high', crisis: true }),
+        {
+          ...stage(log, 'protocol', 'output', protocol),
+          run: (turn) => {
+            log.push('protocol');
+            return Promise.resolve(turn.risk?.crisis ? protocol : undefined);
+          },
+        },
+        stage(log, 'generate', 'output', completed),
+      ],
+      { screen: (req) => req.text === 'urgent' },
+    );
+    const turn = (await runTurn({ ...request, text: 'urgent' }, p))!;
+    expect(log).toEqual(['claim', 'safety', 'protocol', 'finish']);
+    expect(turn.output).toBe(protocol);
+    expect(turn.permit).toBeUndefined();
+    expect(released()).toBe(0);
+  });
+
+  it('goes on past a stage that adds nothing', async () => {
+    const log: string[] = [];
+    const { plan: p } = plan(log, [
+      {
+        ...stage(log, 'protocol', 'output', completed),
+        run: () => (log.push('protocol'), Promise.resolve(undefined)),
+      },
+      stage(log, 'generate', 'output', completed),
+    ]);
+    const turn = (await runTurn({ ...request, text: 'hello' }, p))!;
+    expect(log).toEqual(['admit', 'claim', 'protocol', 'generate', 'finish']);
+    expect(turn.output).toBe(completed);
   });
 
   it('still releases the place when the finish fails', async () => {

@@ -25,7 +25,8 @@ export interface TurnStage<K extends keyof TurnFindings = keyof TurnFindings> {
    * turn with a stored, coded outcome.
    */
   readonly optional: boolean;
-  run(turn: Turn): Promise<TurnFindings[K]>;
+  /** Resolves undefined to add nothing (a stage that answers only sometimes, as `protocol`). */
+  run(turn: Turn): Promise<TurnFindings[K] | undefined>;
   fallback?(turn: Turn): TurnFindings[K] | undefined;
 }
 
@@ -36,6 +37,12 @@ export interface TurnPlan {
    * TurnStopped when the process drains while it waits.
    */
   admit(request: TurnRequest): Promise<ModelPermit>;
+  /**
+   * True when the request's text reads as a crisis at once (in-process, no I/O): its answer is
+   * the crisis protocol, which needs no place at the model, so the turn does not wait for one
+   * (the model may be hung or saturated).
+   */
+  screen?(request: TurnRequest): boolean;
   /** Claims the conversation's reply slot; null when nothing is owed or a reply streams. */
   claim(request: TurnRequest): Promise<TurnStart | null>;
   /** The stages after the claim, in order; the turn ends at the first that sets `output`. */
@@ -48,7 +55,7 @@ export interface TurnPlan {
 }
 
 /**
- * Runs one turn: admit, claim, the stages in order, finish. Returns the finished turn, or null
+ * Runs one turn: admit (unless the screen reads a crisis), claim, the stages in order, finish. Returns the finished turn, or null
  * when there was nothing to answer (another reply streams, or the message was answered). The
  * place at the model is released whatever happens.
  */
@@ -57,10 +64,13 @@ export async function runTurn(request: TurnRequest, plan: TurnPlan): Promise<Tur
   const admitStarted = now();
   let permit: ModelPermit | null = null;
   let refusal: unknown = null;
-  try {
-    permit = await plan.admit(request);
-  } catch (e) {
-    refusal = e;
+  const urgent = request.text !== undefined && (plan.screen?.(request) ?? false);
+  if (!urgent) {
+    try {
+      permit = await plan.admit(request);
+    } catch (e) {
+      refusal = e;
+    }
   }
   const admitMs = now() - admitStarted;
   // Stopped while waiting for a place (the process drains): nothing is claimed, and the message
@@ -85,7 +95,7 @@ export async function runTurn(request: TurnRequest, plan: TurnPlan): Promise<Tur
         const started = now();
         try {
           const found = await stage.run(turn);
-          (turn as Partial<TurnFindings>)[stage.produces] = found as never;
+          if (found !== undefined) (turn as Partial<TurnFindings>)[stage.produces] = found as never;
         } catch (e) {
           plan.onStageFailed?.(turn, stage.name, e, stage.optional);
           if (stage.optional) {

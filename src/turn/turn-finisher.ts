@@ -46,12 +46,14 @@ export class TurnFinisher {
       content: output.content,
       contentTokens: output.content ? this.prompts.countTokens(output.content) : 0,
       errorCode: output.errorCode,
-      model: output.model ?? route?.model ?? this.llm.model,
-      promptVersion: turn.prompt?.version ?? this.prompts.version,
+      model: output.source === 'protocol' ? null : (output.model ?? route?.model ?? this.llm.model),
+      promptVersion: output.version ?? turn.prompt?.version ?? this.prompts.version,
       ttftMs: output.ttftMs,
       totalMs: Date.now() - turn.startedAt,
       promptTokens: output.usage?.promptTokens ?? turn.prompt?.tokens ?? null,
       completionTokens: output.usage?.completionTokens ?? null,
+      source: output.source ?? 'model',
+      outputBlocked: output.withheld?.category ?? null,
     });
     this.metrics.replies.inc({ status: output.status, code: output.errorCode ?? '' });
     this.metrics.replyDuration.observe(

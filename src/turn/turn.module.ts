@@ -6,8 +6,8 @@ import { RealtimeModule } from '../gateway/realtime.module.js';
 import { LlmModule } from '../llm/llm.module.js';
 import { MemoryModule } from '../memory/memory.module.js';
 import { PromptingModule } from '../prompting/prompting.module.js';
+import { SafetyModule } from '../safety/safety.module.js';
 import { VoiceStoreModule } from '../voice/voice-store.module.js';
-import { OUTPUT_CHECK, passThrough } from './output-check.js';
 import { ReplyRecoveryService } from './reply-recovery.service.js';
 import { ReplySlotsService } from './reply-slots.service.js';
 import { AdmitStage } from './stages/admit.stage.js';
@@ -16,6 +16,7 @@ import { GenerateStage } from './stages/generate.stage.js';
 import { PromptStage } from './stages/prompt.stage.js';
 import { RecallStage } from './stages/recall.stage.js';
 import { RouteStage } from './stages/route.stage.js';
+import { ProtocolStage } from './stages/protocol.stage.js';
 import { SafetyStage } from './stages/safety.stage.js';
 import { TurnFinisher } from './turn-finisher.js';
 import { TurnTracesModule } from './turn-traces.module.js';
@@ -35,13 +36,13 @@ import { TurnService } from './turn.service.js';
     RealtimeModule,
     TurnTracesModule,
     VoiceStoreModule,
+    SafetyModule,
   ],
   providers: [
-    // Between the model's stream and the devices; pass-through until the safety module fills it.
-    { provide: OUTPUT_CHECK, useValue: passThrough },
     AdmitStage,
-    AffectStage,
     SafetyStage,
+    ProtocolStage,
+    AffectStage,
     RecallStage,
     RouteStage,
     PromptStage,

@@ -8,6 +8,8 @@ import { Metrics } from '../observability/metrics.js';
 import { VoiceClipRepository } from '../voice/voice-clip.repository.js';
 import { runTurn, type TurnPlan, type TurnStage } from './run-turn.js';
 import { AdmitStage } from './stages/admit.stage.js';
+import { ProtocolStage } from './stages/protocol.stage.js';
+import { SafetyService } from '../safety/safety.service.js';
 import { AffectStage } from './stages/affect.stage.js';
 import { GenerateStage } from './stages/generate.stage.js';
 import { PromptStage } from './stages/prompt.stage.js';
@@ -31,8 +33,9 @@ interface ActiveReply {
 }
 
 /**
- * The only place that knows the order of a turn: admit, claim the reply slot, affect, safety,
- * recall, route, prompt, generate, finish (src/turn/run-turn.ts runs them). Starts a turn when a
+ * The only place that knows the order of a turn: admit (skipped for a message the safety screen
+ * reads as a crisis), claim the reply slot, safety, protocol, affect, recall, route, prompt,
+ * generate, finish (src/turn/run-turn.ts runs them). Starts a turn when a
  * user message is stored or transcribed, or when a sweep finds one owed a reply; a generation
  * belongs to the process, not to a socket: it goes on when the user's connection drops.
  */
@@ -52,16 +55,18 @@ export class TurnService {
     private readonly messages: MessageRepository,
     private readonly clips: VoiceClipRepository,
     private readonly admit: AdmitStage,
-    affect: AffectStage,
     safety: SafetyStage,
+    protocol: ProtocolStage,
+    affect: AffectStage,
     recall: RecallStage,
     route: RouteStage,
     prompt: PromptStage,
     generate: GenerateStage,
     private readonly finisher: TurnFinisher,
     private readonly metrics: Metrics,
+    private readonly safetyService: SafetyService,
   ) {
-    this.stages = [affect, safety, recall, route, prompt, generate];
+    this.stages = [safety, protocol, affect, recall, route, prompt, generate];
   }
 
   get activeReplyIds(): string[] {
@@ -105,6 +110,7 @@ export class TurnService {
         req.refuse
           ? Promise.reject(new TurnException(req.refuse.code as TurnErrorCode, req.refuse.message))
           : this.admit.run(this.drainSignal.signal),
+      screen: (req) => !req.refuse && this.safetyService.screen(req.text ?? ''),
       claim: async (req) => {
         const start = await this.claim(req);
         replyId = start?.reply.id ?? null;
@@ -193,6 +199,7 @@ export class TurnService {
         locale: request.user?.locale ?? claimed.userLocale,
         // What the app says now, else what is kept on the user, else the configured default.
         timeZone: request.user?.timeZone ?? claimed.userTimeZone ?? this.config.defaultTimeZone,
+        ageBand: request.user?.ageBand ?? null,
       },
       conversationId: claimed.conversationId,
       reply: { id: claimed.id, seq: claimed.seq },

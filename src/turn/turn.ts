@@ -12,11 +12,16 @@ import type { ProsodyFeatures } from '../voice/prosody/index.js';
  * reads what earlier stages found from here and never loads it again.
  */
 
-/** The stages in their order. `admit` runs before the reply slot is claimed. */
+/**
+ * The stages in their order. `admit` runs before the reply slot is claimed (and not at all for a
+ * message the screen reads as a crisis); `safety` runs first after it, so that `protocol` can
+ * answer a crisis before anything waits on a model.
+ */
 export const STAGES = [
   'admit',
-  'affect',
   'safety',
+  'protocol',
+  'affect',
   'recall',
   'route',
   'prompt',
@@ -30,6 +35,8 @@ export interface TurnUser {
   locale: string | null;
   /** IANA zone, from the app's handshake when it sent one. */
   timeZone: string | null;
+  /** From the token's `age_band` claim; else safety reads the one the app set (profile). */
+  ageBand: 'minor' | 'adult' | null;
 }
 
 /** What asked for a turn: a stored user message (text, transcript) or a sweep. */
@@ -38,7 +45,12 @@ export interface TurnRequest {
   userId: string;
   /** The correlation id of every log line of the turn; made when the request was received. */
   turnId: string;
-  user?: Pick<TurnUser, 'locale' | 'timeZone'>;
+  user?: Pick<TurnUser, 'locale' | 'timeZone'> & Partial<Pick<TurnUser, 'ageBand'>>;
+  /**
+   * The message's text when the caller has it (a typed message, a transcript): screened for a
+   * crisis before the turn waits for a place at the model.
+   */
+  text?: string;
   /** When the message that asked for it was received (for receipt-to-model timing). */
   receivedAt?: number;
   /** What the voice analysis of a message just measured (saves reading it back). */
@@ -102,10 +114,28 @@ export interface TurnStart {
   signal: AbortSignal;
 }
 
-/** The safety stage's reading of the user's message (a pass-through seam for now). */
+export type RiskLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
+
+/** The safety stage's reading of the user's message, and what it means for this turn. */
 export interface Risk {
-  level: 'none' | 'low' | 'medium' | 'high' | 'critical';
+  /** This message's level: the in-process detector's, raised by the guard model's. */
+  level: RiskLevel;
   categories: string[];
+  /** What the detectors found: stable codes, never the user's text. */
+  evidence: Array<{ code: string; category: string; weight: number }>;
+  /** The guard model's answer, when one came within its budget. */
+  guard: { safety: string; categories: string[] } | null;
+  /** The risk built up over the conversation and over the user's days (decaying). */
+  conversationLevel: RiskLevel;
+  userLevel: RiskLevel;
+  /** The crisis protocol answers this turn. */
+  crisis: boolean;
+  /** The conversation is at elevated risk: its replies use the care prompt set. */
+  care: boolean;
+  /** Minors mode: stricter output check, no romance, the minors' break policy. */
+  minor: boolean;
+  /** The language the protocol and notices speak. */
+  lang: 'en' | 'zh';
 }
 
 /** Long-term memory and the conversation so far, as the prompt will use them. */
@@ -152,6 +182,12 @@ export interface TurnOutput {
   retryAfterMs?: number;
   /** Why it did not complete, for the logs (never shown to the user). */
   failure?: string;
+  /** Who wrote it: the model (default), or the crisis protocol. */
+  source?: 'model' | 'protocol';
+  /** The template set that wrote it, when not the prompt's (the protocol's). */
+  version?: string;
+  /** The output check withheld a sentence (and the rest): its category and code. */
+  withheld?: { category: string; code: string } | null;
 }
 
 /** What the stages add, each under its own name. */

@@ -339,6 +339,7 @@ export class VoiceProcessor implements OnApplicationBootstrap, OnApplicationShut
       userId: message.userId,
       receivedAt: origin.receivedAt,
       user: origin.user,
+      text: transcript.text,
       turnId: origin.turnId,
       why: 'transcript',
       voice: analysis

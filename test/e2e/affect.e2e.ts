@@ -198,7 +198,7 @@ describe('turn trace', () => {
       answering: turn.ack.messageId,
       status: 'completed',
       model: 'companion-qwen3-test',
-      promptVersion: expect.stringMatching(/^companion\/v3@/),
+      promptVersion: expect.stringMatching(/^companion\/v4@/),
       sampling: { temperature: 0.7, topP: 0.8, topK: 20, presencePenalty: 1.5 },
       affect: { affect: { label: 'loneliness' }, lang: 'en' },
     });

@@ -130,7 +130,7 @@ describe('when the model fails', () => {
 describe('cancel', () => {
   it('stops the upstream request and stores what was produced as cancelled', async () => {
     app.model.setResponder(() => ({
-      pieces: Array.from({ length: 40 }, (_, i) => `w${i} `),
+      pieces: Array.from({ length: 40 }, (_, i) => `w${i}. `),
       pieceDelayMs: 40,
     }));
     const c = await connect();
@@ -144,7 +144,7 @@ describe('cancel', () => {
     expect(cancel).toEqual({ ok: true, replyId: start.replyId });
     const end = await c.next('reply:end');
     expect(end.message.status).toBe('cancelled');
-    expect(end.message.content.startsWith('w0 w1 w2 ')).toBe(true);
+    expect(end.message.content.startsWith('w0. w1. w2.')).toBe(true);
     expect(end.message.content).toBe(c.streamedText(start.replyId));
     await sleep(100);
     const request = app.model.requests.at(-1)!;

@@ -49,7 +49,7 @@ const serverEnv = () => ({
 describe('a server killed mid-reply', () => {
   it('keeps the user message, ends the reply as interrupted with nothing half-written, and answers a retry', async () => {
     model.setResponder(() => ({
-      pieces: Array.from({ length: 400 }, (_, i) => `t${i} `),
+      pieces: Array.from({ length: 400 }, (_, i) => `t${i}. `),
       pieceDelayMs: 50,
     }));
     const first = await spawnServer(serverEnv());
@@ -114,7 +114,7 @@ describe('a server killed between the ack and the reply', () => {
 
   async function occupyTheModel(url: string): Promise<ChatClient> {
     model.setResponder(() => ({
-      pieces: Array.from({ length: 400 }, (_, i) => `x${i} `),
+      pieces: Array.from({ length: 400 }, (_, i) => `x${i}. `),
       pieceDelayMs: 50,
     }));
     const other = await ChatClient.connect(url, `other-${Date.now()}`);
@@ -270,7 +270,7 @@ describe('a server killed while it transcribes a voice message', () => {
 describe('graceful shutdown', () => {
   it('lets a reply in flight finish, refuses new connections, and exits 0', async () => {
     model.setResponder(() => ({
-      pieces: Array.from({ length: 12 }, (_, i) => `p${i} `),
+      pieces: Array.from({ length: 12 }, (_, i) => `p${i}. `),
       pieceDelayMs: 80,
     }));
     const server = await spawnServer(serverEnv());

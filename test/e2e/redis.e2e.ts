@@ -49,7 +49,10 @@ describe('two pods sharing Postgres and Redis', () => {
   });
 
   it('cancels a reply from a device on the other pod', async () => {
-    model.setResponder(() => ({ pieces: Array.from({ length: 40 }, () => 'z'), pieceDelayMs: 40 }));
+    model.setResponder(() => ({
+      pieces: Array.from({ length: 40 }, (_, i) => `z${i}. `),
+      pieceDelayMs: 40,
+    }));
     const phone = await ChatClient.connect(pod1.url, 'multi-2');
     const laptop = await ChatClient.connect(pod2.url, 'multi-2');
     await phone.request('message:send', { clientMsgId: 'c1', text: 'long one' });

@@ -52,7 +52,7 @@ function respond(longReplies = false) {
   model.setResponder((body) =>
     body.stream
       ? longReplies
-        ? { pieces: Array.from({ length: 300 }, (_, i) => `w${i} `), pieceDelayMs: 40 }
+        ? { pieces: Array.from({ length: 300 }, (_, i) => `w${i}. `), pieceDelayMs: 40 }
         : { pieces: ['Tell me ', 'about her.'] }
       : { pieces: [memoryAnswer([{ text: 'Has a cat named Miso.', sources: ['t1'] }])] },
   );

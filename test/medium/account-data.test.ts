@@ -9,6 +9,7 @@ import { statementsOf } from '../../src/database/statements.js';
 import type { ClientEmitter } from '../../src/gateway/client-emitter.js';
 import { MemoryRepository } from '../../src/memory/memory.repository.js';
 import { OperatorAuditRepository } from '../../src/operator/operator-audit.repository.js';
+import { SafetyRepository } from '../../src/safety/safety.repository.js';
 import { TurnTraceRepository } from '../../src/turn/turn-trace.repository.js';
 import { TurnTracesService } from '../../src/turn/turn-traces.service.js';
 import { VoiceClipRepository } from '../../src/voice/voice-clip.repository.js';
@@ -34,6 +35,7 @@ beforeAll(async () => {
     new OperatorAuditRepository(ds),
     new AccountDeletionRepository(ds),
     { disconnectUser: (u: string) => (disconnected.push(u), true) } as unknown as ClientEmitter,
+    new SafetyRepository(ds),
   );
 });
 afterAll(async () => {
@@ -79,7 +81,19 @@ async function seed(userId: string): Promise<void> {
           tr AS (INSERT INTO turn_traces (reply_id, turn_id, answering_id, user_id, trace)
                  SELECT r.id, gen_random_uuid(), r.in_reply_to, $1, '{"version": 2}' FROM r),
           oa AS (INSERT INTO operator_audit (id, operator_id, action, target_id, subject_user_id)
-                 SELECT gen_random_uuid(), 'op-1', 'turn_trace.read', r.id, $1 FROM r)
+                 SELECT gen_random_uuid(), 'op-1', 'turn_trace.read', r.id, $1 FROM r),
+          su AS (INSERT INTO safety_user_states (user_id, risk_score, risk_at, age_band)
+                 VALUES ($1, 0.5, now(), 'adult')),
+          sc AS (INSERT INTO safety_conversation_states (conversation_id, user_id, risk_score, risk_at)
+                 SELECT c.id, $1, 3, now() FROM c),
+          ce AS (INSERT INTO crisis_events (id, user_id, conversation_id, message_id, reply_id, level,
+                                            categories, evidence, protocol_version, locale, resources)
+                 SELECT gen_random_uuid(), $1, m.conversation_id, m.id, r.id, 'high', '{suicide}',
+                        '{"detector": []}', 'safety/v1@0', 'en-US', '{us-988}' FROM m, r),
+          sf AS (INSERT INTO safety_flags (id, kind, priority, category, user_id, conversation_id, message_id)
+                 SELECT gen_random_uuid(), 'crisis', 2, 'suicide', $1, m.conversation_id, m.id FROM m),
+          ne AS (INSERT INTO compliance_events (id, user_id, conversation_id, kind, policy, text_version)
+                 SELECT gen_random_uuid(), $1, c.id, 'ai_disclosure', 'us-ca:adult', 'safety/v1@0' FROM c)
      SELECT 1`,
     [userId],
   );
@@ -131,6 +145,11 @@ describe("a user's data", () => {
       'forget',
       'memoryCursor',
       'turnTrace',
+      'safetyState',
+      'conversationSafetyState',
+      'crisisEvent',
+      'safetyFlag',
+      'complianceNotice',
     ]) {
       expect(types).toContain(type);
     }
@@ -153,6 +172,13 @@ describe("a user's data", () => {
       `SELECT count(*)::int AS n FROM operator_audit WHERE subject_user_id IS NULL`,
     );
     expect(audit.n).toBe(1);
+    // The crisis event stays for the yearly counts, with nothing that names the user.
+    const [crisis] = await sql(
+      db.url,
+      `SELECT count(*)::int AS n FROM crisis_events
+        WHERE user_id IS NULL AND conversation_id IS NULL AND message_id IS NULL AND reply_id IS NULL`,
+    );
+    expect(crisis.n).toBe(1);
 
     const kept = await rowsOf('keep-me');
     expect(Object.entries(kept).filter(([, n]) => n === 0)).toEqual([['account_deletions', 0]]);
@@ -171,6 +197,11 @@ const BIG = [
   'turn_traces',
   'memory_forgets',
   'operator_audit',
+  // safety_conversation_states is left out: a row per conversation is a few bytes, so at this
+  // size the planner rightly reads its few pages whole; it has the (user_id) index and its key.
+  'crisis_events',
+  'safety_flags',
+  'compliance_events',
 ];
 
 describe('queries by user', () => {
@@ -218,6 +249,12 @@ describe('queries by user', () => {
     await messages.resetSummariesCovering(user, ids);
     await new MemoryRepository(ds).forgets(user);
     await new TurnTraceRepository(ds).rewriteSince(user, new Date(0), () => null);
+    const [conversation] = await sql<{ id: string }>(
+      db.url,
+      'SELECT id FROM conversations WHERE user_id = $1',
+      [user],
+    );
+    await new SafetyRepository(ds).state(user, conversation.id);
     await account.deleteAccount('crowd-8');
 
     recording = false;

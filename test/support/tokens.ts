@@ -4,10 +4,10 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
 export function tokenFor(
   userId: string,
-  options: jwt.SignOptions & { roles?: string[] } = {},
+  options: jwt.SignOptions & { roles?: string[]; claims?: Record<string, unknown> } = {},
 ): string {
-  const { roles, ...sign } = options;
-  return jwt.sign(roles ? { roles } : {}, TEST_JWT_SECRET, {
+  const { roles, claims, ...sign } = options;
+  return jwt.sign({ ...claims, ...(roles ? { roles } : {}) }, TEST_JWT_SECRET, {
     subject: userId,
     expiresIn: '1h',
     algorithm: 'HS256',

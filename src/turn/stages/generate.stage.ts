@@ -1,31 +1,35 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClientEmitter } from '../../gateway/client-emitter.js';
 import { toAffectView } from '../../gateway/message-view.js';
 import { LlmClient } from '../../llm/llm.client.js';
 import { LlmError } from '../../llm/llm.errors.js';
 import { Metrics } from '../../observability/metrics.js';
-import { OUTPUT_CHECK, type OutputCheckFactory } from '../output-check.js';
+import { SafetyService } from '../../safety/safety.service.js';
+import { OUTPUT_CHECK, type OutputBlocked, type OutputCheckFactory } from '../output-check.js';
 import type { TurnStage } from '../run-turn.js';
 import { TurnStopped, type Turn, type TurnOutput } from '../turn.js';
 import { TurnErrorCode } from '../turn.exception.js';
 
 /**
  * generate: tells every device the reply starts, streams the route's model through the output
- * check to every device of the user, and returns how it ended. A model that fails, times out or
- * is busy is an outcome (a failed reply with its code and whatever was said before), not an
- * error of the stage. The stream goes on when the user's socket drops.
+ * check (sentence by sentence; a sentence it withholds ends the stream, and the reply ends with
+ * a safe line and a flag for operators) to every device of the user, and returns how it ended.
+ * A model that fails, times out or is busy is an outcome (a failed reply with its code and
+ * whatever was said before), not an error of the stage. The stream goes on when the user's socket drops.
  */
 @Injectable()
 export class GenerateStage implements TurnStage<'output'> {
   readonly name = 'generate' as const;
   readonly produces = 'output' as const;
   readonly optional = false;
+  private readonly logger = new Logger(GenerateStage.name);
 
   constructor(
     @Inject(OUTPUT_CHECK) private readonly outputCheck: OutputCheckFactory,
     private readonly llm: LlmClient,
     private readonly emitter: ClientEmitter,
     private readonly metrics: Metrics,
+    private readonly safety: SafetyService,
   ) {}
 
   async run(turn: Turn): Promise<TurnOutput> {
@@ -38,7 +42,7 @@ export class GenerateStage implements TurnStage<'output'> {
       seq: reply.seq,
       affect: turn.affect ? toAffectView(turn.affect.affect) : null,
     });
-    const check = this.outputCheck();
+    const check = this.outputCheck({ minor: turn.risk?.minor ?? false });
     const route = turn.route!;
     const output: TurnOutput = {
       status: 'completed',
@@ -76,12 +80,13 @@ export class GenerateStage implements TurnStage<'output'> {
             );
           }
           send(check.push(event.text));
+          // A withheld sentence stops the stream: nothing after it reaches the user.
+          if (check.blocked) break;
         } else {
           output.usage = event.usage;
           output.model = event.model;
         }
       }
-      send(check.flush());
     } catch (e) {
       const code = failureCode(e, turn.signal);
       output.status = code === null ? 'cancelled' : 'failed';
@@ -89,7 +94,47 @@ export class GenerateStage implements TurnStage<'output'> {
       if (e instanceof LlmError) output.retryAfterMs = e.details.retryAfterMs;
       if (code !== null) output.failure = e instanceof Error ? e.message : String(e);
     }
+    // What the check still holds (a sentence the stream ended in the middle of, also when it
+    // failed or was cancelled) is judged as the end of the reply, and sent when it passes.
+    if (!check.blocked) send(check.flush());
+    if (check.blocked) await this.withhold(turn, output, check.blocked, send);
     return output;
+  }
+
+  /** Ends a reply whose rest the output check withheld with the safe line, and flags it. */
+  private async withhold(
+    turn: Turn,
+    output: TurnOutput,
+    blocked: OutputBlocked,
+    send: (text: string) => void,
+  ): Promise<void> {
+    const lang = turn.risk?.lang ?? 'en';
+    const line = this.safety.withheldLine(lang, turn.risk?.minor ?? false);
+    send((output.content && lang !== 'zh' ? ' ' : '') + line);
+    output.withheld = { category: blocked.category, code: blocked.code };
+    this.logger.warn(
+      {
+        turnId: turn.turnId,
+        replyId: turn.reply.id,
+        category: blocked.category,
+        code: blocked.code,
+        sentence: blocked.sentence,
+      },
+      'output check withheld the rest of a reply',
+    );
+    await this.safety
+      .outputWithheld({
+        userId: turn.user.id,
+        conversationId: turn.conversationId,
+        replyId: turn.reply.id,
+        category: blocked.category,
+      })
+      .catch((e: unknown) =>
+        this.logger.error(
+          { turnId: turn.turnId, err: e instanceof Error ? e.message : String(e) },
+          'could not flag the withheld reply',
+        ),
+      );
   }
 }
 

@@ -24,6 +24,7 @@ export class PromptStage implements TurnStage<'prompt'> {
     const prompt = this.prompts.build({
       set: turn.route!.promptSet,
       timeZone: turn.user.timeZone,
+      minor: turn.risk?.minor ?? false,
       history: history.map((m) => ({
         role: m.role,
         content: m.content,

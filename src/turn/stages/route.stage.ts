@@ -7,7 +7,8 @@ import type { Route, Turn } from '../turn.js';
 /**
  * route: which model (or LoRA adapter, by name) with which sampling, and which prompt set,
  * serve this turn. Chosen per turn, so that variants, tiers and the hour can choose; today every
- * turn gets the configured model and prompt set.
+ * turn gets the configured model, and the configured prompt set or, for a conversation at
+ * elevated risk (docs/safety.md), the care set.
  */
 @Injectable()
 export class RouteStage implements TurnStage<'route'> {
@@ -21,11 +22,12 @@ export class RouteStage implements TurnStage<'route'> {
   ) {}
 
   run(turn: Turn): Promise<Route> {
-    void turn;
+    // A conversation at elevated risk is answered with the care prompt set until it decays.
+    const care = turn.risk?.care ?? false;
     return Promise.resolve({
       settings: this.llm.defaults,
-      promptSet: this.config.prompt.set,
-      reason: 'default',
+      promptSet: care ? this.config.safety.carePromptSet : this.config.prompt.set,
+      reason: care ? 'care' : 'default',
     });
   }
 }

@@ -1,0 +1,141 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
+import { UserEntity } from '../conversation/user.entity.js';
+
+/**
+ * A crisis protocol reply given: the detector's reading (evidence codes, never text), the
+ * protocol's version and the resources shown. What the yearly referral report counts; when the
+ * account is deleted it stays without anything that names the user or their messages.
+ */
+@Entity('crisis_events')
+// The yearly report counts by time.
+@Index('IDX_crisis_events_created', ['createdAt'])
+@Index('IDX_crisis_events_user', ['userId'], { where: '"user_id" IS NOT NULL' })
+export class CrisisEventEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('varchar', { name: 'user_id', length: 128, nullable: true })
+  userId!: string | null;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'user_id' })
+  user?: UserEntity;
+
+  @Column('uuid', { name: 'conversation_id', nullable: true })
+  conversationId!: string | null;
+
+  /** The user message that read as a crisis, and the protocol reply. */
+  @Column('uuid', { name: 'message_id', nullable: true })
+  messageId!: string | null;
+
+  @Column('uuid', { name: 'reply_id', nullable: true })
+  replyId!: string | null;
+
+  @Column('varchar', { length: 16 })
+  level!: string;
+
+  @Column('varchar', { array: true, default: () => "'{}'" })
+  categories!: string[];
+
+  /** What the detectors found: stable codes and weights, and the guard model's answer. */
+  @Column('jsonb')
+  evidence!: unknown;
+
+  /** The protocol template's version (prompts/safety/…@hash). */
+  @Column('varchar', { name: 'protocol_version', length: 64 })
+  protocolVersion!: string;
+
+  @Column('varchar', { length: 35 })
+  locale!: string;
+
+  /** Ids of the crisis resources the reply gave (a referral when not empty). */
+  @Column('varchar', { array: true, default: () => "'{}'" })
+  resources!: string[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/**
+ * Something operators must see: a crisis, or a reply the output check withheld. The operator
+ * tools build their queue on these; `/operator` is told of each as it is raised.
+ */
+@Entity('safety_flags')
+@Index('IDX_safety_flags_queue', ['status', 'priority', 'createdAt'])
+@Index('IDX_safety_flags_user', ['userId'])
+export class SafetyFlagEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  /** `crisis` or `output_blocked`. */
+  @Column('varchar', { length: 24 })
+  kind!: string;
+
+  /** 1 is the most urgent. */
+  @Column('smallint')
+  priority!: number;
+
+  @Column('varchar', { length: 48 })
+  category!: string;
+
+  @Column('varchar', { name: 'user_id', length: 128 })
+  userId!: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: UserEntity;
+
+  @Column('uuid', { name: 'conversation_id' })
+  conversationId!: string;
+
+  /** The message it is about: the user's (crisis) or the reply (withheld output). */
+  @Column('uuid', { name: 'message_id' })
+  messageId!: string;
+
+  @Column('varchar', { length: 16, default: 'open' })
+  status!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/** A notice the user was given (AI disclosure, break reminder): the compliance record. */
+@Entity('compliance_events')
+@Index('IDX_compliance_events_user', ['userId', 'createdAt'])
+export class ComplianceEventEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('varchar', { name: 'user_id', length: 128 })
+  userId!: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: UserEntity;
+
+  @Column('uuid', { name: 'conversation_id', nullable: true })
+  conversationId!: string | null;
+
+  /** `ai_disclosure` or `break_reminder`. */
+  @Column('varchar', { length: 24 })
+  kind!: string;
+
+  /** The policy that asked for it: jurisdiction and age band, e.g. `us-ca:minor`. */
+  @Column('varchar', { length: 48 })
+  policy!: string;
+
+  /** The notice template's version. */
+  @Column('varchar', { name: 'text_version', length: 64 })
+  textVersion!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,290 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { deleteInBatches, keysetRows } from '../common/keyset.js';
+import { updatedRows, type Row } from '../common/sql-rows.js';
+import { uuidv7 } from '../common/uuid.js';
+import { RelaxedWrites, type Queryable } from '../database/statements.js';
+import type { AgeBand, NoticeKind, SessionClock } from './notice-policy.js';
+
+/** What safety keeps for a turn: the user's and the conversation's risk, age band, session clock. */
+export interface SafetyState {
+  user: { score: number; at: Date | null };
+  conversation: { score: number; at: Date | null; lastCrisisAt: Date | null };
+  ageBand: AgeBand | null;
+  clock: SessionClock;
+}
+
+export interface NewCrisisEvent {
+  userId: string;
+  conversationId: string;
+  messageId: string;
+  replyId: string;
+  level: string;
+  categories: string[];
+  evidence: unknown;
+  protocolVersion: string;
+  locale: string;
+  resources: string[];
+}
+
+export interface NewFlag {
+  kind: 'crisis' | 'output_blocked';
+  priority: number;
+  category: string;
+  userId: string;
+  conversationId: string;
+  messageId: string;
+}
+
+export interface Flag extends NewFlag {
+  id: string;
+  createdAt: Date;
+}
+
+const ms = (d: unknown) => (d ? (d as Date).getTime() : null);
+
+/**
+ * The one owner of safety's tables: risk states, crisis events, flags and compliance notices.
+ * Every statement is scoped by user (or conversation of that user), but the yearly report.
+ */
+@Injectable()
+export class SafetyRepository {
+  private readonly relaxed: Queryable;
+
+  constructor(
+    private readonly db: DataSource,
+    @Optional() relaxed?: RelaxedWrites,
+  ) {
+    this.relaxed = relaxed ?? db;
+  }
+
+  /** The state a turn starts from (defaults when nothing is stored yet). */
+  async state(userId: string, conversationId: string): Promise<SafetyState> {
+    const [r] = await this.db.query<Row[]>(
+      `SELECT u.risk_score AS user_score, u.risk_at AS user_at, u.age_band, u.session_started_at,
+              u.last_active_at, u.last_disclosure_at, u.last_break_at,
+              c.risk_score AS conv_score, c.risk_at AS conv_at, c.last_crisis_at
+         FROM (SELECT 1) one
+         LEFT JOIN safety_user_states u ON u.user_id = $1
+         LEFT JOIN safety_conversation_states c ON c.conversation_id = $2 AND c.user_id = $1`,
+      [userId, conversationId],
+    );
+    return {
+      user: { score: Number(r?.user_score ?? 0), at: (r?.user_at as Date | null) ?? null },
+      conversation: {
+        score: Number(r?.conv_score ?? 0),
+        at: (r?.conv_at as Date | null) ?? null,
+        lastCrisisAt: (r?.last_crisis_at as Date | null) ?? null,
+      },
+      ageBand: (r?.age_band as AgeBand | null) ?? null,
+      clock: {
+        sessionStartedAt: ms(r?.session_started_at),
+        lastActiveAt: ms(r?.last_active_at),
+        lastDisclosureAt: ms(r?.last_disclosure_at),
+        lastBreakAt: ms(r?.last_break_at),
+      },
+    };
+  }
+
+  /**
+   * Stores a turn's outcome in one statement: both risk scores, the session clock, the age band
+   * when the token said one, and the notices given (compliance records).
+   */
+  async saveTurn(input: {
+    userId: string;
+    conversationId: string;
+    user: { score: number; at: Date };
+    conversation: { score: number; at: Date; crisis: boolean };
+    clock: SessionClock;
+    ageBand: AgeBand | null;
+    notices: Array<{ kind: NoticeKind; policy: string; textVersion: string }>;
+  }): Promise<void> {
+    const t = (v: number | null) => (v === null ? null : new Date(v));
+    await this.relaxed.query(
+      `WITH u AS (
+         INSERT INTO safety_user_states (user_id, risk_score, risk_at, age_band, session_started_at,
+                                         last_active_at, last_disclosure_at, last_break_at, updated_at)
+         VALUES ($1, $3, $4, $5, $6, $7, $8, $9, now())
+         ON CONFLICT (user_id) DO UPDATE SET
+           risk_score = EXCLUDED.risk_score, risk_at = EXCLUDED.risk_at,
+           age_band = coalesce(EXCLUDED.age_band, safety_user_states.age_band),
+           session_started_at = EXCLUDED.session_started_at, last_active_at = EXCLUDED.last_active_at,
+           last_disclosure_at = EXCLUDED.last_disclosure_at, last_break_at = EXCLUDED.last_break_at,
+           updated_at = now()
+       ), c AS (
+         INSERT INTO safety_conversation_states (conversation_id, user_id, risk_score, risk_at,
+                                                 last_crisis_at, updated_at)
+         VALUES ($2, $1, $10, $11, CASE WHEN $12 THEN now() END, now())
+         ON CONFLICT (conversation_id) DO UPDATE SET
+           risk_score = EXCLUDED.risk_score, risk_at = EXCLUDED.risk_at,
+           last_crisis_at = coalesce(EXCLUDED.last_crisis_at, safety_conversation_states.last_crisis_at),
+           updated_at = now()
+       )
+       INSERT INTO compliance_events (id, user_id, conversation_id, kind, policy, text_version)
+       SELECT * FROM unnest($13::uuid[], $14::varchar[], $15::uuid[], $16::varchar[], $17::varchar[],
+                            $18::varchar[])`,
+      [
+        input.userId,
+        input.conversationId,
+        input.user.score,
+        input.user.at,
+        input.ageBand,
+        t(input.clock.sessionStartedAt),
+        t(input.clock.lastActiveAt),
+        t(input.clock.lastDisclosureAt),
+        t(input.clock.lastBreakAt),
+        input.conversation.score,
+        input.conversation.at,
+        input.conversation.crisis,
+        input.notices.map(() => uuidv7()),
+        input.notices.map(() => input.userId),
+        input.notices.map(() => input.conversationId),
+        input.notices.map((n) => n.kind),
+        input.notices.map((n) => n.policy),
+        input.notices.map((n) => n.textVersion),
+      ],
+    );
+  }
+
+  /** The age band the app says (its profile call). */
+  async setAgeBand(userId: string, ageBand: AgeBand): Promise<void> {
+    await this.db.query(`INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING`, [userId]);
+    await this.db.query(
+      `INSERT INTO safety_user_states (user_id, age_band, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (user_id) DO UPDATE SET age_band = EXCLUDED.age_band, updated_at = now()`,
+      [userId, ageBand],
+    );
+  }
+
+  async recordCrisis(event: NewCrisisEvent): Promise<string> {
+    const id = uuidv7();
+    await this.db.query(
+      `INSERT INTO crisis_events (id, user_id, conversation_id, message_id, reply_id, level,
+                                  categories, evidence, protocol_version, locale, resources)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        id,
+        event.userId,
+        event.conversationId,
+        event.messageId,
+        event.replyId,
+        event.level,
+        event.categories,
+        JSON.stringify(event.evidence),
+        event.protocolVersion,
+        event.locale,
+        event.resources,
+      ],
+    );
+    return id;
+  }
+
+  async raiseFlag(flag: NewFlag): Promise<Flag> {
+    const id = uuidv7();
+    const rows = await this.db.query<Array<{ created_at: Date }>>(
+      `INSERT INTO safety_flags (id, kind, priority, category, user_id, conversation_id, message_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING created_at`,
+      [
+        id,
+        flag.kind,
+        flag.priority,
+        flag.category,
+        flag.userId,
+        flag.conversationId,
+        flag.messageId,
+      ],
+    );
+    return { ...flag, id, createdAt: rows[0].created_at };
+  }
+
+  /** Crisis referrals of a year, counted with nothing that identifies anyone (SB 243's report). */
+  async yearlyCounts(year: number): Promise<Array<Record<string, unknown>>> {
+    return this.db.query(
+      `SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+              level, cat AS category, locale,
+              count(*)::int AS events,
+              count(*) FILTER (WHERE cardinality(resources) > 0)::int AS referrals
+         FROM crisis_events, unnest(CASE WHEN cardinality(categories) = 0 THEN ARRAY['unknown']::varchar[]
+                                         ELSE categories END) AS cat
+        WHERE created_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'UTC')
+          AND created_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'UTC')
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+      [year],
+    );
+  }
+
+  /** Totals of a year: events, referrals (an event counts once, whatever its categories). */
+  async yearlyTotals(year: number): Promise<{ events: number; referrals: number }> {
+    const [r] = await this.db.query<Array<{ events: number; referrals: number }>>(
+      `SELECT count(*)::int AS events,
+              count(*) FILTER (WHERE cardinality(resources) > 0)::int AS referrals
+         FROM crisis_events
+        WHERE created_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'UTC')
+          AND created_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'UTC')`,
+      [year],
+    );
+    return r;
+  }
+
+  /** The user's safety rows (their export): states, crisis events, flags, notices. */
+  async *exportUserData(userId: string): AsyncGenerator<{ type: string; row: Row }> {
+    for (const row of await this.db.query<Row[]>(
+      `SELECT * FROM safety_user_states WHERE user_id = $1`,
+      [userId],
+    )) {
+      yield { type: 'safetyState', row };
+    }
+    for (const row of await this.db.query<Row[]>(
+      `SELECT * FROM safety_conversation_states WHERE user_id = $1 ORDER BY conversation_id`,
+      [userId],
+    )) {
+      yield { type: 'conversationSafetyState', row };
+    }
+    const pages: Array<[string, string]> = [
+      ['crisisEvent', 'crisis_events'],
+      ['safetyFlag', 'safety_flags'],
+      ['complianceNotice', 'compliance_events'],
+    ];
+    for (const [type, table] of pages) {
+      for await (const row of keysetRows(
+        this.db,
+        `SELECT *, created_at::text AS k_at, id AS k_id FROM ${table}
+          WHERE user_id = $1 AND (created_at, id) > (coalesce($2::timestamptz, '-infinity'),
+                                                     coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
+          ORDER BY created_at, id LIMIT $4`,
+        userId,
+      )) {
+        yield { type, row };
+      }
+    }
+  }
+
+  /**
+   * Deletes the user's safety rows; crisis events stay for the yearly counts, with nothing that
+   * names the user or their messages. Returns rows per table.
+   */
+  async deleteUserData(userId: string): Promise<Record<string, number>> {
+    const del = (table: string, key = 'id') =>
+      deleteInBatches(
+        this.db,
+        `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE user_id = $1 LIMIT $2)
+         RETURNING ${key}`,
+        userId,
+      );
+    const anonymised = updatedRows(
+      await this.db.query(
+        `UPDATE crisis_events SET user_id = NULL, conversation_id = NULL, message_id = NULL,
+                                  reply_id = NULL
+          WHERE user_id = $1 RETURNING id`,
+        [userId],
+      ),
+    ).length;
+    return {
+      safety_flags: await del('safety_flags'),
+      compliance_events: await del('compliance_events'),
+      safety_conversation_states: await del('safety_conversation_states', 'conversation_id'),
+      safety_user_states: await del('safety_user_states', 'user_id'),
+      crisis_events_anonymised: anonymised,
+    };
+  }
+}
