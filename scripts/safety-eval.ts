@@ -1,7 +1,7 @@
 /**
  * Scores the in-process crisis risk detector (src/safety/risk/) on the labelled sets.
  *
- *   npm run -s safety:eval [-- --file PATH ...] [--locomo PATH] [--json]
+ *   npm run -s safety:eval [-- PATH ... | --file PATH ...] [--locomo PATH] [--json]
  *
  * Each PATH is JSON lines `{"text", "lang", "label", "category"?, "note"?}` (default: the
  * committed sets, test/fixtures/safety/crisis-messages.jsonl, crisis-holdout.jsonl,
@@ -21,6 +21,7 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectRisk } from '../src/safety/risk/detect-risk.js';
 import { triggersCrisisProtocol, type RiskReading } from '../src/safety/risk/risk-reading.js';
+import { detectRiskLanguage } from '../src/safety/risk/risk-text.js';
 
 interface Line {
   text: string;
@@ -65,12 +66,34 @@ function parseArgs(argv: string[]): { files: string[]; locomo: string | null; js
     else if (arg === '--locomo' && argv[i + 1]) locomo = resolve(argv[++i]);
     else if (arg.startsWith('--locomo=')) locomo = resolve(arg.slice('--locomo='.length));
     else if (arg === '--json') json = true;
+    else if (!arg.startsWith('-')) files.push(resolve(arg));
     else
       throw new Error(
-        `unknown argument ${arg}; usage: safety-eval [--file PATH] [--locomo PATH] [--json]`,
+        `unknown argument ${arg}; usage: safety-eval [PATH | --file PATH ...] [--locomo PATH] [--json]`,
       );
   }
   return { files: files.length > 0 ? files : DEFAULT_FILES, locomo, json };
+}
+
+const CATEGORIES = ['suicide', 'self_harm', 'harm_others', 'abuse'];
+const POSITIVE = new Set([
+  'crisis',
+  'positive',
+  'risk',
+  'unsafe',
+  'yes',
+  'true',
+  '1',
+  ...CATEGORIES,
+]);
+const NEGATIVE = new Set(['none', 'negative', 'safe', 'ok', 'no', 'false', '0']);
+
+/** `crisis` or `none` from the label as other sets write it too (booleans, 0/1, safe/unsafe). */
+function labelOf(value: unknown): Line['label'] | null {
+  const text = String(value).trim().toLowerCase();
+  if (POSITIVE.has(text)) return 'crisis';
+  if (NEGATIVE.has(text)) return 'none';
+  return null;
 }
 
 function readLines(file: string): Line[] {
@@ -79,14 +102,34 @@ function readLines(file: string): Line[] {
     .map((raw, i) => ({ raw: raw.trim(), n: i + 1 }))
     .filter(({ raw }) => raw.length > 0)
     .map(({ raw, n }) => {
-      const line = JSON.parse(raw) as Line;
-      if (typeof line.text !== 'string' || (line.label !== 'crisis' && line.label !== 'none')) {
-        throw new Error(`${file}:${n}: needs a text and a label (crisis, none)`);
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        throw new Error(`${file}:${n}: not JSON`);
       }
-      if (line.label === 'crisis' && typeof line.category !== 'string') {
-        throw new Error(`${file}:${n}: a crisis line needs its category`);
+      const label = labelOf(parsed.label);
+      if (typeof parsed.text !== 'string' || label === null) {
+        throw new Error(`${file}:${n}: needs a text and a label (crisis or none)`);
       }
-      return line;
+      // A label may name the category itself ("suicide"); a line without one counts overall only.
+      const category =
+        typeof parsed.category === 'string'
+          ? parsed.category
+          : label === 'crisis' && CATEGORIES.includes(String(parsed.label))
+            ? String(parsed.label)
+            : undefined;
+      const lang =
+        parsed.lang === 'zh' || parsed.lang === 'mixed' || parsed.lang === 'en'
+          ? parsed.lang
+          : detectRiskLanguage(parsed.text);
+      return {
+        text: parsed.text,
+        lang,
+        label,
+        ...(category ? { category } : {}),
+        ...(typeof parsed.note === 'string' ? { note: parsed.note } : {}),
+      } satisfies Line;
     });
 }
 
@@ -103,11 +146,14 @@ function figures(c: Counts) {
   const precision = c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp);
   const recall = c.tp + c.fn === 0 ? 1 : c.tp / (c.tp + c.fn);
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  // Of the lines that are not a crisis, the share read as one (ordinary chat set off as crisis).
+  const falsePositiveRate = c.fp + c.tn === 0 ? 0 : c.fp / (c.fp + c.tn);
   return {
     ...c,
     precision: round(precision),
     recall: round(recall),
     f1: round(f1),
+    falsePositiveRate: round(falsePositiveRate),
   };
 }
 
@@ -129,7 +175,7 @@ function scoreSet(lines: Line[]) {
     byLang.set(line.lang, lang);
     // Per category: positive when this category is the reading's first, under the protocol.
     const predictedCategory = predicted ? (reading.categories[0] ?? null) : null;
-    for (const category of ['suicide', 'self_harm', 'harm_others', 'abuse']) {
+    for (const category of expected && !line.category ? [] : CATEGORIES) {
       const counts = byCategory.get(category) ?? empty();
       add(counts, line.category === category, predictedCategory === category);
       byCategory.set(category, counts);
@@ -153,7 +199,7 @@ function scoreSet(lines: Line[]) {
         got: `${reading.level}/${reading.categories.join(',')}`,
         codes,
       });
-    } else if (expected && predicted && predictedCategory !== line.category) {
+    } else if (expected && predicted && line.category && predictedCategory !== line.category) {
       misses.push({
         kind: 'wrong_category',
         text: line.text,
@@ -228,10 +274,10 @@ function pct(x: number): string {
 
 function printSet(name: string, result: ReturnType<typeof scoreSet>): void {
   console.log(`\n== ${name} (${result.lines} lines)`);
-  console.log('                    P      R     F1    tp  fp  fn');
+  console.log('                    P      R     F1   FPR    tp  fp  fn');
   const row = (label: string, f: ReturnType<typeof figures>) =>
     console.log(
-      `${label.padEnd(14)}${pct(f.precision)} ${pct(f.recall)} ${pct(f.f1)}  ${String(f.tp).padStart(4)}${String(f.fp).padStart(4)}${String(f.fn).padStart(4)}`,
+      `${label.padEnd(14)}${pct(f.precision)} ${pct(f.recall)} ${pct(f.f1)} ${pct(f.falsePositiveRate)}  ${String(f.tp).padStart(4)}${String(f.fp).padStart(4)}${String(f.fn).padStart(4)}`,
     );
   row('all', result.overall);
   for (const [lang, f] of Object.entries(result.byLang)) row(`lang ${lang}`, f);
