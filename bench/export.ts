@@ -162,6 +162,8 @@ function startServer(): Promise<RunningServer> {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
+      // glibc's malloc arenas, when the bench is asked to try a setting (MALLOC_ARENA_MAX=2).
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
       PORT: '0',
       HOST: '127.0.0.1',
       NODE_ENV: 'production',

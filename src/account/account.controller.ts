@@ -18,7 +18,7 @@ import { MessageRepository } from '../conversation/message.repository.js';
 import { AccountDeletionJob } from './account-deletion.job.js';
 import type { Deletion } from './account-deletion.repository.js';
 import { AccountService } from './account.service.js';
-import { ndjsonPieces } from './export-ndjson.js';
+import { NdjsonWriter, ndjsonPieces } from './export-ndjson.js';
 
 const MAX_PAGE = 100;
 
@@ -84,17 +84,17 @@ export class AccountController {
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="companion-export.ndjson"');
     res.setHeader('Cache-Control', 'no-store');
+    const out = new NdjsonWriter(res);
     try {
       for await (const line of this.account.export(userId, includeAudio === 'true')) {
-        for (const piece of ndjsonPieces(line)) {
-          if (res.destroyed) return;
-          // Backpressure: wait for the client to read before reading the next page.
-          if (!res.write(piece)) await drained(res);
-        }
+        // Backpressure: the client takes each write before the next page is read.
+        for await (const piece of ndjsonPieces(line)) if (!(await out.write(piece))) return;
       }
+      await out.flush();
     } catch (e) {
       this.logger.error({ userId, err: String(e) }, 'export failed part way');
       if (!res.destroyed) {
+        await out.flush().catch(() => false);
         res.write(
           `${JSON.stringify({ type: 'error', code: 'internal', message: 'the export stopped; ask again' })}\n`,
         );
@@ -134,22 +134,6 @@ function view(d: Deletion) {
     finishedAt: d.finishedAt?.toISOString() ?? null,
     deleted: d.deleted,
   };
-}
-
-/**
- * Resolves when the response can take more, or when it is closed (the client went away: then
- * 'drain' never comes, and the export must not wait for it forever).
- */
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 function user(req: UserRequest): string {

@@ -9,7 +9,10 @@ import { TurnTracesService } from '../turn/turn-traces.service.js';
 import { VoiceClipRepository } from '../voice/voice-clip.repository.js';
 import { AccountDeletionRepository, type Deletion } from './account-deletion.repository.js';
 
-/** One line of the export (NDJSON): what it is, and its fields. */
+/**
+ * One line of the export (NDJSON): what it is, and its fields. A voice clip's `audio_base64` is
+ * an AsyncIterable of base64 pieces that join to the clip's (src/account/export-ndjson.ts).
+ */
 export type ExportLine = { type: string } & Record<string, unknown>;
 
 /** The export's format version, in its first line. */
@@ -63,11 +66,13 @@ export class AccountService {
       for await (const m of this.messages.exportMessages(userId)) yield line('message', m);
       for await (const clip of this.clips.exportClips(userId)) {
         const { has_audio: hasAudio, ...fields } = clip;
-        const audio =
+        // The audio as pieces of base64, read while the line is written (never a whole clip).
+        yield line(
+          'voiceClip',
           includeAudio && hasAudio
-            ? await this.clips.audioOf(userId, clip.message_id as string)
-            : null;
-        yield line('voiceClip', audio ? { ...fields, audio_base64: audio } : fields);
+            ? { ...fields, audio_base64: this.clips.audioChunks(userId, clip.message_id as string) }
+            : fields,
+        );
       }
       for await (const r of this.affect.exportReadings(userId)) yield line('turnAffect', r);
       for await (const m of this.memories.exportMemories(userId)) yield line('memory', m);

@@ -36,6 +36,12 @@ export interface ClipFindings {
 }
 
 /** Postgres access for voice clips; every write is keyed by the message it belongs to. */
+/**
+ * Bytes of audio read at a time for the export: a multiple of 3 (so the base64 pieces join to
+ * the whole's), and small enough that its base64 stays out of V8's large-object space.
+ */
+const AUDIO_CHUNK_BYTES = 3 * 24 * 1024;
+
 @Injectable()
 export class VoiceClipRepository {
   constructor(private readonly db: DataSource) {}
@@ -197,7 +203,7 @@ export class VoiceClipRepository {
     return updatedRows(rows).length;
   }
 
-  /** The user's clips for their export, page by page, without the audio (see `audioOf`). */
+  /** The user's clips for their export, page by page, without the audio (see `audioChunks`). */
   exportClips(userId: string): AsyncGenerator<Row> {
     return keysetRows(
       this.db,
@@ -215,16 +221,29 @@ export class VoiceClipRepository {
   }
 
   /**
-   * One clip's audio as base64 on one line (read one at a time: an export never holds two).
-   * Postgres breaks its base64 into lines of 76 characters; those newlines are taken out.
+   * One clip's audio as base64, in pieces that join to the whole (an export never holds a whole
+   * clip: each piece is read on its own, a few tens of KiB). Postgres breaks its base64 into lines
+   * of 76 characters; those newlines are taken out. Nothing when the clip or its audio is gone.
    */
-  async audioOf(userId: string, messageId: string): Promise<string | null> {
-    const rows = await this.db.query<Array<{ audio: string | null }>>(
-      `SELECT translate(encode(audio, 'base64'), chr(10), '') AS audio
-         FROM voice_clips WHERE message_id = $1 AND user_id = $2`,
+  async *audioChunks(
+    userId: string,
+    messageId: string,
+    chunkBytes = AUDIO_CHUNK_BYTES,
+  ): AsyncGenerator<string> {
+    const [row] = await this.db.query<Array<{ bytes: number | null }>>(
+      `SELECT octet_length(audio) AS bytes FROM voice_clips WHERE message_id = $1 AND user_id = $2`,
       [messageId, userId],
     );
-    return rows[0]?.audio ?? null;
+    const bytes = row?.bytes ?? 0;
+    for (let from = 0; from < bytes; from += chunkBytes) {
+      const [chunk] = await this.db.query<Array<{ piece: string | null }>>(
+        `SELECT translate(encode(substring(audio FROM $3 FOR $4), 'base64'), chr(10), '') AS piece
+           FROM voice_clips WHERE message_id = $1 AND user_id = $2`,
+        [messageId, userId, from + 1, chunkBytes],
+      );
+      if (!chunk?.piece) return;
+      yield chunk.piece;
+    }
   }
 
   /** Deletes the user's clips, audio and all, in batches; returns how many. */

@@ -9,6 +9,7 @@ import { statementsOf } from '../../src/database/statements.js';
 import type { ClientEmitter } from '../../src/gateway/client-emitter.js';
 import { MemoryRepository } from '../../src/memory/memory.repository.js';
 import { OperatorAuditRepository } from '../../src/operator/operator-audit.repository.js';
+import { ndjsonPieces } from '../../src/account/export-ndjson.js';
 import { SafetyRepository } from '../../src/safety/safety.repository.js';
 import { TurnTraceRepository } from '../../src/turn/turn-trace.repository.js';
 import { TurnTracesService } from '../../src/turn/turn-traces.service.js';
@@ -119,9 +120,14 @@ async function rowsOf(userId: string): Promise<Record<string, number>> {
   return counts;
 }
 
+/** The export's lines as a client reads them (written as NDJSON, then parsed). */
 async function collect(lines: AsyncGenerator<ExportLine>): Promise<ExportLine[]> {
   const out: ExportLine[] = [];
-  for await (const line of lines) out.push(line);
+  for await (const line of lines) {
+    let text = '';
+    for await (const piece of ndjsonPieces(line)) text += piece;
+    out.push(JSON.parse(text) as ExportLine);
+  }
   return out;
 }
 
