@@ -185,6 +185,8 @@ function startServer(kind: Kind): Promise<RunningServer> {
       LLM_BASE_URL: model.url,
       LLM_MODEL: MODEL,
       JWT_SECRET: SECRET,
+      JWT_ISSUER: 'chat-bench',
+      JWT_AUDIENCE: 'companion',
       RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
@@ -238,7 +240,13 @@ interface Client {
   endedEarly: Set<string>;
 }
 
-const token = (user: string) => jwt.sign({}, SECRET, { subject: user, expiresIn: '1h' });
+const token = (user: string) =>
+  jwt.sign({}, SECRET, {
+    subject: user,
+    expiresIn: '1h',
+    issuer: 'chat-bench',
+    audience: 'companion',
+  });
 
 function connect(url: string, user: string): Promise<Socket> {
   return new Promise((res, rej) => {

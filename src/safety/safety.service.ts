@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
 import { Metrics } from '../observability/metrics.js';
@@ -55,7 +55,7 @@ export interface ProtocolReply {
  * for operators.
  */
 @Injectable()
-export class SafetyService {
+export class SafetyService implements OnModuleDestroy {
   private readonly logger = new Logger(SafetyService.name);
 
   constructor(
@@ -66,6 +66,25 @@ export class SafetyService {
     private readonly metrics: Metrics,
     @Optional() @Inject(GUARD) private readonly guard: GuardCheck | null = null,
   ) {}
+
+  /** Safety state writes under way, waited for when the process shuts down. */
+  private readonly writing = new Set<Promise<void>>();
+
+  private track(write: Promise<void>, userId: string): void {
+    const done = write
+      .catch((e: unknown) =>
+        this.logger.error(
+          { userId, err: e instanceof Error ? e.message : String(e) },
+          'could not store the safety state of a turn',
+        ),
+      )
+      .finally(() => this.writing.delete(done));
+    this.writing.add(done);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.writing]);
+  }
 
   /** In-process and instant: whether the text reads as a crisis (the turn then skips the line). */
   screen(text: string): boolean {
@@ -123,19 +142,24 @@ export class SafetyService {
       kind,
       text: this.noticeText(kind, input.lang, minor, now - (clock.sessionStartedAt ?? now)),
     }));
-    await this.repository.saveTurn({
-      userId: input.userId,
-      conversationId: input.conversationId,
-      user: { score: user.score, at: new Date(user.at) },
-      conversation: { score: conversation.score, at: new Date(conversation.at), crisis },
-      clock,
-      ageBand: input.ageBand,
-      notices: due.map((kind) => ({
-        kind,
-        policy: `${this.config.safety.jurisdiction}:${ageBand}`,
-        textVersion: this.templates.version,
-      })),
-    });
+    // Written off the turn's path (the next turn of a conversation starts after this one's
+    // reply); a failure is logged, and the notices then come again at the next turn.
+    this.track(
+      this.repository.saveTurn({
+        userId: input.userId,
+        conversationId: input.conversationId,
+        user: { score: user.score, at: new Date(user.at) },
+        conversation: { score: conversation.score, at: new Date(conversation.at), crisis },
+        clock,
+        ageBand: input.ageBand,
+        notices: due.map((kind) => ({
+          kind,
+          policy: `${this.config.safety.jurisdiction}:${ageBand}`,
+          textVersion: this.templates.version,
+        })),
+      }),
+      input.userId,
+    );
     this.metrics.safetyAssessments.inc({ level });
     this.metrics.safetyDuration.observe((performance.now() - started) / 1000);
     if (rank(level) >= rank('medium')) {
