@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { IDLE_MS } from './data-source.js';
@@ -76,16 +82,25 @@ export class RelaxedWritesModule {
       providers: [
         {
           provide: RelaxedWrites,
-          useFactory: () =>
-            new RelaxedWrites(
-              new pg.Pool({
-                connectionString: url,
-                max: poolSize,
-                application_name: 'companion-backend',
-                idleTimeoutMillis: IDLE_MS,
-                options: '-c synchronous_commit=off',
-              }),
-            ),
+          useFactory: () => {
+            const pool = new pg.Pool({
+              connectionString: url,
+              max: poolSize,
+              application_name: 'companion-backend',
+              idleTimeoutMillis: IDLE_MS,
+              options: '-c synchronous_commit=off',
+            });
+            // An idle connection that the server ends (a restart, a failover, the database
+            // dropped) is an 'error' of the pool: without a listener it would end the process.
+            // The pool drops that connection and opens another at the next query.
+            pool.on('error', (e) =>
+              new Logger(RelaxedWrites.name).warn(
+                { err: e.message },
+                'an idle relaxed-write connection was closed by the server',
+              ),
+            );
+            return new RelaxedWrites(pool);
+          },
         },
       ],
       exports: [RelaxedWrites],
