@@ -5,7 +5,7 @@
  *
  * Each PATH is JSON lines `{"text", "lang", "label", "category"?, "note"?}` (default: the
  * committed sets, test/fixtures/safety/crisis-messages.jsonl, crisis-holdout.jsonl,
- * crisis-holdout-2.jsonl and crisis-holdout-3.jsonl; their README gives the labelling rules). A `crisis` line is a positive; a reading that triggers the
+ * crisis-holdout-2.jsonl, crisis-holdout-3.jsonl and crisis-holdout-4.jsonl; their README gives the labelling rules). A `crisis` line is a positive; a reading that triggers the
  * crisis protocol (`high` or `critical`) is a predicted positive. Per category, a crisis line
  * counts as found for its category when the protocol triggers and the category is the first of
  * the reading's categories. Prints precision, recall and F1 per set, language and category, the
@@ -53,6 +53,7 @@ const DEFAULT_FILES = [
   resolve(FIXTURES, 'crisis-holdout.jsonl'),
   resolve(FIXTURES, 'crisis-holdout-2.jsonl'),
   resolve(FIXTURES, 'crisis-holdout-3.jsonl'),
+  resolve(FIXTURES, 'crisis-holdout-4.jsonl'),
 ];
 
 function parseArgs(argv: string[]): { files: string[]; locomo: string | null; json: boolean } {

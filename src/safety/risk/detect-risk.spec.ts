@@ -27,7 +27,8 @@ const labelled = read('crisis-messages.jsonl');
 const holdout = read('crisis-holdout.jsonl');
 const holdout2 = read('crisis-holdout-2.jsonl');
 const holdout3 = read('crisis-holdout-3.jsonl');
-const allSets = [...labelled, ...holdout, ...holdout2, ...holdout3];
+const holdout4 = read('crisis-holdout-4.jsonl');
+const allSets = [...labelled, ...holdout, ...holdout2, ...holdout3, ...holdout4];
 
 function score(lines: Line[]) {
   let tp = 0;
@@ -90,15 +91,16 @@ describe('detectRisk on the labelled set', () => {
 
 /**
  * The held-out sets, each asserted a little below what it read when scored (README.md in the
- * fixtures): crisis-holdout.jsonl and crisis-holdout-2.jsonl were tuned on after their one
- * scoring and read 1.00 / 1.00; crisis-holdout-3.jsonl was scored once and not tuned on
- * (precision 0.94, recall 0.60).
+ * fixtures): crisis-holdout.jsonl, crisis-holdout-2.jsonl and crisis-holdout-3.jsonl were tuned
+ * on after their one scoring and read 1.00 / 1.00; crisis-holdout-4.jsonl was scored once and
+ * not tuned on (precision 0.96, recall 0.57).
  */
 describe('detectRisk on the held-out sets', () => {
   it.each([
     ['crisis-holdout.jsonl', holdout, 0.95, 0.95],
     ['crisis-holdout-2.jsonl', holdout2, 0.95, 0.95],
-    ['crisis-holdout-3.jsonl', holdout3, 0.9, 0.55],
+    ['crisis-holdout-3.jsonl', holdout3, 0.95, 0.95],
+    ['crisis-holdout-4.jsonl', holdout4, 0.9, 0.52],
   ] as const)('%s: precision and recall hold', (_name, lines, minPrecision, minRecall) => {
     const { precision, recall } = score(lines);
     expect(precision).toBeGreaterThanOrEqual(minPrecision);
@@ -121,6 +123,39 @@ describe('detectRisk, classes of expression', () => {
     expect(crisis('我想结束我自己')).toBe(true);
     expect(crisis("I'm going to end things with my girlfriend tonight")).toBe(false);
     expect(crisis('我想结束自己的工作，换个行业')).toBe(false);
+  });
+
+  it('reads indirect speech: means prepared, things given away, vital medicine stopped', () => {
+    expect(crisis('绳子我已经买好了')).toBe(true);
+    expect(crisis('i keep staring at the noose i tied in the garage')).toBe(true);
+    expect(crisis('i gave my xbox to my brother because i wont need it after this week')).toBe(
+      true,
+    );
+    expect(crisis('i stopped taking my blood pressure meds on purpose')).toBe(true);
+    expect(crisis('if i died tomorrow would anyone even notice')).toBe(true);
+    expect(crisis('we bought charcoal and tape for the bbq and the banner')).toBe(false);
+    expect(crisis('gave my old bike to my nephew since i don’t use it anymore')).toBe(false);
+    expect(crisis('my grandma stopped taking her heart meds and the doctor is worried')).toBe(
+      false,
+    );
+    expect(crisis('我想消失一会儿，静一静')).toBe(false);
+  });
+
+  it('reads self-harm through the tool or the body, threats through a weapon, abuse as control', () => {
+    expect(crisis('burned my wrist with a lighter again')).toBe(true);
+    expect(crisis('i don’t deserve food')).toBe(true);
+    expect(crisis('this bug makes me want to bang my head against the wall')).toBe(false);
+    expect(crisis("I've got a knife and I know where she lives")).toBe(true);
+    expect(crisis("we're bringing a knife to cut the cake at her place tomorrow")).toBe(false);
+    expect(crisis('he said if i break up with him he’ll send my nudes to everyone')).toBe(true);
+    expect(crisis('if i win she’ll post the pics of the trip')).toBe(false);
+    expect(crisis('he keeps showing up at my work to bring me lunch, so sweet')).toBe(false);
+  });
+
+  it('reads a crisis that is over, with recovery told beside it, as past', () => {
+    expect(crisis('there was a time i wanted to die every day. therapy really helped')).toBe(false);
+    expect(crisis('我曾经想过自杀，现在已经走出来了')).toBe(false);
+    expect(crisis('my friend showed me fresh cuts on her wrist')).toBe(false);
   });
 
   it('reads the point of being alive asked as a question', () => {

@@ -25,6 +25,7 @@ import {
   PLACE_HARM,
   PLAN,
   RECENT,
+  RECOVERED,
   RULES,
   SERIOUS,
   SERIOUS_HARM,
@@ -78,6 +79,7 @@ export function detectRisk(text: string): RiskReading {
     fearOwnUrge: FEAR_OWN_URGE.test(message),
     child: CHILD.test(message),
     imminentAbuse: IMMINENT_ABUSE.test(message),
+    recovered: RECOVERED.test(message),
   };
 
   const found: Finding[] = [];
@@ -115,6 +117,8 @@ interface MessageContext {
   fearOwnUrge: boolean;
   child: boolean;
   imminentAbuse: boolean;
+  /** Recovery is told somewhere in the message ("therapy really helped", 现在已经走出来了). */
+  recovered: boolean;
 }
 
 type Subject = 'first' | 'third' | 'general';
@@ -204,6 +208,7 @@ function readMatch(
   const reflexive = match.groups?.r;
   let subject: Subject = 'first';
   if (reflexive !== undefined && reflexive !== '自己') subject = reflexiveSubject(reflexive);
+  else if (SPAN_FIRST.test(match[0])) subject = 'first';
   else if (rule.subject || reflexive === '自己') subject = subjectFound?.subject ?? 'first';
   // Negation: between the subject (or the clause start) and the match.
   const negationFrom =
@@ -229,6 +234,9 @@ function readMatch(
   if (negated) lower('negated', 1);
   else if (ASKED.test(before) && !/\byes\b|说有|说是/.test(sentence)) lower('asked', 1);
   if (isPast(wholeClause, sentence)) lower('past_tense', 1);
+  else if (context.recovered && rule.kind !== 'attempt' && !RECENT.test(sentence)) {
+    lower('past_tense', 1);
+  }
   if (
     rule.category === 'self_harm' &&
     ACCIDENT.test(wholeClause) &&
@@ -239,6 +247,8 @@ function readMatch(
   if (isFiction(around)) lower('fiction', 0);
   if (otherSense(rule, span, sentence.slice(end), before)) lower('other_sense', Math.min(level, 2));
   if (rule.category === 'abuse' && SPORT.test(sentence)) lower('accident', 1);
+  if (rule.code === 'suicide.intent.means' && ORDINARY_USE.test(sentence)) lower('other_sense', 1);
+  if (rule.code === 'harm_others.armed' && TOOL_USE.test(sentence)) lower('other_sense', 1);
   if ((rule.category === 'abuse' || rule.category === 'harm_others') && EMOTIONAL.test(sentence)) {
     lower('other_sense', Math.min(level, 2));
   }
@@ -472,6 +482,9 @@ function findSubject(before: string): SubjectAt | null {
   return best;
 }
 
+/** A match that starts with the user as its subject ("i'll stab her", "i've got a bat"). */
+const SPAN_FIRST = /^(?:i|i'?ll|ill|i'?m|im|i'?ve|ive|i'?d)\b|^我(?!们)/;
+
 const ZH_PRONOUN = /^(?:他|她|它|他们|她们)$/;
 const HAN_CHAR = /\p{Script=Han}/u;
 /** Characters after which a Chinese pronoun starts a clause of its own (说她, 觉得他, 要是他). */
@@ -560,6 +573,14 @@ const FREQUENT =
   /\bevery (?:day|night|single day|morning)\b|\ball the time\b|\bconstantly\b|\bnon ?stop\b|\bcan'?t stop\b|每天|一直|总是|天天/;
 const SPORT =
   /\b(?:pillows?|pillow fight|tickl\w*|playfully|jokingly|just kidding|jk|boxing|sparring|spar|karate|judo|mma|jiu ?jitsu|taekwondo|martial arts|wrestling|rugby|football|soccer|hockey|dodgeball|paintball|practice|training|pillow fight|tickle|playfight|play fight)\b|训练|比赛|打球|拳击|打闹|开玩笑|枕头|闹着玩|玩游戏/;
+
+/** Means bought for what they are usually for: a barbecue, a trip, a move, a craft. */
+const ORDINARY_USE =
+  /\b(?:bbq|barbecue|grill|grilling|camping|camp|hiking|picnic|banner|crafts?|diy|moving|boxes|balloons?|party|garden|aquarium|fish tank)\b|烧烤|露营|野餐|搬家|装修|打包|气球/;
+
+/** A knife, a bat or a gun in its everyday use: a cake, a kitchen, a game, a hunt. */
+const TOOL_USE =
+  /\b(?:cake|cook|cooking|kitchen|carve|carving|chef|camping|hunting|fishing|game|games|practice|softball|baseball game|range|bbq|barbecue|picnic|fruit|bread|steak|gift|present|birthday|collection)\b|切蛋糕|切水果|做饭|厨房|野餐|比赛|礼物/;
 
 /** Over and done, unless something says it is back or still going on. */
 function isPast(clause: string, sentence: string): boolean {

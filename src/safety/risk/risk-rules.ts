@@ -723,7 +723,7 @@ const SELF_HARM: RiskRule[] = [
     level: 3,
     subject: true,
     re: r(
-      String.raw`\b(?:new|fresh|more|deeper)\s(?:cuts|scars|burns|wounds)\b|\b(?:arms?|wrists?|thighs?|legs?|skin)\s(?:are |is )?(?:covered in|full of)\s(?:new |fresh )?(?:cuts|scars|burns)\b`,
+      String.raw`\b(?:new|fresh|more|deeper)\s(?:cuts|scars|burns|wounds)\b(?! on (?:her|his|their|my (?:friend|sister|brother|daughter|son)'?s?)\b)|\b(?:arms?|wrists?|thighs?|legs?|skin)\s(?:are |is )?(?:covered in|full of)\s(?:new |fresh )?(?:cuts|scars|burns)\b`,
     ),
   },
   {
@@ -1082,7 +1082,7 @@ const MORE: RiskRule[] = [
     level: 3,
     subject: true,
     re: r(
-      String.raw`\b(?:i (?:just |really |honestly )?(?:want|wanna|need) (?:to )?|i'?m (?:going to|gonna|ready to) )end it$|\bwish i (?:didn'?t|did not|could stop|could just stop|could just not) (?:exist|existing|live|living|be alive)\b|\bwish i (?:wasn'?t|weren'?t|was not) (?:alive|born|here anymore)\b|\bbetter off dead\b|\b(?:death|dying|suicide|killing my ?self) (?:is|seems|feels like|looks like) (?:the|my) only (?:way out|way|option|answer|escape|solution)\b|\bonly (?:way out|escape|option|answer) is (?:death|dying|suicide|to die|to kill my ?self)\b`,
+      String.raw`\b(?:i (?:just |really |honestly )?(?:want|wanna|need) (?:to )?|i'?m (?:just |finally |really )?(?:going to|gonna|ready to) (?:just |finally )?)end it$|\bwish i (?:didn'?t|did not|could stop|could just stop|could just not) (?:exist|existing|live|living|be alive)\b|\bwish i (?:wasn'?t|weren'?t|was not) (?:alive|born|here anymore)\b|\bbetter off dead\b|\b(?:death|dying|suicide|killing my ?self) (?:is|seems|feels like|looks like) (?:the|my) only (?:way out|way|option|answer|escape|solution)\b|\bonly (?:way out|escape|option|answer) is (?:death|dying|suicide|to die|to kill my ?self)\b`,
     ),
   },
   {
@@ -1406,6 +1406,398 @@ const CLASSES: RiskRule[] = [
   },
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Indirect speech: the crisis said through what the user does or has, not through a word for it.
+// Each rule is a class: preparing means (buying, saving, keeping them in sight), giving one's
+// things away for not needing them, stopping vital medicine on purpose, being tired of staying
+// alive, disappearing for good; self-harm told through the tool or the body; a weapon with a
+// person, a place or a time and no verb of harm; abuse told as being watched, tracked, hit with
+// something, or threatened with one's pictures.
+
+/** Means of suicide people buy, save, hide or keep in sight. */
+const MEANS_ZH = String.raw`(?:绳子|麻绳|粗绳子|绳|木炭|炭|烧炭|胶带|刀片|剃须刀片|美工刀|百草枯|农药|老鼠药|鼠药|安眠药|煤气|${DRUG_ZH})`;
+/** Tools people hurt themselves with. */
+const SH_TOOL_EN = String.raw`(?:razor ?blades?|blades?|razors?|(?:pencil )?sharpeners?|box ?cutters?|exacto|x-?acto|lighters?|cigarettes?|compass|safety pins?|needles?|scissors|shards?|broken glass|glass|hot (?:iron|spoon|knife|metal)|stove|burner|curling iron|straightener)`;
+const SH_TOOL_ZH = String.raw`(?:刀片|剃须刀片|剃须刀|美工刀|小刀|削笔刀|卷笔刀|圆规|烟头|打火机|别针|针|玻璃|碎玻璃|剪刀|指甲|打火机|开水|热水)`;
+const BODY_EN = String.raw`(?:arms?|wrists?|thighs?|legs?|skin|hands?|palms?|stomach|belly|hips?|fingers?|shoulders?|ankles?|chest|forearms?)`;
+const BODY_ZH = String.raw`(?:手腕|手臂|胳膊|大腿|腿|手背|手心|手|肚子|皮肤|身上|脚踝)`;
+const WEAPON_EN = String.raw`(?:gun|guns|rifle|pistol|shotgun|handgun|knife|knives|machete|axe|hatchet|(?:baseball )?bat|crowbar|hammer|gas can|gasoline|petrol|lighter fluid|acid)`;
+const WEAPON_ZH = String.raw`(?:刀|菜刀|水果刀|砍刀|匕首|枪|斧头|汽油|硫酸|棍子|铁棍|球棒|锤子|baseball bat|bat|knife|gun)`;
+const TARGET_ZH = String.raw`(?:他|她|他们|她们|那几个人|那个人|那些人|那个[^，,。！？!?\s]{1,6}?)`;
+/** Someone close enough to control the user: partners, exes, unnamed men and women. */
+/** Someone who turns up where the user is: an ex, a stranger, an unnamed man or woman. */
+const STALKER_EN = String.raw`(?:he|she|my ex|(?:my )?ex-?(?:boyfriend|girlfriend|husband|wife|bf|gf)|this (?:guy|man|woman|girl)|a (?:guy|man|woman)|some (?:guy|man|woman)|someone|somebody|a stranger)`;
+const CONTROLLER_EN = String.raw`(?:he|she|they|my (?:ex|ex-?(?:boyfriend|girlfriend|husband|wife)|boyfriend|bf|girlfriend|gf|husband|wife|partner|fianc[eé]e?)|this (?:guy|man|woman|girl)|a (?:guy|man|woman)|some (?:guy|man|woman)|someone|somebody|a stranger)`;
+
+const INDIRECT: RiskRule[] = [
+  // Means saved, bought or got ready, in either order: 药我都攒好了, 炭和胶带都买好了.
+  {
+    code: 'suicide.intent.means',
+    category: 'suicide',
+    kind: 'intent',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`${MEANS_ZH}[^，,。！？!?]{0,8}?(?:攒好|攒够|攒齐|攒了|攒起来|存够|存好|囤好|囤够|囤了|藏好|准备好|备好|买好|买齐|都有了)|(?:攒|囤|偷偷存|偷偷藏)(?:了|好|够|起来)?[^，,。！？!?]{0,8}?(?:${DRUG_ZH}|pills|meds)`,
+    ),
+  },
+  {
+    code: 'suicide.intent.means',
+    category: 'suicide',
+    kind: 'intent',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:bought|buying|got|ordered|picked up)\s(?:some |a bag of |a |the )?(?:charcoal|helium)\b[^.!?]{0,30}?\b(?:tape|duct tape|hose|tank|mask|bag|seal)\b|\b(?:charcoal|helium)\b[^.!?]{0,20}?\b(?:and|plus|with)\b[^.!?]{0,10}?\b(?:duct tape|tape|a hose|hose|a bag)\b|\b(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|collected|stashing|stashed|gathering|gathered|squirrell?ing|squirrell?ed)\s(?:up\s)?(?:[a-z']+\s){0,3}?${DRUG_EN}\b|\b(?:enough|all the)\s(?:[a-z']+\s){0,2}?${DRUG_EN}\s(?:saved|stashed|hidden|put away|stockpiled)\b`,
+    ),
+  },
+  // Means kept in sight: "a rope in my closet and I keep staring at it", counting the pills.
+  {
+    code: 'suicide.intent.means',
+    category: 'suicide',
+    kind: 'intent',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:rope|noose|pills|bottle of [a-z]+|${DRUG_EN}|razor ?blades?|gun|pistol)\b[^.!?]{0,40}?\b(?:keep|kept|can'?t stop|been)\s(?:staring|looking|going back|checking|counting|holding)\b|\b(?:keep|kept|can'?t stop|been|sat)\s(?:staring at|looking at|counting|holding|checking on)\s(?:the |my |that |this |a )?(?:[a-z']+ )?(?:rope|noose|pills|${DRUG_EN}|gun|pistol)\b(?! (?:organi[sz]er|bottle label|prescription|dosage))`,
+    ),
+  },
+  // Giving one's things away for not needing them any more.
+  {
+    code: 'suicide.farewell',
+    category: 'suicide',
+    kind: 'wish',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:gave|giving|give|given|gifted|left|leaving|handed|sold|selling|donated|sent)\b[^.!?]{0,80}?\b(?:won'?t|wont|will not|not going to|not gonna|never going to)\s(?:be\s)?(?:need|needing|use|using|have any use for)\b(?:\s(?:it|them|any of (?:it|this|that|them)|anything|this|that|those|my [a-z]+)){0,1}\s?(?:anymore|any more|where i'?m going|after (?:this|tonight|today|this week|this month|friday|[a-z]+day)|much longer|soon|for long|again)\b`,
+    ),
+  },
+  {
+    code: 'suicide.farewell',
+    category: 'suicide',
+    kind: 'wish',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`(?:钱|存款|积蓄|所有|全部|都|全)[^。！？!?]{0,8}?(?:送给|转给|留给|托付给|送人|给了|转账给)[^。！？!?]{0,20}?(?:以后|反正|再也|之后)[^。！？!?]{0,6}?(?:用不上|用不着|不需要|不会再用|不回来|不会回来)|托付给[^。！？!?]{0,20}?(?:不打算|不会|再也不)回来`,
+    ),
+  },
+  // Vital medicine stopped on purpose.
+  {
+    code: 'suicide.intent.means',
+    category: 'suicide',
+    kind: 'intent',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:stopped|stopping|quit|quitting|skipping|skipped|not taking|haven'?t taken|stopped taking|refusing|refuse to take|throwing away|threw away)\s(?:my |all my |the )?(?:heart|blood pressure|bp|insulin|diabetes|seizure|transplant|kidney|blood thinner|dialysis|chemo|cancer|heart failure)\b[^.!?]{0,40}?\b(?:on purpose|deliberately|intentionally|letting it happen|let it happen|so (?:it|i|that i) (?:can|could|will|would)|hoping|want it to|happen on its own|for good)\b|\b(?:on purpose|deliberately|intentionally)\s(?:stopped|stopping|skipping|skipped|not taking)\s(?:my |the )?(?:heart|blood pressure|insulin|diabetes|seizure|transplant|dialysis)\b|(?:降压药|心脏(?:的)?药|胰岛素|透析|抗排异药|救心丸|降糖药)[^。！？!?]{0,14}?(?:停了|不吃了|不打了|断了|扔了|没吃了)[^。！？!?]{0,14}?(?:故意|不想活|早点结束|早点走|就这样吧|算了|解脱|让它去)|(?:故意|干脆)(?:不吃|停了|不打|断了)(?:降压药|心脏(?:的)?药|胰岛素|降糖药)`,
+    ),
+  },
+  // Tired of fighting to stay alive; lived long enough; nothing will get better.
+  {
+    code: 'suicide.wish',
+    category: 'suicide',
+    kind: 'wish',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:tired|sick|exhausted|weary|done)\s(?:of|with)\s(?:fighting|trying|struggling|pretending|having)\s(?:to\s|i want to\s|for\s)?(?:stay alive|staying alive|be alive|being alive|keep (?:my ?self )?alive|live|living|survive|surviving|exist|existing|my life|this life|wake up)\b|\b(?:i'?ve|i have) lived (?:long )?enough\b|\bready (?:for it all|for everything) to be over\b`,
+    ),
+  },
+  {
+    code: 'suicide.hopeless',
+    category: 'suicide',
+    kind: 'hopeless',
+    level: 2,
+    subject: true,
+    re: r(
+      String.raw`\bnothing (?:is |'s )?(?:ever )?(?:going to|gonna|will ever|will) (?:get|be|change|getting) better\b|\bit'?s never (?:going to|gonna) get better\b|\bnothing (?:ever )?gets better\b|\bnothing is ever getting better\b|不想(?:再)?(?:坚持|撑|熬|扛)(?:下去)?了|(?:坚持|撑|熬)不动了|(?:要是|如果|但愿|真希望|希望)我(?:从来)?(?:没有?|没被)(?:出生|被?生下来)|我(?:就)?不该(?:被)?(?:出生|生下来)`,
+    ),
+  },
+  // Disappearing for good, not waking, not coming back.
+  {
+    code: 'suicide.wish',
+    category: 'suicide',
+    kind: 'wish',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:want|wanna|wnat|need|wish i could|going to|gonna)\s(?:to\s)?(?:just\s)?(?:dis+ap+e+ar|vanish|fade away|go away)\s(?:forever|for good|permanently|for ever|and never (?:come back|be found|wake up))\b|\b(?:sleep|go to sleep|fall asleep)\s(?:and|n)\s(?:not|never)\s(?:have to\s)?(?:come back|wake up|wake|return)\b|(?:就这样|彻底|永远|从这个世界上?)(?:地)?消失|(?:现在|干脆|就这样|直接)就?消失(?:也行|算了|就好了|也好|吧)|消失[^，,。！？!?]{0,4}?(?:再也不|永远不)(?:回来|出现)|(?:想|好想|只想|希望)(?:一直)?睡(?:下去|过去)?(?:就)?(?:不要|不用|不再|再也不|别)(?:再)?醒`,
+    ),
+  },
+  // Would anyone notice if the user were gone, in either order.
+  {
+    code: 'suicide.burden',
+    category: 'suicide',
+    kind: 'wish',
+    level: 3,
+    re: r(
+      String.raw`\bif i (?:disappeared|vanished|was gone|were gone|died|just (?:disappeared|vanished|died|stopped existing)|stopped existing|wasn'?t here|weren'?t here|wasn'?t around|weren'?t around|was dead|were dead)\b[^.!?]{0,40}?\b(?:would|will|'d)\s(?:anyone|anybody|any ?one|people|someone|a single (?:person|soul)|my (?:family|friends|parents))(?: even| actually| really| ever)?\s(?:notice|care|realise|realize|miss me|ask|look for me)\b|\b(?:would|will)\s(?:anyone|anybody|people|a single person)(?: even| actually| really| ever)?\s(?:notice|care|realise|realize|miss me)\b[^.!?]{0,30}?\bif i (?:disappeared|vanished|was gone|were gone|stopped existing|wasn'?t (?:here|around))\b|\b(?:the world|everyone|everybody|my family|they|people)\b[^.!?]{0,20}?\b(?:keep (?:spinning|going|turning)|be (?:just )?fine|be better)\b[^.!?]{0,6}?\bwithout me\b(?! (?:at|for|on|this|while|during|there)\b)`,
+    ),
+  },
+  // Where and when decided: 想好在哪里结束, 选好了地方.
+  {
+    code: 'suicide.intent.plan',
+    category: 'suicide',
+    kind: 'intent',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`(?:想好|选好|找好|定好|挑好|看好)(?:了)?(?:在)?(?:哪里|哪儿|什么时候|哪天|哪一天|怎么|地方|日子|时间|哪座桥|哪栋楼)[^，,。！？!?]{0,8}?(?:结束|死|走|离开|动手|跳|了断)`,
+    ),
+  },
+  // An overdose of whatever was at hand.
+  {
+    code: 'suicide.attempt',
+    category: 'suicide',
+    kind: 'attempt',
+    level: 4,
+    subject: true,
+    re: r(
+      String.raw`\b(?:took|swallowed|downed|ate|drank|chugged|popped)\s(?:everything|all|whatever (?:was|i (?:could )?find)|every (?:pill|bottle))\s(?:in|from|out of)\s(?:the|my|our|her|his|mom'?s|dad'?s)\s(?:bathroom |kitchen |medicine |first aid )?(?:medicine cabinet|cabinet|first aid kit|pill ?box|drawer|cupboard)\b|(?:把|将)?(?:药箱|家里)(?:里)?(?:的|所有的?)?药[^，,。！？!?]{0,4}?(?:都|全)(?:吃|吞|喝)(?:了|下去了)`,
+    ),
+  },
+  {
+    code: 'suicide.method',
+    category: 'suicide',
+    kind: 'method',
+    level: 3,
+    re: r(
+      String.raw`\bhow (?:many|much)\b[^.!?]{0,30}?\b${DRUG_EN}\b[^.!?]{0,16}?\b(?:it would take|would it take|it takes|does it take|it'?d take|would do it|would be enough|is enough)\b(?! to (?!die|kill|end|not wake|never wake))`,
+    ),
+  },
+  // Self-harm told through the tool or the body.
+  {
+    code: 'self_harm.current',
+    category: 'self_harm',
+    kind: 'self',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:cut|cutting|burn(?:ed|t|ing)?|carv(?:e|ed|ing)|slic(?:e|ed|ing)|scratch(?:ed|ing)?|stabb?(?:ed|ing)|press(?:ed|ing)?|held|hold(?:ing)?|dug|digging|jabb?(?:ed|ing))\s(?:into\s)?(?:my|the)\s(?:[a-z]+\s)?${BODY_EN}\b[^.!?]{0,20}?\b(?:with|on|against|over|under)\s(?:a|the|my|some|an|his|her|dad'?s|mom'?s)?\s?(?:[a-z']+\s)?${SH_TOOL_EN}\b|\b(?:used|using|took|taking|grabbed|broke|pulled)\s(?:the\s|a\s|my\s)?(?:blade|razor|sharpener|box ?cutter)\b[^.!?]{0,40}?\b(?:again|relaps\w*|clean|my (?:[a-z]+ )?${BODY_EN}|on my ?self|a mess|bled|bleed)\b|\b(?:relaps(?:ed|ing)|slipped|\d+ days clean|clean for)\b[^.!?]{0,50}?\b(?:blade|razor|sharpener|box ?cutter|lighter|scissors)\b`,
+    ),
+  },
+  {
+    code: 'self_harm.current',
+    category: 'self_harm',
+    kind: 'self',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:i|i keep|i kept|i'?ve been|been|started|i start|i just|i)\s(?:banging|banged|bang|slamming|slammed|slam|hitting|hit|smashing|smashed)\s(?:my )?head\s(?:against|into|on)\s(?:the\s|a\s)?(?:wall|walls|floor|door|desk|mirror|table)\b|\b(?:hid|hide|hiding|hidden|gave away|locked up)\s(?:the\s|my\s|all the\s|all my\s)?(?:razors?|blades?|knives|scissors|sharpeners?)\sfrom my ?self\b|\b(?:haven'?t|have not|havent|didn'?t|not)\s(?:eaten|eating|eat)\b[^.!?]{0,30}?\b(?:on purpose|deliberately|as (?:a )?punishment|to punish my ?self)\b|\bi (?:don'?t|do not|dont) deserve (?:to eat|food|a meal|meals|dinner|lunch|breakfast)\b|(?:不配|没资格)吃(?:饭|东西)|(?:饿着|饿死)(?:自己|我自己)?(?:才是|是)我?(?:应得|活该)`,
+    ),
+  },
+  {
+    code: 'self_harm.current',
+    category: 'self_harm',
+    kind: 'self',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`(?:拿|用)${SH_TOOL_ZH}[^，,。！？!?]{0,6}?(?:划|割|扎|烫|戳|刮|刺)|${SH_TOOL_ZH}[^，,。！？!?]{0,4}?(?:划|割|扎|烫|戳)(?:了|在|到)?(?:我的?)?${BODY_ZH}|(?:拿|用)${SH_TOOL_ZH}[^，,。！？!?]{0,4}?在${BODY_ZH}上`,
+    ),
+  },
+  // A weapon with a person, a place or a time, and no verb of harm.
+  {
+    code: 'harm_others.armed',
+    category: 'harm_others',
+    kind: 'threat',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:bought|got|have|'ve got|'ve|bringing|bring|taking|carrying|carry|loaded|sharpened|grabbed|hid|waiting|wait|be waiting|sitting)\b[^.!?]{0,30}?\b${WEAPON_EN}\b[^.!?]{0,50}?\b(?:i know (?:where|which|what time|when) (?:he|she|they)|(?:his|her|their) (?:classroom|class|office|house|place|car|work|school|building|door)|which (?:classroom|class|car|house|office) (?:he|she|they)|(?:he|she|they)(?:'s| is| are|'re) (?:going to|gonna) (?:pay|regret)|let'?s see who|when (?:he|she|they) (?:gets?|comes?|leaves?|walks?)|for (?:him|her|them)\b)|\b(?:i know (?:where|which|what time|when) (?:he|she|they)|(?:he|she|they)(?:'s| is| are|'re) (?:going to|gonna) (?:pay|regret))\b[^.!?]{0,60}?\b(?:i'?ve got|i have|i got|i bought|i'?m bringing|i'?ll bring|i'?ll be waiting|waiting)\b[^.!?]{0,30}?\b${WEAPON_EN}\b|\b(?:bringing|bring|taking|take|carrying)\s(?:a |my |the |his |her |our |a loaded )?(?:[a-z]+'?s )?(?:gun|rifle|pistol|shotgun|knife|machete|axe)\s(?:to|into)\s(?:the |my |his |her )?(?:school|class|classroom|work|office|church|mall|campus|house|party|meeting)\b`,
+    ),
+  },
+  {
+    code: 'harm_others.armed',
+    category: 'harm_others',
+    kind: 'threat',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`${WEAPON_ZH}[^。！？!?]{0,6}?(?:买好|磨好|准备好|备好|藏好|带好|买了|磨了)[^。！？!?]{0,20}?(?:等${TARGET_ZH}|堵${TARGET_ZH}|找${TARGET_ZH}|去${TARGET_ZH}|${TARGET_ZH}家|${TARGET_ZH}(?:公司|学校|单位)|楼下|门口)|(?:等|堵|找|去)${TARGET_ZH}(?:家|公司|学校)?[^。！？!?]{0,16}?(?:带着|带上|揣着|拿着|带把|带了)(?:一把|把)?${WEAPON_ZH}|(?:带着|带上|揣着|拿着|带把|带了)(?:一把|把)?${WEAPON_ZH}[^。！？!?]{0,16}?(?:等${TARGET_ZH}|堵${TARGET_ZH}|找${TARGET_ZH}|去${TARGET_ZH}家|去学校|去公司|去他|去她)`,
+    ),
+  },
+  {
+    code: 'harm_others.threat',
+    category: 'harm_others',
+    kind: 'threat',
+    level: 2,
+    subject: true,
+    re: r(
+      String.raw`\b(?:he|she|they)(?:'s| is|'re| are| will|'ll)\s(?:going to|gonna)?\s?(?:pay|regret (?:it|this|ever))\b|\bmake (?:him|her|them) pay\b|\blet'?s see who(?:'s)? laugh`,
+    ),
+  },
+  // An intrusive image or urge about one's child, with a throw, a drop, a pillow.
+  {
+    code: 'harm_others.intrusive',
+    category: 'harm_others',
+    kind: 'intrusive',
+    level: 2,
+    subject: true,
+    re: r(
+      String.raw`(?:想|忍不住想|控制不住(?:地)?想|冒出|闪过|浮现|出现)[^，,。！？!?]{0,4}?把(?:孩子|宝宝|儿子|女儿|他|她)[^，,。！？!?]{0,8}?(?:扔|摔|丢|推|闷|捂|掐)|\b(?:picture|imagine|imagining|see my ?self|keep seeing|thoughts? of|images? of|flashes of)\s(?:my ?self\s)?(?:pressing|holding|putting|dropping|throwing|shaking|drowning|smothering|hurting)\b[^.!?]{0,30}?\b(?:her|his|the baby'?s?|my baby'?s?|face|head|crib|stairs|bath)\b`,
+    ),
+  },
+  // Abuse: watched, followed, tracked, controlled.
+  {
+    code: 'abuse.control',
+    category: 'abuse',
+    kind: 'abuse',
+    level: 3,
+    re: r(
+      String.raw`\b${STALKER_EN}(?:\s[a-z']+){0,2}?\s(?:keeps|kept|keep|has been|'s been|been|is|always|started)\s(?:showing up|turning up|waiting|hanging around|parking|sitting|standing)\s(?:at|outside|near|by|in front of|across from)\s(?:my|the)\s(?:work|job|house|home|place|building|apartment|flat|school|door|office|gym|class|dorm)\b(?! to (?:bring|drop|pick|surprise|give|help|say|see if|check on))|\b${CONTROLLER_EN}(?:\s[a-z']+){0,2}?\s(?:tracks|tracked|tracking|checks|checking|goes through|reads|monitors|monitoring|watches|watching|follows|followed)\s(?:my (?:phone|location|messages|texts|every move|car|emails|accounts)|me (?:everywhere|all the time|from|through|home|on the way))\b|\b(?:put|installed|hid|placed)\s(?:a\s)?(?:tracker|tracking (?:app|device)|gps tracker|airtag|spyware|hidden camera)\s(?:on|in)\s(?:my|me)\b|\b(?:texts?|texting|messages?|messaging|tells?) me what i'?m wearing\b|\b(?:he|she|they)(?:'s| is|'re| are) watching me\b`,
+    ),
+  },
+  {
+    code: 'abuse.control',
+    category: 'abuse',
+    kind: 'abuse',
+    level: 3,
+    re: r(
+      String.raw`(?:在|到)?(?:我家|我公司|我学校|我单位|我们宿舍)?(?:楼下|门口|外面|附近)[^，,。！？!?]{0,4}?(?:蹲|堵|守着|盯着|等着|跟着)我|(?:监视|监控|偷拍|定位)我|(?:查|翻|检查)我(?:的)?手机|手机[^，,。！？!?]{0,4}?(?:每天|天天|都要|随时)(?:都要)?(?:检查|查|翻)|(?:装了|偷装|放了)(?:定位|监控|摄像头|追踪器)|(?:工资|钱|身份证|护照)[^，,。！？!?]{0,4}?(?:被他|被她|都被|全被)[^，,。！？!?]{0,4}?(?:收走|拿走|扣着|没收)|(?:换了|换过)(?:号码|手机号|住址)[^，,。！？!?]{0,8}?(?:还是|照样|又)(?:能)?找到我`,
+    ),
+  },
+  // Pictures used as a threat.
+  {
+    code: 'abuse.threat',
+    category: 'abuse',
+    kind: 'abuse',
+    level: 3,
+    re: r(
+      String.raw`\b(?:if i (?:don'?t|do not|won'?t|leave|break up|tell|go to|report|say no|refuse|stop|block|ignore|dump|end|call)|unless i)\b[^.!?]{0,50}?\b(?:post|share|send|leak|show|upload|spread|release|put (?:up|out)|sell)\b[^.!?]{0,40}?\b(?:pics|pictures|photos|videos?|vids|nudes|ones|recordings?|images|tapes?)\b|\b(?:post|share|send|leak|show|upload|spread|release)\b[^.!?]{0,40}?\b(?:pics|pictures|photos|videos|vids|nudes|recordings)\b[^.!?]{0,40}?\b(?:if i (?:don'?t|do not|won'?t|leave|break up|tell|go to|report|say no|refuse|stop|block|ignore|dump|end|call)|unless i)\b|(?:要是|如果|敢|除非)(?:我)?(?:敢|不|要)?(?:分手|离开|走|不|报警|告诉|拒绝|拉黑|删|提分手|跟别人)[^。！？!?]{0,12}?(?:就|会|要)?(?:把)?(?:我们|我)?的?[^，,。！？!?]{0,4}?(?:照片|视频|床照|裸照|私密照|录像|聊天记录)[^，,。！？!?]{0,4}?(?:发|传|曝光|公开|贴|寄)`,
+    ),
+  },
+  // Sexual abuse said without a word for it.
+  {
+    code: 'abuse.sexual',
+    category: 'abuse',
+    kind: 'abuse',
+    level: 3,
+    re: r(
+      String.raw`对我(?:做|干)(?:了|过)?(?:那种|那些|那样的?|不好的|奇怪的|恶心的)事|对我动手动脚|(?:摸|碰)我(?:的)?(?:身体|下面|私处|胸)|\b${EN_ABUSER}(?:\s[a-z']+){0,2}?\s(?:comes|came|keeps coming|sneaks|snuck|creeps|crept|gets)\s(?:in|into)\s(?:my\s)?(?:room|bed)\b[^.!?]{0,40}?\b(?:at night|when|while|asleep)\b|\btouches me in ways\b`,
+    ),
+  },
+  // Hit with something, something thrown at the user.
+  {
+    code: 'abuse.physical',
+    category: 'abuse',
+    kind: 'abuse',
+    level: 3,
+    re: r(
+      String.raw`\b${EN_ABUSER}(?:\s[a-z']+){0,3}?\s(?:hits?|hitting|beats?|beating|whips?|whipping|smacks?|smacking|hit)\sme\swith\s(?:a|the|her|his|their|my|an)\s(?:[a-z]+\s)?(?:spoon|belt|stick|hanger|shoe|slipper|cord|cable|ruler|pan|bottle|bat|broom|rod|remote|wire|paddle|whip|chair|fist|hose)s?\b|\b${EN_ABUSER}(?:\s[a-z']+){0,3}?\s(?:threw|throws|throwing|hurled|chucked)\s(?:a|the|his|her|their|my)\s(?:[a-z]+\s)?(?:glass|plate|bottle|chair|shoe|mug|cup|phone|remote|pan|book|bowl|knife|lamp)\s(?:at|in) (?:me|my)\b|${ABUSER_ZH}[^，,。！？!?]{0,8}?(?:拿|用)[^，,。！？!?]{1,5}?(?:往|朝|对着)我(?:身上|头上|脸上|背上)?(?:打|抽|砸|扔|泼)|${ABUSER_ZH}[^，,。！？!?]{0,8}?(?:拿|用)[^，,。！？!?]{1,5}?(?:砸|扔)(?:向)?我`,
+    ),
+  },
+  // A death wished from outside (an accident, an illness) or met with relief.
+  {
+    code: 'suicide.wish',
+    category: 'suicide',
+    kind: 'wish',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:wish|hope|hoping|pray|praying)\s(?:that\s)?(?:a (?:car|truck|bus|train)|something|someone|the plane|a stray bullet|lightning|cancer)\s(?:would |will |could |just )*(?:hit|kill|crash|run me over|end me|take me)\b|\b(?:hope|hoping|wish) i (?:get|got|catch) (?:hit|cancer|sick) and (?:die|never)\b|\b(?:wouldn'?t mind|would(?:n'?t)? care|(?:be|would be|'d be) (?:totally |honestly |completely )?(?:fine|okay|ok|happy|relieved|glad)) if i (?:died|didn'?t wake up|never woke up|don'?t wake up|got hit by|just died|wasn'?t here|was gone)\b|希望(?:出)?车祸(?:的)?(?:是我|撞死我)|被车撞死(?:就好了|也好|算了)|(?:出(?:个)?意外|得(?:个)?(?:绝症|癌症))(?:死(?:掉)?)?(?:就好了|也好|算了|该多好)`,
+    ),
+  },
+  // Not seeing oneself here for long; not a problem for anyone much longer; checking out.
+  {
+    code: 'suicide.farewell',
+    category: 'suicide',
+    kind: 'wish',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:don'?t|can'?t|do not|cannot|dont|cant) (?:see|picture|imagine) my ?self (?:being |still )?(?:here|alive|around|living)\b(?! (?:in|at|with|working|doing)\b)|\bwon'?t be (?:a (?:problem|burden|bother)|in (?:anyone'?s|your|their|the) way) (?:for|to) (?:anyone|anybody|you|them|my [a-z]+) (?:much longer|for long|soon|anymore)\b|\bchecking out (?:of (?:life|this world)|for good|permanently)\b|\bctb\b|\b(?:want|wanna|ready) to (?:go )?(?:be with|join) (?:my|him|her)\b[^.!?]{0,20}?\b(?:in heaven|up there|on the other side|wherever (?:he|she|they) (?:is|are))\b|(?:想|要|好想)(?:去)?(?:陪|找|见)(?:我)?(?:去世的|死去的|过世的|天上的)(?:外婆|奶奶|妈妈|爸爸|外公|爷爷|老伴|妈|爸)`,
+    ),
+  },
+  // Affairs put in order: a will, everything arranged, loose ends.
+  {
+    code: 'suicide.farewell',
+    category: 'suicide',
+    kind: 'hopeless',
+    level: 2,
+    subject: true,
+    re: r(
+      String.raw`\b(?:wrote|written|writing|made|finished|did|done|sorted)\s(?:out\s)?(?:my|a)\s(?:will|last will)\b(?! (?:and testament )?(?:for|with|at|after|when|because)\b)|\bmy will is (?:done|written|ready|sorted)\b|\btying up (?:all )?(?:the )?loose ends\b(?! (?:at|for|with|on) (?:work|the office|the project|the job))|(?:写好|立好|写了|立了)(?:了)?(?:我的)?遗嘱|遗嘱(?:我)?(?:已经|都)?(?:写好|立好|写完)`,
+    ),
+  },
+  {
+    code: 'suicide.farewell',
+    category: 'suicide',
+    kind: 'farewell',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:everything|all)(?:'s| is) (?:arranged|sorted|taken care of) for (?:after|when) i(?:'m gone| go| die)\b`,
+    ),
+  },
+  // Research of a height or a depth: which bridge is high enough.
+  {
+    code: 'suicide.method',
+    category: 'suicide',
+    kind: 'method',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:looked up|looking up|researched|researching|checked|checking|googled|googling|scouted|scouting)\b[^.!?]{0,30}?\b(?:bridge|building|roof|cliff|river|lake|tracks|parking garage|tower|balcony|floor|drop)\b[^.!?]{0,30}?\b(?:(?:high|tall|deep|far) enough(?! (?:for|to (?!die|kill|end|not)))|fatal|lethal|how cold)\b|(?:查|查好|看好|找好|打听)(?:了)?[^，,。！？!?]{0,4}?(?:哪座桥|哪栋楼|哪个楼|哪里的楼|楼顶|天台|哪条河|哪条江)[^，,。！？!?]{0,6}?(?:最高|够高|多高|多深|最深|没人)|找(?:个|一个)没(?:有)?人的地方[^，,。！？!?]{0,6}?(?:走|离开|结束|了断|去死)`,
+    ),
+  },
+  // Others better off: money saved, peace, relief, if the user were not around.
+  {
+    code: 'suicide.burden',
+    category: 'suicide',
+    kind: 'wish',
+    level: 3,
+    re: r(
+      String.raw`\b(?:would|'d|will)\s(?:be\s)?(?:so |much |a lot |way |finally )?(?:save|saving|be better|better|easier|happier|relieved|freer|at peace|quieter|simpler|lighter|less stressed|have more)\b[^.!?]{0,30}?\bif i (?:wasn'?t|weren'?t|was not|were not) (?:around|here|alive|in the picture)\b|(?:要是|如果)(?:我)?(?:不在了|没了|死了)[^，,。！？!?]{0,10}?(?:省|轻松|解脱|清净|不用再)`,
+    ),
+  },
+  // Sleeping on and on: 要是能一直睡下去就好了.
+  {
+    code: 'suicide.wish',
+    category: 'suicide',
+    kind: 'wish',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`(?:要是|如果|希望|想|真想|好想)(?:能)?(?:就这样)?(?:一直|永远)睡(?:下去|着)(?:不醒|别醒)?(?:就好了|该多好|算了|吧)?(?=$|[，,。！？!?])`,
+    ),
+  },
+  // Self-harm: a tool held to the body; skin picked or scratched open.
+  {
+    code: 'self_harm.current',
+    category: 'self_harm',
+    kind: 'self',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\b(?:held|hold|holding|pressed|pressing|put|putting)\s(?:a |the |my )?(?:[a-z]+ )?${SH_TOOL_EN}\s(?:to|on|against|into)\s(?:my\s)?(?:[a-z]+\s)?${BODY_EN}\b|把(?:我的?)?${BODY_ZH}(?:都)?(?:抠|挠|掐|抓|划|割|咬)(?:得)?(?:烂|破|出血|流血|青|紫)`,
+    ),
+  },
+  // A weapon at someone's door on a day.
+  {
+    code: 'harm_others.armed',
+    category: 'harm_others',
+    kind: 'threat',
+    level: 3,
+    subject: true,
+    re: r(
+      String.raw`\bi'?ll be\s(?:waiting\s)?(?:outside|at|near|by|in front of|behind)\s(?:his|her|their)\s(?:[a-z]+\s)?(?:house|place|work|office|school|car|door|building|gym|job|class)\b[^.!?]{0,20}?\bwith\s(?:a|the|my|his|her|[a-z]+'s)\s(?:[a-z]+\s)?${WEAPON_EN}\b|\bi know (?:his|her|their) (?:schedule|routine|address|shift)\b[^.!?]{0,60}?\b${WEAPON_EN}\b`,
+    ),
+  },
+  // Control and deprivation: made to sleep outside, food locked away, location demanded.
+  {
+    code: 'abuse.control',
+    category: 'abuse',
+    kind: 'abuse',
+    level: 3,
+    re: r(
+      String.raw`\b${EN_ABUSER}(?:\s[a-z']+){0,2}?\s(?:makes|made|forces|forced|making)\sme\s(?:to\s)?(?:sleep|stay|stand|kneel)\s(?:in|on|outside)\s(?:the\s)?(?:garage|floor|car|basement|cold|yard|balcony|shed|closet|rain)\b|\b${EN_ABUSER}(?:\s[a-z']+){0,2}?\s(?:locks?|locked|locking)\s(?:the\s)?(?:fridge|food|kitchen|pantry)\b|\b(?:won'?t|doesn'?t|don'?t|never) let me eat\b|\b${CONTROLLER_EN}(?:\s[a-z']+){0,2}?\s(?:makes|made|forces|forced|making)\sme\s(?:to\s)?(?:share|send|give (?:him|her|them))\s(?:my\s)?(?:location|passwords?|phone)\b`,
+    ),
+  },
+];
+
 export const RULES: readonly RiskRule[] = [
   ...EN_SUICIDE,
   ...ZH_SUICIDE,
@@ -1414,6 +1806,7 @@ export const RULES: readonly RiskRule[] = [
   ...ABUSE,
   ...MORE,
   ...CLASSES,
+  ...INDIRECT,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1452,10 +1845,14 @@ export const ASKED =
   /\bask(?:s|ed)? (?:me )?(?:if|whether)\b|问我(?:有没有|是不是|会不会|想不想|有无)/;
 
 export const PAST =
-  /\bused to\b|\b(?:years?|months?|decades?) ago\b|\bback (?:in|when|then)\b|\bwhen i was (?:a |younger|little|small|in|\d)|\bin (?:high school|middle school|college|uni(?:versity)?|my teens|my twenties)\b|\bas a (?:kid|child|teen(?:ager)?)\b|\bin the past\b|\bbehind me\b|\b(?:doing|feeling) (?:much |so much |a lot |way )?better now\b|\bin a (?:good|better|great) place\b|\b(?:clean|free) (?:from|of)\b|\b(?:years?|months?) clean\b|\blast year\b|\bthat'?s over\b|\bwhen i was\b|\bthose days\b|\bhad a (?:really )?(?:dark|rough|bad|hard) (?:period|time|phase)\b|以前|之前曾|曾经|小时候|那年|那时(?:候)?|那段时间|当年|初中|高中|大学(?:的时候|那段|时)|都?过去了|现在(?:好多了|过得|挺好|已经好|没事)|已经(?:好几年|一年多|很久|半年|\d+年|[一两三四五六七八九十]年)没|年前|上学的时候|读书的时候|(?:好|很)多年前|试过|上个月|去年/;
+  /\bused to\b|\b(?:years?|months?|decades?) ago\b|\bback (?:in|when|then)\b|\bwhen i was (?:a |younger|little|small|in|\d)|\bin (?:high school|middle school|college|uni(?:versity)?|my teens|my twenties)\b|\bas a (?:kid|child|teen(?:ager)?)\b|\bin the past\b|\bbehind me\b|\b(?:doing|feeling) (?:much |so much |a lot |way )?better now\b|\bin a (?:good|better|great) place\b|\b(?:clean|free) (?:from|of)\b|\b(?:years?|months?) clean\b|\blast year\b|\bthat'?s over\b|\bwhen i was\b|\bthose days\b|\bhad a (?:really )?(?:dark|rough|bad|hard) (?:period|time|phase)\b|以前|之前曾|曾经|小时候|那年|那时(?:候)?|那段时间|当年|初中|高中|大学(?:的时候|那段|时)|都?过去了|现在(?:好多了|过得|挺好|已经好|没事)|已经(?:好几年|一年多|很久|半年|\d+年|[一两三四五六七八九十]年)没|年前|上学的时候|读书的时候|(?:好|很)多年前|试过|上个月|去年|\bthere (?:was|were) (?:a time|times|a period|a phase|years|months|nights|days|weeks)\b|\bback then\b|\bfor (?:a long time|years|months)(?: i| there)\b|\bat my (?:lowest|worst)\b|\b(?:in|into) recovery\b|那几年|那两年|那阵子|那会儿|走出来了/;
 
 export const RECENT =
-  /\bagain\b|\blast night\b|\btonight\b|\btoday\b|\bright now\b|\brn\b|\bthis (?:morning|week|evening|afternoon)\b|\byesterday\b|\bstill\b|\bcurrently\b|\blately\b|\bthese days\b|\banymore\b|又|今天|今晚|昨天|昨晚|刚才|刚刚|现在(?!好多了|过得|挺好|已经好|没事)|最近|这几天|还是|还在|一直|每天/;
+  /\bagain\b|\blast night\b|\btonight\b|\btoday\b|\bright now\b|\brn\b|\bthis (?:morning|week|evening|afternoon)\b|\byesterday\b|\bstill\b|\bcurrently\b|\blately\b|\bthese days\b|\banymore\b|又|今天|今晚|昨天|昨晚|刚才|刚刚|现在(?!好多了|过得|挺好|已经好|没事|(?:已经)?(?:完全|彻底)?走出来)|最近|这几天|还是|还在|一直|每天/;
+
+/** Recovery told anywhere in the message: what it says of the user's crisis is over. */
+export const RECOVERED =
+  /\b(?:therapy|medication|meds|treatment|counsel(?:l)?ing|my therapist|the hospital|rehab) (?:really |actually |finally |honestly )?(?:helped|worked|saved me|changed (?:that|everything|things|my life))\b|\b(?:years?|months?) into recovery\b|\bi'?m in recovery\b|\bi (?:have )?recovered\b|\bi got better\b|\b(?:doing|feeling) (?:much |so much |a lot |way )?better now\b|(?:现在|已经|终于)(?:已经)?(?:完全|彻底)?走出来了|(?:现在|已经)(?:完全)?康复了|现在(?:好多了|挺好的|过得很好)/;
 
 /** A completed act of someone else (they died, they tried): grief and history, not a present risk. */
 export const COMPLETED =
@@ -1477,7 +1874,7 @@ export const EVERYDAY =
 
 /** Quick test per sentence: a sentence without any of these cannot match a rule. */
 export const ANCHOR =
-  /di|dea|dy|kil|kms|suic|sucid|suisid|sewer|self|alive|liv|exist|wake|end|over|point|reason|worth|burden|better|gone|goodbye|last|note|letter|disappear|vanish|cut|burn|harm|hurt|bleed|scar|sh|relaps|pain|starv|punish|overdos|od|pill|med|tablet|letha|fatal|rope|noose|jump|bridge|roof|ledge|edge|drive|crash|gun|knife|stab|shoot|poison|strangl|chok|smother|drown|murder|attack|bring|hit|beat|punch|slap|kick|shove|whip|smack|touch|grop|rap|molest|assault|abus|threat|nude|lock|stalk|follow|bruise|scared|afraid|terrified|nowhere|stupid|drastic|can|give|gave|hopeless|tired|sick|weary|rather|hope|wish|want|going|gonna|set|shake|baby|kid|child|thought|think|high|how|took|swallow|bit|pick|bang|grab|drag|welt|mark|torture|gut|unaliv|death|dying|took|save|saving|stash|hoard|collect|away|cease|nobody|anyone|no one|who|死|活|杀|自|割|划|跳|药|遗书|生|结束|了断|消失|离开|世界|伤|残|烫|掐|撞|打|抽|揍|踢|扇|摸|强奸|性侵|猥亵|虐待|威胁|跟踪|锁|关|捅|砍|刀|报复|代价|血|炭|吊|绳|解脱|醒|撑|熬|坚持|zs|紫砂|鲨|走|累赘|负担|拖累|傻事|想不开|一了百了|吞|吃|喝|恐吓|裸照|私密|家暴|欺负|霸凌|挨|回家|孩子|宝宝|惩罚|咬|扎|疤|伤口|痕|永别|再见|存在|希望|未来|活着|宰|干掉|毒|揍|推|勒|咬|欺|burden|life|lif|around|won|最后|站在|happier|easier|purpose|rope|noose|plan|relapse|sh了|forc|sex|made me|makes me|lock|推|怎么|如何|办法|see|point|一睡|意义|带|拿|砍|怕|抠|挠|goodbye|消息|use|benzo|xanax|tylenol|oxy|opioid|opiate|fentanyl|insulin|ambien|advil|aspirin|ibuprofen|paracetamol|swallow|down|drank|popp|bottle|handful|capsul|thank|sorry|only one|负担|拖累|几楼|几层|多深|多高|扇|踹|报复|谢谢|对不起|替我|照顾|slam|threw|push|pinn|wanna|wana|here|天台|楼顶|桥上|窗台|栏杆|阳台/;
+  /di|dea|dy|kil|kms|suic|sucid|suisid|sewer|self|alive|liv|exist|wake|end|over|point|reason|worth|burden|better|gone|goodbye|last|note|letter|disappear|vanish|cut|burn|harm|hurt|bleed|scar|sh|relaps|pain|starv|punish|overdos|od|pill|med|tablet|letha|fatal|rope|noose|jump|bridge|roof|ledge|edge|drive|crash|gun|knife|stab|shoot|poison|strangl|chok|smother|drown|murder|attack|bring|hit|beat|punch|slap|kick|shove|whip|smack|touch|grop|rap|molest|assault|abus|threat|nude|lock|stalk|follow|bruise|scared|afraid|terrified|nowhere|stupid|drastic|can|give|gave|hopeless|tired|sick|weary|rather|hope|wish|want|going|gonna|set|shake|baby|kid|child|thought|think|high|how|took|swallow|bit|pick|bang|grab|drag|welt|mark|torture|gut|unaliv|death|dying|took|save|saving|stash|hoard|collect|away|cease|nobody|anyone|no one|who|死|活|杀|自|割|划|跳|药|遗书|生|结束|了断|消失|离开|世界|伤|残|烫|掐|撞|打|抽|揍|踢|扇|摸|强奸|性侵|猥亵|虐待|威胁|跟踪|锁|关|捅|砍|刀|报复|代价|血|炭|吊|绳|解脱|醒|撑|熬|坚持|zs|紫砂|鲨|走|累赘|负担|拖累|傻事|想不开|一了百了|吞|吃|喝|恐吓|裸照|私密|家暴|欺负|霸凌|挨|回家|孩子|宝宝|惩罚|咬|扎|疤|伤口|痕|永别|再见|存在|希望|未来|活着|宰|干掉|毒|揍|推|勒|咬|欺|burden|life|lif|around|won|最后|站在|happier|easier|purpose|rope|noose|plan|relapse|sh了|forc|sex|made me|makes me|lock|推|怎么|如何|办法|see|point|一睡|意义|带|拿|砍|怕|抠|挠|goodbye|消息|use|benzo|xanax|tylenol|oxy|opioid|opiate|fentanyl|insulin|ambien|advil|aspirin|ibuprofen|paracetamol|swallow|down|drank|popp|bottle|handful|capsul|thank|sorry|only one|负担|拖累|几楼|几层|多深|多高|扇|踹|报复|谢谢|对不起|替我|照顾|slam|threw|push|pinn|wanna|wana|here|天台|楼顶|桥上|窗台|栏杆|阳台|攒|囤|存|买好|准备好|备好|藏好|charcoal|helium|star|look|count|hold|check|need|use|送|转给|留给|托付|积蓄|银行卡|insulin|heart|blood|seizure|dialysis|chemo|停|胰岛素|降|心脏|fight|struggl|pretend|enough|nothing|坚持|熬|出生|生下来|vanish|fade|away|sleep|醒|notice|care|realis|realiz|without me|哪|想好|选好|cabinet|drawer|药箱|head|blade|razor|sharpen|cutter|lighter|ciga|eat|food|deserve|饭|针|烟头|打火机|圆规|玻璃|剪刀|rifle|pistol|bat|axe|crowbar|hammer|gas|petrol|acid|pay|regret|laugh|等|堵|找|picture|imagin|image|flash|扔|摔|丢|把|show|turn|wait|track|watch|airtag|spy|camera|wearing|蹲|监|偷拍|定位|手机|工资|身份证|护照|pics|photo|video|vids|nude|record|tape|照片|视频|床照|录像|聊天记录|那种事|动手动脚|碰我|room|bed|ways|spoon|hanger|throw|hurl|chuck|砸|泼|car|cancer|wouldn|fine|ok|picture|imagine|problem|check|ctb|heaven|join|陪|遗嘱|will|loose|arrang|scout|google|查|没人|would|save|睡|hold|press|put|抠|挠|schedule|routine|address|shift|make|made|forc|fridge|food|let me|location|password|照顾/;
 
 // Escalation: what turns a present crisis into one with a plan, means, a time, danger now.
 
