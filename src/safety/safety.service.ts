@@ -54,6 +54,9 @@ export interface ProtocolReply {
  * and minors mode, says which notices are due, writes the protocol's reply, and raises flags
  * for operators.
  */
+/** Readings kept for texts read again soon (the screen, then the safety stage). */
+const READINGS_KEPT = 256;
+
 @Injectable()
 export class SafetyService implements OnModuleDestroy {
   private readonly logger = new Logger(SafetyService.name);
@@ -66,6 +69,23 @@ export class SafetyService implements OnModuleDestroy {
     private readonly metrics: Metrics,
     @Optional() @Inject(GUARD) private readonly guard: GuardCheck | null = null,
   ) {}
+
+  /**
+   * Recent readings by text: the screen before admission and the safety stage read the same
+   * message, and a long one costs milliseconds of the event loop (npm run bench:safety).
+   */
+  private readonly readings = new Map<string, RiskReading>();
+
+  private read(text: string): RiskReading {
+    const known = this.readings.get(text);
+    if (known) return known;
+    const reading = detectRisk(text);
+    if (this.readings.size >= READINGS_KEPT) {
+      this.readings.delete(this.readings.keys().next().value!);
+    }
+    this.readings.set(text, reading);
+    return reading;
+  }
 
   /** Safety state writes under way, waited for when the process shuts down. */
   private readonly writing = new Set<Promise<void>>();
@@ -88,7 +108,7 @@ export class SafetyService implements OnModuleDestroy {
 
   /** In-process and instant: whether the text reads as a crisis (the turn then skips the line). */
   screen(text: string): boolean {
-    return CRISIS_LEVELS.includes(detectRisk(text).level);
+    return CRISIS_LEVELS.includes(this.read(text).level);
   }
 
   /** The message's risk and what it means for this turn; stores the new state and notices. */
@@ -102,7 +122,7 @@ export class SafetyService implements OnModuleDestroy {
   }): Promise<Assessment> {
     const now = input.now ?? Date.now();
     const started = performance.now();
-    const reading = detectRisk(input.text);
+    const reading = this.read(input.text);
     // The guard model may raise a reading; it is not asked when the detector already answers
     // with the protocol (the protocol never waits on a model).
     const [guard, state] = await Promise.all([
@@ -196,7 +216,7 @@ export class SafetyService implements OnModuleDestroy {
    * reading decides the protocol and care; no notices (they are given at the next turn).
    */
   readAlone(text: string, lang: 'en' | 'zh', minor: boolean): Omit<Assessment, 'notices'> {
-    const reading = detectRisk(text);
+    const reading = this.read(text);
     const crisis = CRISIS_LEVELS.includes(reading.level);
     return {
       level: reading.level,
