@@ -132,23 +132,27 @@ export class AffectRepository {
     };
   }
 
-  /** The user's mood as stored now, and its version. */
-  async userMood(userId: string): Promise<{ mood: unknown; version: number }> {
-    const rows = await this.db.query<Array<{ mood: unknown; mood_version: number }>>(
-      `SELECT mood, mood_version FROM affect_user_states WHERE user_id = $1`,
-      [userId],
-    );
-    return { mood: rows[0]?.mood ?? null, version: Number(rows[0]?.mood_version ?? 0) };
-  }
-
-  /** Writes the user's mood if it is still `version`; false when another write came first. */
-  async saveUserMood(userId: string, mood: unknown, version: number): Promise<boolean> {
-    const rows = await this.db.query<unknown[]>(
-      `UPDATE affect_user_states SET mood = $2, mood_version = mood_version + 1, updated_at = now()
-        WHERE user_id = $1 AND mood_version = $3 RETURNING user_id`,
-      [userId, JSON.stringify(mood), version],
-    );
-    return updatedRows(rows).length > 0;
+  /**
+   * Folds one turn into the user's mood under the user's row lock, when the write with the turn
+   * lost to another turn of the user (another conversation): `update` gets the stored mood and
+   * returns the new one, so no turn's update is lost however many come at once.
+   */
+  async updateUserMood(userId: string, update: (stored: unknown) => unknown): Promise<unknown> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<Array<{ mood: unknown }>>(
+        `SELECT mood FROM affect_user_states WHERE user_id = $1 FOR UPDATE`,
+        [userId],
+      );
+      const mood = update(rows[0]?.mood ?? null);
+      await tx.query(
+        `INSERT INTO affect_user_states (user_id, mood, mood_version) VALUES ($1, $2, 1)
+         ON CONFLICT (user_id) DO UPDATE
+           SET mood = EXCLUDED.mood, mood_version = affect_user_states.mood_version + 1,
+               updated_at = now()`,
+        [userId, JSON.stringify(mood)],
+      );
+      return mood;
+    });
   }
 
   async voiceBaseline(userId: string): Promise<unknown> {

@@ -122,16 +122,14 @@ export class AffectService {
       userMoodVersion: state.userMoodVersion,
     });
     // Another turn of the user (another conversation) moved their mood meanwhile: fold this
-    // turn into what is stored now, so that neither update is lost.
-    for (let attempt = 0; saved.inserted && !saved.userMoodSaved && attempt < 5; attempt++) {
-      const stored = await this.repository.userMood(input.userId);
-      nextUserMood = updateMoodTrajectory(
-        parseMoodTrajectory(stored.mood),
-        turn.affect,
-        at,
-        USER_MOOD,
-      );
-      if (await this.repository.saveUserMood(input.userId, nextUserMood, stored.version)) break;
+    // turn into what is stored now, under the user's row lock, so that neither update is lost.
+    if (saved.inserted && !saved.userMoodSaved) {
+      let folded = nextUserMood;
+      await this.repository.updateUserMood(input.userId, (stored) => {
+        folded = updateMoodTrajectory(parseMoodTrajectory(stored), turn.affect, at, USER_MOOD);
+        return folded;
+      });
+      nextUserMood = folded;
     }
     return {
       affect: turn.affect,
