@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { Moderation1796267409638 } from './1796267409638-Moderation.js';
 import { Safety1796251257757 } from './1796251257757-Safety.js';
 import { TrustAndLimits1796242713554 } from './1796242713554-TrustAndLimits.js';
 import { TurnPipeline1796237260053 } from './1796237260053-TurnPipeline.js';
@@ -22,4 +23,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   TurnPipeline1796237260053,
   TrustAndLimits1796242713554,
   Safety1796251257757,
+  Moderation1796267409638,
 ];

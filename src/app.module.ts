@@ -12,6 +12,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { RelaxedWritesModule } from './database/statements.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { ModerationApiModule } from './moderation/moderation-api.module.js';
 import { MemoryApiModule } from './memory/memory-api.module.js';
 import { SafetyApiModule } from './safety/safety-api.module.js';
 import { MemoryModule } from './memory/memory.module.js';
@@ -73,6 +74,7 @@ export class AppModule {
               AccountApiModule,
               MemoryApiModule,
               SafetyApiModule,
+              ModerationApiModule,
             ]
           : []),
       ],

@@ -3,6 +3,7 @@ import { AffectModule } from '../affect/affect.module.js';
 import { ConversationModule } from '../conversation/conversation.module.js';
 import { RealtimeModule } from '../gateway/realtime.module.js';
 import { MemoryModule } from '../memory/memory.module.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { OperatorAuditModule } from '../operator/operator-audit.module.js';
 import { SafetyModule } from '../safety/safety.module.js';
 import { TurnTracesModule } from '../turn/turn-traces.module.js';
@@ -25,6 +26,7 @@ import { AccountService } from './account.service.js';
     OperatorAuditModule,
     RealtimeModule,
     SafetyModule,
+    ModerationModule,
   ],
   providers: [AccountService, AccountDeletionRepository, AccountDeletionJob],
   exports: [AccountService, AccountDeletionJob],

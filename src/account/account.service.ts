@@ -3,6 +3,7 @@ import { AffectRepository } from '../affect/affect.repository.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
 import { MemoryRepository } from '../memory/memory.repository.js';
+import { ModerationService } from '../moderation/moderation.service.js';
 import { OperatorAuditRepository } from '../operator/operator-audit.repository.js';
 import { SafetyRepository } from '../safety/safety.repository.js';
 import { TurnTracesService } from '../turn/turn-traces.service.js';
@@ -36,6 +37,7 @@ export class AccountService {
     private readonly deletions: AccountDeletionRepository,
     private readonly emitter: ClientEmitter,
     private readonly safety: SafetyRepository,
+    private readonly moderation: ModerationService,
   ) {}
 
   /**
@@ -44,7 +46,7 @@ export class AccountService {
    * summaries and moods), messages (transcripts included), voice clips (their audio, base64, one
    * at a time, only when asked), how each message was read, memories (every version), forgets,
    * the memory cursor, the user's turn traces, safety (risk states, crisis events, flags, notices
-   * given), and a last line with the counts. A consumer that
+   * given), moderation (the restriction in force and every event about the user), and a last line with the counts. A consumer that
    * misses the last line knows the export was cut short.
    */
   async *export(userId: string, includeAudio: boolean): AsyncGenerator<ExportLine> {
@@ -82,6 +84,8 @@ export class AccountService {
       for await (const t of this.traces.exportTraces(userId)) yield line('turnTrace', t);
       for await (const { type, row } of this.safety.exportUserData(userId)) yield line(type, row);
     }
+    // Moderation is kept by user id alone: a user who never chatted may still have been acted on.
+    for await (const { type, row } of this.moderation.exportUserData(userId)) yield line(type, row);
     yield { type: 'end', counts };
   }
 
@@ -113,6 +117,7 @@ export class AccountService {
       deleted.voice_clips = await this.clips.deleteUserData(userId);
       deleted.turn_traces = await this.traces.deleteUserData(userId);
       Object.assign(deleted, await this.safety.deleteUserData(userId));
+      Object.assign(deleted, await this.moderation.deleteUserData(userId));
       Object.assign(deleted, await this.affect.deleteUserData(userId));
       Object.assign(deleted, await this.memories.deleteUserData(userId));
       Object.assign(deleted, await this.messages.deleteUserData(userId));

@@ -5,6 +5,8 @@ export interface ErrorContext {
   replyId?: string;
   conversationId?: string;
   retryAfterMs?: number;
+  /** Until when a restriction (mute, suspension) runs, ISO 8601. */
+  until?: string;
 }
 
 /**

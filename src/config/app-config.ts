@@ -32,6 +32,10 @@ export interface AppConfig {
     maxLifetimeSec: number;
     operatorRole: string;
   };
+  moderation: {
+    /** How long a claim on a flag holds (MODERATION_CLAIM_MIN). */
+    claimMinutes: number;
+  };
   /** The time zone of users whose app and token name none. */
   defaultTimeZone: string;
   llm: {
@@ -239,6 +243,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxLifetimeSec: e.JWT_MAX_LIFETIME_SEC,
       operatorRole: e.OPERATOR_ROLE,
     },
+    moderation: { claimMinutes: e.MODERATION_CLAIM_MIN },
     llm: {
       baseUrl: e.LLM_BASE_URL,
       apiKey: e.LLM_API_KEY,

@@ -105,6 +105,8 @@ export const envSchema = z.object({
     )
     .default('UTC'),
   OPERATOR_ROLE: z.string().default('operator'),
+  /** How long an operator's claim on a flag holds before another may take it. */
+  MODERATION_CLAIM_MIN: int(1, 24 * 60).default(15),
 
   LLM_BASE_URL: url(['http:', 'https:']).optional(),
   LLM_API_KEY: z.string().optional(),

@@ -95,6 +95,13 @@ export class MessageEntity {
   @Column('varchar', { name: 'output_blocked', length: 48, nullable: true })
   outputBlocked!: string | null;
 
+  /**
+   * An operator deleted it (a tombstone): its text is erased, `sync` leaves it out, and the
+   * user's devices were told (`message:deleted`).
+   */
+  @Column('timestamptz', { name: 'deleted_at', nullable: true })
+  deletedAt!: Date | null;
+
   /** The user asked to forget it: never extracted into memories, never recalled. */
   @Column('boolean', { name: 'memory_excluded', default: false })
   memoryExcluded!: boolean;

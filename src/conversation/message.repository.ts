@@ -116,7 +116,7 @@ export interface ExtractionTurnRow {
 const MESSAGE_COLUMNS = `id, conversation_id, user_id, seq, role, kind, content, content_tokens, search_terms,
   memory_excluded, client_msg_id, in_reply_to, status, error_code, model, prompt_version, ttft_ms, total_ms,
   prompt_tokens, completion_tokens, lease_owner, lease_expires_at, reply_due_at, reply_attempts, turn_id,
-  source, output_blocked, created_at, completed_at`;
+  source, output_blocked, deleted_at, created_at, completed_at`;
 
 /**
  * The turns a prompt, recall, extraction and summaries may use: user messages, and replies the
@@ -433,7 +433,8 @@ export class MessageRepository {
     );
     if (!conv[0]) throw conversationNotFound(conversationId);
     const rows = await this.db.query<Row[]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages
+        WHERE conversation_id = $1 AND seq > $2 AND deleted_at IS NULL ORDER BY seq LIMIT $3`,
       [conversationId, afterSeq, limit],
     );
     return { messages: rows.map(rowToMessage), lastSeq: conv[0].last_seq };
@@ -453,6 +454,25 @@ export class MessageRepository {
       [id],
     );
     return rows[0] ? rowToMessage(rows[0]) : null;
+  }
+
+  /**
+   * An operator deletes a message: its text is erased, it leaves `sync` and memory (a tombstone:
+   * the row and its seq stay). Null when there is no such message; `already` when it was gone.
+   */
+  async tombstone(id: string): Promise<{ message: MessageEntity; already: boolean } | null> {
+    const rows = updatedRows(
+      await this.db.query<unknown>(
+        `UPDATE messages SET content = '', search_terms = NULL, memory_excluded = true,
+                embedding = NULL, embedding_model = NULL,
+                deleted_at = coalesce(deleted_at, now())
+          WHERE id = $1
+        RETURNING ${MESSAGE_COLUMNS}, (deleted_at < now()) AS already`,
+        [id],
+      ),
+    );
+    if (!rows[0]) return null;
+    return { message: rowToMessage(rows[0]), already: Boolean(rows[0].already) };
   }
 
   async findByIds(ids: readonly string[]): Promise<MessageEntity[]> {
@@ -951,6 +971,7 @@ export function rowToMessage(r: Row): MessageEntity {
     contentTokens: r.content_tokens === null ? null : Number(r.content_tokens),
     searchTerms: (r.search_terms as string | null) ?? null,
     memoryExcluded: Boolean(r.memory_excluded),
+    deletedAt: (r.deleted_at as Date | null | undefined) ?? null,
     source: (r.source as string | undefined) ?? 'model',
     outputBlocked: (r.output_blocked as string | null | undefined) ?? null,
     clientMsgId: (r.client_msg_id as string | null) ?? null,

@@ -10,6 +10,10 @@ import { UserEntity } from '../conversation/user.entity.js';
 import { MemoryCursorEntity } from '../memory/memory-cursor.entity.js';
 import { MemoryForgetEntity } from '../memory/memory-forget.entity.js';
 import { MemoryEntity } from '../memory/memory.entity.js';
+import {
+  ModerationEventEntity,
+  UserRestrictionEntity,
+} from '../moderation/moderation-event.entity.js';
 import { OperatorAuditEntity } from '../operator/operator-audit.entity.js';
 import {
   ComplianceEventEntity,
@@ -43,4 +47,6 @@ export const ENTITIES = [
   CrisisEventEntity,
   SafetyFlagEntity,
   ComplianceEventEntity,
+  ModerationEventEntity,
+  UserRestrictionEntity,
 ];

@@ -37,7 +37,7 @@ export class ChatGateway
 
   afterInit(namespace: Namespace): void {
     this.emitter.bind(namespace);
-    namespace.use((socket, next) => this.guard.admit(socket, next));
+    namespace.use((socket, next) => this.guard.admitChat(socket, next));
     namespace.on(CANCEL_ON_POD, (payload: unknown) => this.chat.onPodCancel(payload));
     this.expirySweep = setInterval(() => this.disconnectExpired(namespace), EXPIRY_SWEEP_MS);
     this.expirySweep.unref();

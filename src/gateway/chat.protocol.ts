@@ -8,6 +8,7 @@ import type {
   VoiceErrorCode,
   VoiceTranscriptEvent,
 } from '../voice/voice.protocol.js';
+import type { ModerationErrorCode } from '../moderation/moderation.exception.js';
 import type { GatewayErrorCode } from './chat.exception.js';
 
 /** Protocol v1 of the `/chat` namespace. docs/protocol.md is the contract; keep them in step. */
@@ -75,7 +76,8 @@ export interface MessageView {
  * Every error code of the protocol: stable, clients switch on these (never on the text). Each
  * module owns its codes; docs/protocol.md lists them all.
  */
-export type ErrorCode = GatewayErrorCode | ConversationErrorCode | TurnErrorCode | VoiceErrorCode;
+export type ErrorCode =
+  GatewayErrorCode | ConversationErrorCode | TurnErrorCode | VoiceErrorCode | ModerationErrorCode;
 
 export interface ErrorBody extends ErrorContext {
   code: ErrorCode;
@@ -141,11 +143,18 @@ export interface MemoryForgottenEvent {
 
 /**
  * What the user must be told: that they talk to an AI (at the start of every session and every
- * few hours), or that it is time for a break (docs/safety.md). Show `text` as it is.
+ * few hours), that it is time for a break (docs/safety.md), or a moderator's warning about their
+ * account (`conversationId` null; docs/operator.md). Show `text` as it is.
  */
 export interface NoticeEvent {
-  kind: 'ai_disclosure' | 'break_reminder';
+  kind: 'ai_disclosure' | 'break_reminder' | 'warning';
   text: string;
+  conversationId: string | null;
+}
+
+/** A message an operator deleted: the app removes it from the conversation it shows. */
+export interface MessageDeletedEvent {
+  messageId: string;
   conversationId: string;
 }
 
@@ -166,15 +175,22 @@ export interface ClientEventMap {
   'voice:analysis': VoiceAnalysisEvent;
   'memory:forgotten': MemoryForgottenEvent;
   notice: NoticeEvent;
+  'message:deleted': MessageDeletedEvent;
   error: ErrorBody;
 }
 
-/** A flag raised for operators (`/operator`, docs/safety.md): a crisis or a withheld reply. */
+/**
+ * A flag raised for operators (`/operator`, docs/safety.md, docs/operator.md): a crisis, a
+ * withheld reply, or a user's report.
+ */
 export interface FlagEvent {
   flagId: string;
-  kind: 'crisis' | 'output_blocked';
-  /** 1 is the most urgent. */
+  kind: 'crisis' | 'output_blocked' | 'report';
+  source: 'crisis' | 'output_blocked' | 'report' | 'rule';
+  /** 1 is the most urgent; a crisis is always 1. */
   priority: number;
+  /** A crisis's level (`critical`, `high`); null for other flags. */
+  severity: string | null;
   category: string;
   userId: string;
   conversationId: string;
@@ -185,4 +201,18 @@ export interface FlagEvent {
 /** Every server-to-operator event of `/operator` and its payload. */
 export interface OperatorEventMap {
   'flag:new': FlagEvent;
+  'flag:updated': FlagUpdatedEvent;
+}
+
+/** A flag's review changed: claimed, escalated or resolved (docs/operator.md). */
+export interface FlagUpdatedEvent {
+  flagId: string;
+  status: 'open' | 'escalated' | 'closed';
+  assignee: string | null;
+  claimExpiresAt: string | null;
+  /** What changed it. */
+  action: 'claim' | 'escalate' | 'resolve';
+  /** The operator who did it. */
+  actor: string;
+  at: string;
 }

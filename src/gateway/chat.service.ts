@@ -6,6 +6,7 @@ import { MessageRepository } from '../conversation/message.repository.js';
 import { Lifecycle } from '../observability/lifecycle.js';
 import { withTurnId } from '../observability/log-context.js';
 import { Metrics } from '../observability/metrics.js';
+import { ModerationService } from '../moderation/moderation.service.js';
 import { PromptService } from '../prompting/prompt.service.js';
 import { TurnErrorCode, TurnException } from '../turn/turn.exception.js';
 import { TurnService } from '../turn/turn.service.js';
@@ -45,6 +46,7 @@ export class ChatService {
     private readonly lifecycle: Lifecycle,
     private readonly metrics: Metrics,
     private readonly tokens: TokenVerifier,
+    private readonly moderation: ModerationService,
   ) {}
 
   /**
@@ -92,9 +94,24 @@ export class ChatService {
       );
     }
 
-    // The common case costs one Redis and one Postgres round trip; repeats are found by the
-    // insert itself and given their rate-limit token back.
-    const rate = await this.limiter.take(user.userId);
+    // The common case costs one Redis round trip and, side by side with it, one Postgres read
+    // by primary key (a mute, suspension or ban), then the insert; repeats are found by the
+    // insert itself and given their rate-limit token back, as are messages a restriction refuses.
+    const [taken, allowed] = await Promise.allSettled([
+      this.limiter.take(user.userId),
+      this.moderation.assertMaySend(user.userId, input.clientMsgId),
+    ]);
+    if (taken.status === 'rejected') throw taken.reason;
+    const rate = taken.value;
+    if (allowed.status === 'rejected') {
+      if (rate.allowed) await this.limiter.refund(user.userId);
+      const code = (allowed.reason as { code?: unknown }).code;
+      this.metrics.messages.inc({
+        kind: 'text',
+        outcome: typeof code === 'string' ? code : 'error',
+      });
+      throw allowed.reason;
+    }
     if (!rate.allowed) {
       const stored = await this.messages.findByClientMsgId(user.userId, input.clientMsgId);
       if (!stored) {

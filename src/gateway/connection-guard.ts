@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ModerationService } from '../moderation/moderation.service.js';
 import { Lifecycle } from '../observability/lifecycle.js';
 import { validLocale, validTimeZone } from '../common/time-zone.js';
 import type { RawConnection, SocketData } from './socket-data.js';
@@ -30,7 +31,30 @@ export class ConnectionGuard {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tokens: TokenVerifier,
     private readonly lifecycle: Lifecycle,
+    private readonly moderation: ModerationService,
   ) {}
+
+  /**
+   * Admission to /chat: as `admit`, and the account must not be banned (`banned`; one read by
+   * primary key). A failed read refuses with `unavailable`: the app reconnects.
+   */
+  admitChat(socket: Socket, next: (err?: Error) => void): void {
+    this.admit(socket, (err?: Error) => {
+      if (err) return next(err);
+      const { userId } = socket.data as SocketData;
+      this.moderation.isBanned(userId).then(
+        (banned) => {
+          if (!banned) return next();
+          this.logger.warn({ userId }, 'connection refused: the account is banned');
+          next(refusal('banned', 'this account is banned'));
+        },
+        (e: unknown) => {
+          this.logger.error({ userId, err: String(e) }, 'restriction read failed at handshake');
+          next(refusal('unavailable', 'try again in a moment'));
+        },
+      );
+    });
+  }
 
   /**
    * Admission to /operator: as to /chat, and the token's roles must include one of

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConversationModule } from '../conversation/conversation.module.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { PromptingModule } from '../prompting/prompting.module.js';
 import { TurnModule } from '../turn/turn.module.js';
 import { ChatGateway } from './chat.gateway.js';
@@ -14,7 +15,7 @@ import { RealtimeModule } from './realtime.module.js';
  * moderators and admins receive safety flags.
  */
 @Module({
-  imports: [RealtimeModule, ConversationModule, TurnModule, PromptingModule],
+  imports: [RealtimeModule, ConversationModule, TurnModule, PromptingModule, ModerationModule],
   providers: [ChatGateway, OperatorGateway, ChatService, ConnectionGuard],
 })
 export class GatewayModule {}

@@ -4,6 +4,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 @Entity('operator_audit')
 // Reviews go through one operator's actions, newest first.
 @Index('IDX_operator_audit_operator_time', ['operatorId', 'createdAt'])
+// The whole log, newest first, a page at a time (admins).
+@Index('IDX_operator_audit_time', ['createdAt', 'id'])
 // What operators did with one user's data (and its anonymisation when the account is deleted).
 @Index('IDX_operator_audit_subject', ['subjectUserId'], { where: '"subject_user_id" IS NOT NULL' })
 export class OperatorAuditEntity {

@@ -70,6 +70,10 @@ export class CrisisEventEntity {
  */
 @Entity('safety_flags')
 @Index('IDX_safety_flags_queue', ['status', 'priority', 'createdAt'])
+// The operators' queue reads open and escalated flags in this order, a page at a time.
+@Index('IDX_safety_flags_review', ['priority', 'createdAt', 'id'], {
+  where: `"status" <> 'closed'`,
+})
 @Index('IDX_safety_flags_user', ['userId'])
 export class SafetyFlagEntity {
   @PrimaryColumn('uuid')
@@ -100,8 +104,28 @@ export class SafetyFlagEntity {
   @Column('uuid', { name: 'message_id' })
   messageId!: string;
 
+  /** Review state: `open`, `escalated` or `closed`. */
   @Column('varchar', { length: 16, default: 'open' })
   status!: string;
+
+  /** What raised it: `crisis`, `output_blocked`, `report` (the user) or `rule`. */
+  @Column('varchar', { length: 24 })
+  source!: string;
+
+  /** How grave, in the raiser's terms (a crisis: `critical` or `high`). */
+  @Column('varchar', { length: 16, nullable: true })
+  severity!: string | null;
+
+  /** The operator working on it, until `claim_expires_at`. */
+  @Column('varchar', { length: 128, nullable: true })
+  assignee!: string | null;
+
+  @Column('timestamptz', { name: 'claim_expires_at', nullable: true })
+  claimExpiresAt!: Date | null;
+
+  /** When it should have been looked at, by its priority. */
+  @Column('timestamptz', { name: 'sla_due_at', nullable: true })
+  slaDueAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

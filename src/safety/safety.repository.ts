@@ -27,9 +27,16 @@ export interface NewCrisisEvent {
   resources: string[];
 }
 
+export type FlagKind = 'crisis' | 'output_blocked' | 'report';
+export type FlagSource = 'crisis' | 'output_blocked' | 'report' | 'rule';
+export type FlagStatus = 'open' | 'escalated' | 'closed';
+
 export interface NewFlag {
-  kind: 'crisis' | 'output_blocked';
+  kind: FlagKind;
+  source: FlagSource;
+  /** 1 is the most urgent; a crisis is always 1. */
   priority: number;
+  severity: string | null;
   category: string;
   userId: string;
   conversationId: string;
@@ -38,7 +45,54 @@ export interface NewFlag {
 
 export interface Flag extends NewFlag {
   id: string;
+  status: FlagStatus;
+  assignee: string | null;
+  claimExpiresAt: Date | null;
+  slaDueAt: Date | null;
   createdAt: Date;
+}
+
+/** Which flags a page of the queue holds (all but `limit` optional). */
+export interface FlagFilter {
+  status?: FlagStatus;
+  kind?: string;
+  category?: string;
+  priority?: number;
+  /** The last flag of the previous page: the next page starts after it. */
+  after?: { priority: number; createdAt: string; id: string };
+  limit: number;
+}
+
+/** How soon a flag should be looked at, by its priority (minutes). */
+export function flagSlaMinutes(priority: number): number {
+  if (priority <= 1) return 15;
+  if (priority === 2) return 60;
+  if (priority === 3) return 4 * 60;
+  return 24 * 60;
+}
+
+const FLAG_COLUMNS = `id, kind, source, priority, severity, category, user_id, conversation_id,
+  message_id, status, assignee, claim_expires_at, sla_due_at, created_at,
+  created_at::text AS created_key`;
+
+function rowToFlag(r: Row): Flag & { createdKey: string } {
+  return {
+    id: r.id as string,
+    kind: r.kind as FlagKind,
+    source: r.source as FlagSource,
+    priority: Number(r.priority),
+    severity: (r.severity as string | null) ?? null,
+    category: r.category as string,
+    userId: r.user_id as string,
+    conversationId: r.conversation_id as string,
+    messageId: r.message_id as string,
+    status: r.status as FlagStatus,
+    assignee: (r.assignee as string | null) ?? null,
+    claimExpiresAt: (r.claim_expires_at as Date | null) ?? null,
+    slaDueAt: (r.sla_due_at as Date | null) ?? null,
+    createdAt: r.created_at as Date,
+    createdKey: r.created_key as string,
+  };
 }
 
 const ms = (d: unknown) => (d ? (d as Date).getTime() : null);
@@ -181,20 +235,95 @@ export class SafetyRepository {
 
   async raiseFlag(flag: NewFlag): Promise<Flag> {
     const id = uuidv7();
-    const rows = await this.db.query<Array<{ created_at: Date }>>(
-      `INSERT INTO safety_flags (id, kind, priority, category, user_id, conversation_id, message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING created_at`,
+    const rows = await this.db.query<Row[]>(
+      `INSERT INTO safety_flags (id, kind, source, priority, severity, category, user_id,
+                                 conversation_id, message_id, sla_due_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(mins => $10))
+       RETURNING ${FLAG_COLUMNS}`,
       [
         id,
         flag.kind,
+        flag.source,
         flag.priority,
+        flag.severity,
         flag.category,
         flag.userId,
         flag.conversationId,
         flag.messageId,
+        flagSlaMinutes(flag.priority),
       ],
     );
-    return { ...flag, id, createdAt: rows[0].created_at };
+    return rowToFlag(rows[0]);
+  }
+
+  /**
+   * A page of the operators' queue: flags not closed (or of the status asked), most urgent first,
+   * then oldest first, after the cursor's flag. Reads the review index.
+   */
+  async queue(filter: FlagFilter): Promise<Array<Flag & { createdKey: string }>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const arg = (v: unknown) => (params.push(v), `$${params.length}`);
+    if (filter.status) where.push(`status = ${arg(filter.status)}`);
+    else where.push(`status <> 'closed'`);
+    if (filter.kind) where.push(`kind = ${arg(filter.kind)}`);
+    if (filter.category) where.push(`category = ${arg(filter.category)}`);
+    if (filter.priority !== undefined) where.push(`priority = ${arg(filter.priority)}`);
+    if (filter.after) {
+      where.push(
+        `(priority, created_at, id) > (${arg(filter.after.priority)}, ${arg(filter.after.createdAt)}::timestamptz, ${arg(filter.after.id)}::uuid)`,
+      );
+    }
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${FLAG_COLUMNS} FROM safety_flags WHERE ${where.join(' AND ')}
+        ORDER BY priority, created_at, id LIMIT ${arg(filter.limit)}`,
+      params,
+    );
+    return rows.map(rowToFlag);
+  }
+
+  async findFlag(id: string): Promise<Flag | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${FLAG_COLUMNS} FROM safety_flags WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? rowToFlag(rows[0]) : null;
+  }
+
+  /**
+   * Claims a flag for an operator until `minutes` from now, in one statement: only when no one
+   * else holds an unexpired claim (the holder may renew). Null when someone else holds it.
+   */
+  async claimFlag(id: string, operatorId: string, minutes: number): Promise<Flag | null> {
+    const rows = await this.db.query<Row[]>(
+      `UPDATE safety_flags SET assignee = $2, claim_expires_at = now() + make_interval(mins => $3)
+        WHERE id = $1 AND (assignee IS NULL OR assignee = $2 OR claim_expires_at <= now())
+        RETURNING ${FLAG_COLUMNS}`,
+      [id, operatorId, minutes],
+    );
+    return updatedRows(rows)[0] ? rowToFlag(updatedRows(rows)[0]) : null;
+  }
+
+  /** Sets a flag's review state; a closed flag lets its claim go. */
+  async setFlagStatus(id: string, status: FlagStatus): Promise<Flag | null> {
+    const rows = await this.db.query<Row[]>(
+      `UPDATE safety_flags SET status = $2::varchar,
+              assignee = CASE WHEN $2::varchar = 'closed' THEN NULL ELSE assignee END,
+              claim_expires_at = CASE WHEN $2::varchar = 'closed' THEN NULL ELSE claim_expires_at END
+        WHERE id = $1 RETURNING ${FLAG_COLUMNS}`,
+      [id, status],
+    );
+    return updatedRows(rows)[0] ? rowToFlag(updatedRows(rows)[0]) : null;
+  }
+
+  /** Counts of flags by status, kind and priority: no ids, no content (analysts). */
+  async flagCounts(): Promise<
+    Array<{ status: string; kind: string; priority: number; n: number }>
+  > {
+    return this.db.query(
+      `SELECT status, kind, priority, count(*)::int AS n FROM safety_flags
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    );
   }
 
   /** Crisis referrals of a year, counted with nothing that identifies anyone (SB 243's report). */

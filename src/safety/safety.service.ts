@@ -293,7 +293,10 @@ export class SafetyService implements OnModuleDestroy {
     this.metrics.crisisReplies.inc({ level: input.level });
     await this.flag({
       kind: 'crisis',
-      priority: input.level === 'critical' ? 1 : 2,
+      source: 'crisis',
+      // A crisis is always on top of the queue; its level says how grave.
+      priority: 1,
+      severity: input.level,
       category: input.categories[0] ?? 'unknown',
       userId: input.userId,
       conversationId: input.conversationId,
@@ -311,7 +314,9 @@ export class SafetyService implements OnModuleDestroy {
     this.metrics.outputWithheld.inc({ category: input.category });
     await this.flag({
       kind: 'output_blocked',
+      source: 'output_blocked',
       priority: input.category.startsWith('self_harm') ? 2 : 3,
+      severity: null,
       category: input.category,
       userId: input.userId,
       conversationId: input.conversationId,
@@ -329,7 +334,9 @@ export class SafetyService implements OnModuleDestroy {
     this.emitter.toOperators('flag:new', {
       flagId: stored.id,
       kind: stored.kind,
+      source: stored.source,
       priority: stored.priority,
+      severity: stored.severity,
       category: stored.category,
       userId: stored.userId,
       conversationId: stored.conversationId,

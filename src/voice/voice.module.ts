@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { ConversationModule } from '../conversation/conversation.module.js';
 import { RealtimeModule } from '../gateway/realtime.module.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { PromptingModule } from '../prompting/prompting.module.js';
 import { TurnModule } from '../turn/turn.module.js';
 import { ProsodyAnalyzer } from './analysis/prosody-analyzer.js';
@@ -27,6 +28,7 @@ import { WhisperClient } from './whisper/whisper.client.js';
     TurnModule,
     AffectModule,
     PromptingModule,
+    ModerationModule,
   ],
   providers: [
     VoiceGateway,

@@ -20,6 +20,7 @@ import { TurnService } from '../turn/turn.service.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { Lifecycle } from '../observability/lifecycle.js';
 import { withTurnId } from '../observability/log-context.js';
+import { ModerationService } from '../moderation/moderation.service.js';
 import { Metrics } from '../observability/metrics.js';
 import {
   checkDeclaredMimeType,
@@ -63,6 +64,7 @@ export class VoiceService {
     private readonly emitter: ClientEmitter,
     private readonly lifecycle: Lifecycle,
     private readonly metrics: Metrics,
+    private readonly moderation: ModerationService,
   ) {}
 
   /**
@@ -102,6 +104,8 @@ export class VoiceService {
         `voice messages are limited to ${this.config.voice.maxDurationSec} s`,
       );
     }
+    // A muted, suspended or banned user may not start a recording (one read by primary key).
+    await this.moderation.assertMaySend(user.userId, input.clientMsgId);
     const started = this.uploads.start({ userId: user.userId, ...input });
     return { ...started, duplicate: false };
   }
@@ -152,6 +156,8 @@ export class VoiceService {
         duplicate: true,
       };
     }
+    // A user muted, suspended or banned while the recording uploaded: nothing is stored.
+    await this.moderation.assertMaySend(user.userId, input.clientMsgId);
     // A place for ffmpeg first: when the pod is full the upload is kept and voice:end is sent
     // again, instead of decoding everything at once.
     let releaseDecode: () => void;

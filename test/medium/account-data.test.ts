@@ -7,6 +7,8 @@ import { MessageRepository } from '../../src/conversation/message.repository.js'
 import { dataSourceOptions } from '../../src/database/data-source.js';
 import { statementsOf } from '../../src/database/statements.js';
 import type { ClientEmitter } from '../../src/gateway/client-emitter.js';
+import { ModerationRepository } from '../../src/moderation/moderation.repository.js';
+import { ModerationService } from '../../src/moderation/moderation.service.js';
 import { MemoryRepository } from '../../src/memory/memory.repository.js';
 import { OperatorAuditRepository } from '../../src/operator/operator-audit.repository.js';
 import { ndjsonPieces } from '../../src/account/export-ndjson.js';
@@ -37,6 +39,14 @@ beforeAll(async () => {
     new AccountDeletionRepository(ds),
     { disconnectUser: (u: string) => (disconnected.push(u), true) } as unknown as ClientEmitter,
     new SafetyRepository(ds),
+    new ModerationService(
+      {} as never,
+      new ModerationRepository(ds),
+      new SafetyRepository(ds),
+      messages,
+      new OperatorAuditRepository(ds),
+      {} as unknown as ClientEmitter,
+    ),
   );
 });
 afterAll(async () => {
@@ -91,8 +101,13 @@ async function seed(userId: string): Promise<void> {
                                             categories, evidence, protocol_version, locale, resources)
                  SELECT gen_random_uuid(), $1, m.conversation_id, m.id, r.id, 'high', '{suicide}',
                         '{"detector": []}', 'safety/v1@0', 'en-US', '{us-988}' FROM m, r),
-          sf AS (INSERT INTO safety_flags (id, kind, priority, category, user_id, conversation_id, message_id)
-                 SELECT gen_random_uuid(), 'crisis', 2, 'suicide', $1, m.conversation_id, m.id FROM m),
+          sf AS (INSERT INTO safety_flags (id, kind, source, priority, severity, category, user_id,
+                                           conversation_id, message_id)
+                 SELECT gen_random_uuid(), 'crisis', 'crisis', 1, 'high', 'suicide', $1, m.conversation_id,
+                        m.id FROM m),
+          mev AS (INSERT INTO moderation_events (id, subject_kind, subject_id, user_id, actor, action, reason, until)
+                  VALUES (gen_random_uuid(), 'user', $1, $1, 'op-1', 'mute', 'spam', now() + interval '1 hour')),
+          ur AS (INSERT INTO user_restrictions (user_id, muted_until) VALUES ($1, now() + interval '1 hour')),
           ne AS (INSERT INTO compliance_events (id, user_id, conversation_id, kind, policy, text_version)
                  SELECT gen_random_uuid(), $1, c.id, 'ai_disclosure', 'us-ca:adult', 'safety/v1@0' FROM c)
      SELECT 1`,
@@ -156,6 +171,8 @@ describe("a user's data", () => {
       'crisisEvent',
       'safetyFlag',
       'complianceNotice',
+      'moderationEvent',
+      'moderationRestriction',
     ]) {
       expect(types).toContain(type);
     }
@@ -208,6 +225,7 @@ const BIG = [
   'crisis_events',
   'safety_flags',
   'compliance_events',
+  'moderation_events',
 ];
 
 describe('queries by user', () => {
@@ -261,6 +279,9 @@ describe('queries by user', () => {
       [user],
     );
     await new SafetyRepository(ds).state(user, conversation.id);
+    // Moderation's enforcement read (every message) and the user's history.
+    await new ModerationRepository(ds).restriction(user);
+    await new ModerationRepository(ds).userEvents(user, 50);
     await account.deleteAccount('crowd-8');
 
     recording = false;
