@@ -16,6 +16,7 @@ import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { startVllmStandIn } from './llm/stand-in/vllm-stand-in.js';
 import { startWhisperStandIn } from './voice/stand-in/whisper-stand-in.js';
 import { Lifecycle } from './observability/lifecycle.js';
+import { serveOpenApi } from './openapi/openapi-document.js';
 
 export interface RunningApp {
   app: INestApplication;
@@ -104,6 +105,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     app.useLogger(app.get(PinoNestLogger));
     app.useGlobalFilters(new HttpErrorFilter());
     if (config.role !== 'worker') app.useWebSocketAdapter(new ChatIoAdapter(app, config));
+    if (config.role !== 'worker') serveOpenApi(app, config);
     await app.listen(config.http.port, config.http.host);
     const server = app.getHttpServer() as import('node:http').Server;
     const address = server.address() as { port: number };

@@ -11,12 +11,15 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiController, ApiErrors, ApiJson } from '../openapi/openapi.decorators.js';
 import { ExportLimit, UserApiLimitsGuard } from '../auth/user-api-limits.guard.js';
 import { UserGuard, type UserRequest } from '../auth/user.guard.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { AccountDeletionJob } from './account-deletion.job.js';
 import type { Deletion } from './account-deletion.repository.js';
+import { conversationPageSchema, deletionSchema, exportLineSchema } from './account.openapi.js';
 import { AccountService } from './account.service.js';
 import { NdjsonWriter, ndjsonPieces } from './export-ndjson.js';
 
@@ -28,6 +31,7 @@ const MAX_PAGE = 100;
  */
 @Controller('v1/me')
 @UseGuards(UserGuard, UserApiLimitsGuard)
+@ApiController('me: account')
 export class AccountController {
   private readonly logger = new Logger(AccountController.name);
 
@@ -38,6 +42,20 @@ export class AccountController {
   ) {}
 
   /** The user's conversations, most recent first; `cursor` from the previous page's `next`. */
+  @ApiOperation({ summary: "The user's conversations, the latest message first" })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 20 },
+  })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    schema: { type: 'string' },
+    description: "the previous page's `next`",
+  })
+  @ApiJson(200, 'A page of conversations', conversationPageSchema)
+  @ApiErrors({ 400: ['invalid_query'], 401: ['unauthorized'], 429: ['rate_limited'] })
   @Get('conversations')
   async conversations(
     @Req() req: UserRequest,
@@ -69,6 +87,18 @@ export class AccountController {
    * Everything stored about the user as NDJSON (application/x-ndjson), streamed: one JSON object
    * per line, the last one `{"type":"end", ...}`. Audio (base64) only with includeAudio=true.
    */
+  @ApiOperation({ summary: 'Everything stored about the user, streamed as NDJSON' })
+  @ApiQuery({
+    name: 'includeAudio',
+    required: false,
+    schema: { type: 'string', enum: ['true', 'false'] },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'One JSON object a line (docs/user-api.md lists the types)',
+    content: { 'application/x-ndjson': { schema: exportLineSchema } },
+  })
+  @ApiErrors({ 400: ['invalid_query'], 401: ['unauthorized'], 429: ['rate_limited'] })
   @Get('export')
   @ExportLimit()
   async export(
@@ -107,6 +137,9 @@ export class AccountController {
    * Deletes everything stored about the user: 202 with the status; the work runs on a worker,
    * and a repeat while it runs changes nothing. The user's connections are closed.
    */
+  @ApiOperation({ summary: 'Delete everything stored about the user (runs as a job)' })
+  @ApiJson(202, 'The deletion asked, and how it goes', deletionSchema)
+  @ApiErrors({ 401: ['unauthorized'], 429: ['rate_limited'] })
   @Delete()
   @HttpCode(202)
   async remove(@Req() req: UserRequest) {
@@ -117,6 +150,9 @@ export class AccountController {
   }
 
   /** How the deletion of the user's data goes: pending, running, done (with counts) or failed. */
+  @ApiOperation({ summary: "How the deletion of the user's data goes" })
+  @ApiJson(200, 'The deletion', deletionSchema)
+  @ApiErrors({ 401: ['unauthorized'], 404: ['deletion_not_found'], 429: ['rate_limited'] })
   @Get('deletion')
   async deletion(@Req() req: UserRequest) {
     const deletion = await this.account.deletionStatus(user(req));

@@ -18,11 +18,20 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
+import {
+  ApiController,
+  ApiErrors,
+  ApiJson,
+  ApiJsonBody,
+  ApiUuidParam,
+} from '../openapi/openapi.decorators.js';
 import { UserGuard, type UserRequest } from '../auth/user.guard.js';
 import { EMBEDDINGS, type EmbeddingClient } from './embeddings/embedding-client.js';
 import { encodeVector } from './embeddings/vector.js';
 import { ForgetService } from './forget.service.js';
+import { forgetSchema, memorySchema } from './memory.openapi.js';
 import { MemoryRepository } from './memory.repository.js';
 import { looksSensitive, textLanguage } from './memory-text.js';
 import { UserApiLimitsGuard } from '../auth/user-api-limits.guard.js';
@@ -34,6 +43,7 @@ const correctionSchema = z.object({ text: z.string().trim().min(1).max(300) }).s
 /** The user's own memories and forgets (docs/user-api.md). Everything is scoped to the token's `sub`. */
 @Controller('v1/me')
 @UseGuards(UserGuard, UserApiLimitsGuard)
+@ApiController('me: memories')
 export class MemoryController {
   private readonly logger = new Logger(MemoryController.name);
 
@@ -44,6 +54,17 @@ export class MemoryController {
     @Optional() @Inject(EMBEDDINGS) private readonly embeddings: EmbeddingClient | null = null,
   ) {}
 
+  @ApiOperation({ summary: 'The current memories, newest first (every version, oldest first)' })
+  @ApiQuery({
+    name: 'includeSuperseded',
+    required: false,
+    schema: { type: 'string', enum: ['true', 'false'] },
+  })
+  @ApiJson(200, 'The memories', {
+    type: 'object',
+    properties: { memories: { type: 'array', items: memorySchema } },
+  })
+  @ApiErrors({ 400: ['invalid_query'], 401: ['unauthorized'], 429: ['rate_limited'] })
   @Get('memories')
   async list(@Req() req: UserRequest, @Query('includeSuperseded') includeSuperseded?: string) {
     return {
@@ -55,6 +76,19 @@ export class MemoryController {
   }
 
   /** A correction: the new text becomes a new version; the old one is kept, pointing to it. */
+  @ApiOperation({ summary: 'Correct a memory: the text becomes a new version' })
+  @ApiUuidParam('id', "the memory's id")
+  @ApiJsonBody(correctionSchema)
+  @ApiJson(200, 'The new version', {
+    type: 'object',
+    properties: { memory: memorySchema },
+  })
+  @ApiErrors({
+    400: ['invalid_id', 'invalid_payload', 'invalid_json'],
+    401: ['unauthorized'],
+    404: ['memory_not_found'],
+    429: ['rate_limited'],
+  })
   @Patch('memories/:id')
   async correct(@Req() req: UserRequest, @Param('id') id: string, @Body() body: unknown) {
     const parsed = correctionSchema.safeParse(body);
@@ -93,18 +127,39 @@ export class MemoryController {
     return { bytes: encodeVector(vector), model: this.embeddings.model };
   }
 
+  @ApiOperation({ summary: 'Delete a memory and every older version of it' })
+  @ApiUuidParam('id', "the memory's id")
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiErrors({
+    400: ['invalid_id'],
+    401: ['unauthorized'],
+    404: ['memory_not_found'],
+    429: ['rate_limited'],
+  })
   @Delete('memories/:id')
   @HttpCode(204)
   async remove(@Req() req: UserRequest, @Param('id') id: string): Promise<void> {
     if (!(await this.memories.delete(user(req), checkId(id)))) throw notFound();
   }
 
+  @ApiOperation({ summary: "Delete all the user's memories (their messages stay)" })
+  @ApiJson(200, 'How many were deleted', {
+    type: 'object',
+    properties: { deleted: { type: 'integer' } },
+  })
+  @ApiErrors({ 401: ['unauthorized'], 429: ['rate_limited'] })
   @Delete('memories')
   async removeAll(@Req() req: UserRequest) {
     return { deleted: await this.memories.deleteAll(user(req)) };
   }
 
   /** What the user asked the companion to forget, newest first, and until when each can be undone. */
+  @ApiOperation({ summary: 'What the user asked to forget, newest first (the last 100)' })
+  @ApiJson(200, 'The forgets', {
+    type: 'object',
+    properties: { forgets: { type: 'array', items: forgetSchema } },
+  })
+  @ApiErrors({ 401: ['unauthorized'], 429: ['rate_limited'] })
   @Get('forgets')
   async forgetList(@Req() req: UserRequest) {
     const now = Date.now();
@@ -124,6 +179,24 @@ export class MemoryController {
   }
 
   /** Undo a forget within its window: the memories come back and the messages are recalled again. */
+  @ApiOperation({ summary: 'Undo a forget within its 24 hours' })
+  @ApiUuidParam('id', "the forget's id")
+  @ApiJson(200, 'What came back', {
+    type: 'object',
+    properties: {
+      undone: { type: 'boolean', enum: [true] },
+      memories: { type: 'integer' },
+      messages: { type: 'integer' },
+    },
+  })
+  @ApiErrors({
+    400: ['invalid_id'],
+    401: ['unauthorized'],
+    404: ['forget_not_found'],
+    409: ['already_undone'],
+    410: ['undo_expired'],
+    429: ['rate_limited'],
+  })
   @Post('forgets/:id/undo')
   @HttpCode(200)
   async undoForget(@Req() req: UserRequest, @Param('id') id: string) {

@@ -11,7 +11,17 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { Principal } from '../auth/token-verifier.js';
+import {
+  ApiController,
+  ApiErrors,
+  ApiJson,
+  ApiJsonBody,
+  ApiQueryOf,
+  ApiUserIdParam,
+  ApiUuidParam,
+} from '../openapi/openapi.decorators.js';
 import type { OperatorRequest } from '../operator/operator.guard.js';
 import { parseHttp, userIdParam, uuidParam } from './moderation-http.js';
 import {
@@ -20,8 +30,22 @@ import {
   reviewSchema,
   userActionSchema,
 } from './moderation.protocol.js';
+import {
+  auditPageSchema,
+  deletedMessageSchema,
+  eventSchema,
+  flagDetailSchema,
+  flagSchema,
+  historySchema,
+  queuePageSchema,
+  statsSchema,
+} from './moderation.openapi.js';
 import { ModerationService } from './moderation.service.js';
 import { CONTENT_ROLES, OperatorRolesGuard, Roles } from './operator-roles.guard.js';
+
+/** Every operator route: no valid token, or a token without one of the route's roles. */
+const GUARDED = { 401: ['unauthorized'], 403: ['forbidden'] };
+const FLAG_ID = () => ApiUuidParam('id', "the flag's id");
 
 /** Actions only an admin takes. */
 const ADMIN_ACTIONS = new Set(['ban', 'unban']);
@@ -32,9 +56,14 @@ const ADMIN_ACTIONS = new Set(['ban', 'unban']);
  */
 @Controller('v1/operator')
 @UseGuards(OperatorRolesGuard)
+@ApiController('operator: moderation')
 export class OperatorModerationController {
   constructor(private readonly moderation: ModerationService) {}
 
+  @ApiOperation({ summary: 'The queue: flags not closed, most urgent first, a page at a time' })
+  @ApiQueryOf(queueQuerySchema)
+  @ApiJson(200, 'A page of flags', queuePageSchema)
+  @ApiErrors({ 400: ['invalid_payload', 'invalid_cursor'], ...GUARDED })
   @Get('queue')
   @Roles(...CONTENT_ROLES)
   queue(@Query() query: unknown) {
@@ -42,18 +71,34 @@ export class OperatorModerationController {
     return this.moderation.queue({ ...q, limit: q.limit ?? 50 });
   }
 
+  @ApiOperation({ summary: 'Counts of flags by status, kind and priority (names no one)' })
+  @ApiJson(200, 'The counts', statsSchema)
+  @ApiErrors(GUARDED)
   @Get('stats')
   @Roles('moderator', 'admin', 'analyst')
   stats() {
     return this.moderation.stats();
   }
 
+  @ApiOperation({ summary: 'A flag, the message it is about and its events (audited)' })
+  @FLAG_ID()
+  @ApiJson(200, 'The flag', flagDetailSchema)
+  @ApiErrors({ 400: ['invalid_id'], ...GUARDED, 404: ['flag_not_found'] })
   @Get('flags/:id')
   @Roles(...CONTENT_ROLES)
   flag(@Param('id') id: string, @Req() req: OperatorRequest) {
     return this.moderation.flag(uuidParam('id', id), operator(req));
   }
 
+  @ApiOperation({ summary: 'Claim a flag for MODERATION_CLAIM_MIN minutes (again to renew)' })
+  @FLAG_ID()
+  @ApiJson(200, 'The claimed flag', flagSchema)
+  @ApiErrors({
+    400: ['invalid_id'],
+    ...GUARDED,
+    404: ['flag_not_found'],
+    409: ['already_claimed', 'flag_closed'],
+  })
   @Post('flags/:id/claim')
   @HttpCode(200)
   @Roles(...CONTENT_ROLES)
@@ -61,6 +106,15 @@ export class OperatorModerationController {
     return this.moderation.claim(uuidParam('id', id), operator(req));
   }
 
+  @ApiOperation({ summary: 'Resolve a flag (closed; its claim let go)' })
+  @FLAG_ID()
+  @ApiJsonBody(reviewSchema, false)
+  @ApiJson(200, 'The closed flag', flagSchema)
+  @ApiErrors({
+    400: ['invalid_id', 'invalid_payload', 'invalid_json'],
+    ...GUARDED,
+    404: ['flag_not_found'],
+  })
   @Post('flags/:id/resolve')
   @HttpCode(200)
   @Roles(...CONTENT_ROLES)
@@ -73,6 +127,15 @@ export class OperatorModerationController {
     );
   }
 
+  @ApiOperation({ summary: 'Escalate a flag' })
+  @FLAG_ID()
+  @ApiJsonBody(reviewSchema, false)
+  @ApiJson(200, 'The escalated flag', flagSchema)
+  @ApiErrors({
+    400: ['invalid_id', 'invalid_payload', 'invalid_json'],
+    ...GUARDED,
+    404: ['flag_not_found'],
+  })
   @Post('flags/:id/escalate')
   @HttpCode(200)
   @Roles(...CONTENT_ROLES)
@@ -85,6 +148,13 @@ export class OperatorModerationController {
     );
   }
 
+  @ApiOperation({
+    summary: 'Act on a user: comment, warn, mute, unmute, suspend; ban and unban (admin only)',
+  })
+  @ApiUserIdParam()
+  @ApiJsonBody(userActionSchema)
+  @ApiJson(201, 'The stored event', eventSchema)
+  @ApiErrors({ 400: ['invalid_id', 'invalid_payload', 'invalid_json'], ...GUARDED })
   @Post('users/:userId/actions')
   @HttpCode(201)
   @Roles(...CONTENT_ROLES)
@@ -100,6 +170,19 @@ export class OperatorModerationController {
     return this.moderation.actOnUser(userIdParam(userId), who, input);
   }
 
+  @ApiOperation({ summary: "Delete a message (a tombstone), telling the user's devices" })
+  @ApiUuidParam('id', "the message's id")
+  @ApiJsonBody(reviewSchema, false)
+  @ApiJson(
+    200,
+    'The stored event; `alreadyDeleted` when it was deleted before',
+    deletedMessageSchema,
+  )
+  @ApiErrors({
+    400: ['invalid_id', 'invalid_payload', 'invalid_json'],
+    ...GUARDED,
+    404: ['message_not_found'],
+  })
   @Delete('messages/:id')
   @HttpCode(200)
   @Roles(...CONTENT_ROLES)
@@ -111,6 +194,11 @@ export class OperatorModerationController {
     );
   }
 
+  @ApiOperation({ summary: "A user's restriction in force and events, newest first (audited)" })
+  @ApiUserIdParam()
+  @ApiQueryOf(pageQuerySchema)
+  @ApiJson(200, "The user's history", historySchema)
+  @ApiErrors({ 400: ['invalid_id', 'invalid_payload'], ...GUARDED })
   @Get('subjects/user/:userId/events')
   @Roles(...CONTENT_ROLES)
   history(@Param('userId') userId: string, @Query() query: unknown, @Req() req: OperatorRequest) {
@@ -118,6 +206,10 @@ export class OperatorModerationController {
     return this.moderation.userHistory(userIdParam(userId), operator(req), q.limit ?? 50, q.before);
   }
 
+  @ApiOperation({ summary: 'The operator audit log, newest first' })
+  @ApiQueryOf(pageQuerySchema)
+  @ApiJson(200, 'A page of the log', auditPageSchema)
+  @ApiErrors({ 400: ['invalid_payload'], ...GUARDED })
   @Get('audit')
   @Roles('admin')
   audit(@Query() query: unknown) {

@@ -15,8 +15,25 @@ export type OperatorRole = 'moderator' | 'admin' | 'analyst';
 
 const ROLES_KEY = 'operatorRoles';
 
+/** A handler or a controller class, as Nest's metadata knows them. */
+type RouteTarget = ReturnType<ExecutionContext['getHandler']>;
+
 /** The roles that may call a route (any one of them suffices). */
 export const Roles = (...roles: OperatorRole[]) => SetMetadata(ROLES_KEY, roles);
+
+/**
+ * Who may call a route: the `@Roles` of its handler, else of its controller, else nobody. The
+ * guard enforces this and the OpenAPI document publishes it (`x-roles`).
+ */
+export function routeRoles(
+  reflector: Reflector,
+  handler: RouteTarget,
+  controller: RouteTarget,
+): OperatorRole[] {
+  return (
+    reflector.getAllAndOverride<OperatorRole[] | undefined>(ROLES_KEY, [handler, controller]) ?? []
+  );
+}
 
 /** Roles that work the queue and read content. */
 export const CONTENT_ROLES: OperatorRole[] = ['moderator', 'admin'];
@@ -36,11 +53,7 @@ export class OperatorRolesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<OperatorRequest>();
     const principal = bearerPrincipal(request, this.tokens, 'a valid operator token is required');
-    const allowed =
-      this.reflector.getAllAndOverride<OperatorRole[] | undefined>(ROLES_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? [];
+    const allowed = routeRoles(this.reflector, context.getHandler(), context.getClass());
     if (!principal.roles.some((r) => (allowed as string[]).includes(r))) {
       throw new ForbiddenException({
         code: 'forbidden',

@@ -7,6 +7,8 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import { ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiController, ApiErrors, ApiJson } from '../openapi/openapi.decorators.js';
 import { TurnTracesService } from '../turn/turn-traces.service.js';
 import { OperatorAuditRepository } from './operator-audit.repository.js';
 import { OperatorGuard, type OperatorRequest } from './operator.guard.js';
@@ -16,6 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The operator API (docs/operator-api.md). Every read of a user's data is audited. */
 @Controller('v1/operator')
 @UseGuards(OperatorGuard)
+@ApiController('operator: traces')
 export class OperatorController {
   constructor(
     private readonly traces: TurnTracesService,
@@ -23,6 +26,44 @@ export class OperatorController {
   ) {}
 
   /** Why a reply said what it said: by the reply's id, or by the user message it answers. */
+  @ApiOperation({ summary: 'Why a reply said what it said: its turn trace (audited)' })
+  @ApiParam({
+    name: 'messageId',
+    description: "the reply's id, or the user message it answers (then its latest reply)",
+    schema: { type: 'string', format: 'uuid' },
+  })
+  @ApiJson(200, 'The trace and the prompt as the model received it', {
+    type: 'object',
+    description: 'docs/operator-api.md',
+    properties: {
+      version: { type: 'integer' },
+      turnId: { type: 'string' },
+      replyId: { type: 'string' },
+      userId: { type: 'string' },
+      conversationId: { type: 'string' },
+      status: { type: 'string' },
+      model: { type: 'string' },
+      promptVersion: { type: 'string' },
+      messages: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            role: { type: 'string' },
+            content: { type: 'string' },
+          },
+        },
+      },
+    },
+    additionalProperties: true,
+  })
+  @ApiErrors({
+    400: ['invalid_id'],
+    401: ['unauthorized'],
+    403: ['forbidden'],
+    404: ['trace_not_found'],
+  })
   @Get('turns/:messageId/trace')
   async trace(@Param('messageId') messageId: string, @Req() request: OperatorRequest) {
     if (!UUID.test(messageId))

@@ -12,6 +12,11 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 export type OperatorRequest = Request & { operator?: Principal };
 
+/** The roles OperatorGuard lets through (any one of them suffices). */
+export function operatorGuardRoles(config: AppConfig): string[] {
+  return [config.auth.operatorRole];
+}
+
 /** Operator endpoints: a valid JWT in `Authorization: Bearer` whose roles include OPERATOR_ROLE. */
 @Injectable()
 export class OperatorGuard implements CanActivate {
@@ -23,10 +28,11 @@ export class OperatorGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<OperatorRequest>();
     const principal = bearerPrincipal(request, this.tokens, 'a valid operator token is required');
-    if (!principal.roles.includes(this.config.auth.operatorRole)) {
+    const allowed = operatorGuardRoles(this.config);
+    if (!principal.roles.some((r) => allowed.includes(r))) {
       throw new ForbiddenException({
         code: 'forbidden',
-        message: `the token lacks the ${this.config.auth.operatorRole} role`,
+        message: `the token lacks the ${allowed.join(' or ')} role`,
       });
     }
     request.operator = principal;

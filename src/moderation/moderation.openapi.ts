@@ -1,0 +1,173 @@
+import type { SchemaObject } from '../openapi/openapi.decorators.js';
+
+/** The shapes the moderation API answers with, for the OpenAPI document (docs/operator.md). */
+
+const str: SchemaObject = { type: 'string' };
+const maybeStr: SchemaObject = { type: 'string', nullable: true };
+const time: SchemaObject = { type: 'string', format: 'date-time' };
+const maybeTime: SchemaObject = { type: 'string', format: 'date-time', nullable: true };
+
+export const flagSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    kind: { type: 'string', enum: ['crisis', 'output_blocked', 'report'] },
+    source: { type: 'string', enum: ['crisis', 'output_blocked', 'report', 'rule'] },
+    priority: { type: 'integer', description: '1 is the most urgent; a crisis is always 1' },
+    severity: maybeStr,
+    category: str,
+    status: { type: 'string', enum: ['open', 'escalated', 'closed'] },
+    subject: {
+      type: 'object',
+      properties: { kind: { type: 'string', enum: ['message'] }, id: str },
+    },
+    userId: str,
+    conversationId: str,
+    messageId: str,
+    assignee: maybeStr,
+    claimExpiresAt: maybeTime,
+    slaDueAt: maybeTime,
+    createdAt: time,
+  },
+};
+
+export const eventSchema: SchemaObject = {
+  type: 'object',
+  description: 'A moderation event (append-only)',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    subjectKind: { type: 'string', enum: ['user', 'message', 'conversation', 'flag'] },
+    subjectId: str,
+    userId: str,
+    actor: { type: 'string', description: "the operator's id, `system`, or the user" },
+    action: str,
+    reason: maybeStr,
+    policy: maybeStr,
+    until: maybeTime,
+    data: { type: 'object', nullable: true, additionalProperties: true },
+    createdAt: time,
+  },
+};
+
+export const queuePageSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    flags: { type: 'array', items: flagSchema },
+    next: { type: 'string', nullable: true, description: 'pass as `cursor` for the next page' },
+  },
+};
+
+export const flagDetailSchema: SchemaObject = {
+  allOf: [
+    flagSchema,
+    {
+      type: 'object',
+      properties: {
+        message: {
+          type: 'object',
+          nullable: true,
+          properties: {
+            id: str,
+            role: str,
+            content: str,
+            deleted: { type: 'boolean' },
+            createdAt: time,
+          },
+        },
+        events: { type: 'array', items: eventSchema },
+      },
+    },
+  ],
+};
+
+export const statsSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    flags: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          status: str,
+          kind: str,
+          priority: { type: 'integer' },
+          n: { type: 'integer' },
+        },
+      },
+    },
+  },
+};
+
+export const deletedMessageSchema: SchemaObject = {
+  allOf: [eventSchema, { type: 'object', properties: { alreadyDeleted: { type: 'boolean' } } }],
+};
+
+export const historySchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    userId: str,
+    restriction: {
+      type: 'object',
+      nullable: true,
+      properties: {
+        mutedUntil: maybeTime,
+        suspendedUntil: maybeTime,
+        banned: { type: 'boolean' },
+      },
+    },
+    events: { type: 'array', items: eventSchema },
+    next: { type: 'string', nullable: true, description: 'pass as `before` for the next page' },
+  },
+};
+
+export const auditPageSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          operatorId: str,
+          action: { type: 'string', example: 'flag.read' },
+          targetId: str,
+          subjectUserId: maybeStr,
+          createdAt: time,
+        },
+      },
+    },
+    next: { type: 'string', nullable: true, description: 'pass as `before` for the next page' },
+  },
+};
+
+export const myModerationSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    actions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          action: {
+            type: 'string',
+            enum: [
+              'warn',
+              'mute',
+              'unmute',
+              'suspend',
+              'ban',
+              'unban',
+              'delete_message',
+              'appeal',
+              'appeal_resolved',
+            ],
+          },
+          reason: maybeStr,
+          until: maybeTime,
+          createdAt: time,
+        },
+      },
+    },
+  },
+};
