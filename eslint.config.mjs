@@ -41,4 +41,9 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // The console's browser modules are plain JavaScript, outside the TypeScript project.
+    files: ['src/console/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );

@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { RedisModule } from './common/redis.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { RUNTIME, type Runtime } from './config/runtime.js';
+import { ConsoleModule } from './console/console.module.js';
 import { ConversationModule } from './conversation/conversation.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { RelaxedWritesModule } from './database/statements.js';
@@ -75,6 +76,7 @@ export class AppModule {
               MemoryApiModule,
               SafetyApiModule,
               ModerationApiModule,
+              ConsoleModule,
             ]
           : []),
       ],

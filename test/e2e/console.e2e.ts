@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chromium, type Browser } from 'playwright-core';
+import { ChatClient } from '../support/chat-client.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { tokenFor } from '../support/tokens.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let app: TestApp;
+let browser: Browser | undefined;
+const clients: ChatClient[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `the console tests drive Debian's Chromium at ${CHROMIUM}, which is not installed ` +
+        '(apt-get install chromium; .ci/run installs it)',
+    );
+  }
+  [app, browser] = await Promise.all([
+    startTestApp({ MEMORY_ENABLED: 'false' }),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+  ]);
+}, 60_000);
+afterAll(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await browser?.close();
+  await app?.close();
+});
+
+const send = (c: ChatClient, text: string) =>
+  c.request<{ ok: boolean; error?: { code: string } }>('message:send', {
+    clientMsgId: randomUUID(),
+    text,
+  });
+
+describe('the operator console', () => {
+  it('shows a crisis flag live, opens it, mutes the user, and their next message is refused', async () => {
+    const page = await browser!.newPage();
+    page.setDefaultTimeout(5000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    const opened = await page.goto(`${app.url}/console`);
+    expect(opened?.status()).toBe(200);
+    await page.getByLabel('Operator token').fill(tokenFor('console-mod', { roles: ['moderator'] }));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Live: new flags appear').waitFor();
+
+    const user = `console-${process.pid}`;
+    const c = await ChatClient.connect(app.url, user);
+    clients.push(c);
+    expect((await send(c, "I'm going to kill myself tonight, I have the pills")).ok).toBe(true);
+
+    // The flag arrives over /operator: no reload.
+    const row = page.getByRole('row').filter({ hasText: user });
+    await row.waitFor();
+    expect(await row.getAttribute('data-priority')).toBe('1');
+    expect(await row.getAttribute('class')).toBe('fresh');
+    await row.getByRole('button', { name: /^crisis:/ }).click();
+    await page.getByRole('heading', { name: /^crisis flag/ }).waitFor();
+    expect(await page.locator('#flag-message blockquote').textContent()).toContain('kill myself');
+
+    await page.getByLabel('Duration in minutes').fill('60');
+    await page.getByRole('button', { name: 'Mute', exact: true }).click();
+    await page.getByText(/^Done: mute until/).waitFor();
+
+    const refused = await send(c, 'hello?');
+    expect(refused.ok).toBe(false);
+    expect(refused.error?.code).toBe('muted');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 30_000);
+
+  it('serves only its own files', async () => {
+    const res = await fetch(`${app.url}/console/package.json`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { code: string }).code).toBe('not_found');
+    const script = await fetch(`${app.url}/console/socket.io.esm.min.js`);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+  });
+});
