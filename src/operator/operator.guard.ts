@@ -12,12 +12,15 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 export type OperatorRequest = Request & { operator?: Principal };
 
-/** The roles OperatorGuard lets through (any one of them suffices). */
+/**
+ * The roles OperatorGuard lets through (any one of them suffices): moderators and admins, who
+ * read content in their work, and OPERATOR_ROLE; never analysts, who see aggregates only.
+ */
 export function operatorGuardRoles(config: AppConfig): string[] {
-  return [config.auth.operatorRole];
+  return [...new Set(['moderator', 'admin', config.auth.operatorRole])];
 }
 
-/** Operator endpoints: a valid JWT in `Authorization: Bearer` whose roles include OPERATOR_ROLE. */
+/** Operator content endpoints (a reply's trace): a valid JWT whose roles include one above. */
 @Injectable()
 export class OperatorGuard implements CanActivate {
   constructor(

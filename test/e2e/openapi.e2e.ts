@@ -150,7 +150,11 @@ describe('the OpenAPI document', () => {
     expect(byRoute['GET /v1/operator/audit']).toEqual(['admin']);
     expect(byRoute['GET /v1/operator/stats']).toEqual(['moderator', 'admin', 'analyst']);
     expect(byRoute['GET /v1/operator/queue']).toEqual(['moderator', 'admin']);
-    expect(byRoute['GET /v1/operator/turns/{messageId}/trace']).toEqual(['operator']);
+    expect(byRoute['GET /v1/operator/turns/{messageId}/trace']).toEqual([
+      'moderator',
+      'admin',
+      'operator',
+    ]);
   });
 
   it('documents the {code, message} error body with its codes', () => {
