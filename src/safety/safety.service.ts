@@ -6,32 +6,32 @@ import { TemplateStore } from '../prompting/template-store.js';
 import { crisisResourcesFor } from './crisis-resources.js';
 import { GUARD, type GuardCheck } from './guard-check.js';
 import { noticeRule, noticesDue, type AgeBand, type NoticeKind } from './notice-policy.js';
-import { accumulateRisk, detectRisk, type RiskReading } from './risk/index.js';
+import {
+  accumulateRisk,
+  detectRisk,
+  levelRank,
+  raisesCare,
+  triggersCrisisProtocol,
+  type RiskLevel,
+  type RiskReading,
+} from './risk/index.js';
 import { SafetyRepository, type NewFlag } from './safety.repository.js';
 
 export const SAFETY_TEMPLATES = Symbol('SAFETY_TEMPLATES');
 
-export type Level = RiskReading['level'];
-const ORDER: readonly Level[] = ['none', 'low', 'medium', 'high', 'critical'];
-const rank = (l: Level) => ORDER.indexOf(l);
-const max = (a: Level, b: Level): Level => (rank(a) >= rank(b) ? a : b);
-
-/** The crisis protocol answers a message at these levels. */
-export const CRISIS_LEVELS: readonly Level[] = ['high', 'critical'];
-/** A conversation stays in care mode while its accumulated risk is at least this. */
-const CARE_LEVEL: Level = 'medium';
+const max = (a: RiskLevel, b: RiskLevel): RiskLevel => (levelRank(a) >= levelRank(b) ? a : b);
 /** How fast accumulated risk fades: a conversation's in half a day, a user's in three days. */
 export const CONVERSATION_HALF_LIFE_MS = 12 * 3_600_000;
 export const USER_HALF_LIFE_MS = 3 * 86_400_000;
 
 /** What the safety stage found, as the turn keeps it. */
 export interface Assessment {
-  level: Level;
+  level: RiskLevel;
   categories: string[];
   evidence: Array<{ code: string; category: string; weight: number }>;
   guard: { safety: string; categories: string[] } | null;
-  conversationLevel: Level;
-  userLevel: Level;
+  conversationLevel: RiskLevel;
+  userLevel: RiskLevel;
   crisis: boolean;
   care: boolean;
   minor: boolean;
@@ -47,6 +47,9 @@ export interface ProtocolReply {
   resources: string[];
 }
 
+/** Readings kept for texts read again soon (the screen, then the safety stage). */
+const READINGS_KEPT = 256;
+
 /**
  * Safety on every turn (docs/safety.md): reads the user's message for risk (the in-process
  * detector, raised by the optional guard model within its budget), keeps the risk of the
@@ -54,9 +57,6 @@ export interface ProtocolReply {
  * and minors mode, says which notices are due, writes the protocol's reply, and raises flags
  * for operators.
  */
-/** Readings kept for texts read again soon (the screen, then the safety stage). */
-const READINGS_KEPT = 256;
-
 @Injectable()
 export class SafetyService implements OnModuleDestroy {
   private readonly logger = new Logger(SafetyService.name);
@@ -108,7 +108,7 @@ export class SafetyService implements OnModuleDestroy {
 
   /** In-process and instant: whether the text reads as a crisis (the turn then skips the line). */
   screen(text: string): boolean {
-    return CRISIS_LEVELS.includes(this.read(text).level);
+    return triggersCrisisProtocol(this.read(text).level);
   }
 
   /** The message's risk and what it means for this turn; stores the new state and notices. */
@@ -126,7 +126,7 @@ export class SafetyService implements OnModuleDestroy {
     // The guard model may raise a reading; it is not asked when the detector already answers
     // with the protocol (the protocol never waits on a model).
     const [guard, state] = await Promise.all([
-      this.guard && !CRISIS_LEVELS.includes(reading.level)
+      this.guard && !triggersCrisisProtocol(reading.level)
         ? this.guard.check(input.text)
         : Promise.resolve(null),
       this.repository.state(input.userId, input.conversationId),
@@ -149,7 +149,7 @@ export class SafetyService implements OnModuleDestroy {
       now,
       CONVERSATION_HALF_LIFE_MS,
     );
-    const crisis = CRISIS_LEVELS.includes(level);
+    const crisis = triggersCrisisProtocol(level);
     const minor = (input.ageBand ?? state.ageBand) === 'minor';
     const ageBand: AgeBand = minor ? 'minor' : 'adult';
     const rule = noticeRule(
@@ -182,7 +182,7 @@ export class SafetyService implements OnModuleDestroy {
     );
     this.metrics.safetyAssessments.inc({ level });
     this.metrics.safetyDuration.observe((performance.now() - started) / 1000);
-    if (rank(level) >= rank('medium')) {
+    if (raisesCare(level)) {
       // Codes only: never the user's words.
       this.logger.warn(
         {
@@ -204,7 +204,8 @@ export class SafetyService implements OnModuleDestroy {
       conversationLevel: conversation.level,
       userLevel: user.level,
       crisis,
-      care: crisis || rank(conversation.level) >= rank(CARE_LEVEL),
+      // Care mode lasts while the conversation's accumulated risk is medium or more.
+      care: crisis || raisesCare(conversation.level),
       minor,
       lang: input.lang,
       notices,
@@ -217,7 +218,7 @@ export class SafetyService implements OnModuleDestroy {
    */
   readAlone(text: string, lang: 'en' | 'zh', minor: boolean): Omit<Assessment, 'notices'> {
     const reading = this.read(text);
-    const crisis = CRISIS_LEVELS.includes(reading.level);
+    const crisis = triggersCrisisProtocol(reading.level);
     return {
       level: reading.level,
       categories: [...reading.categories],
@@ -226,7 +227,7 @@ export class SafetyService implements OnModuleDestroy {
       conversationLevel: reading.level,
       userLevel: reading.level,
       crisis,
-      care: crisis || rank(reading.level) >= rank(CARE_LEVEL),
+      care: crisis || raisesCare(reading.level),
       minor,
       lang,
     };
@@ -358,7 +359,7 @@ export class SafetyService implements OnModuleDestroy {
 const PROTOCOL_ORDER = ['suicide', 'self_harm', 'harm_others', 'abuse'];
 
 /** Qwen3Guard's answer as a level: unsafe about self-harm is a crisis, unsafe otherwise a concern. */
-function guardLevel(guard: GuardAnswer | null): Level {
+function guardLevel(guard: GuardAnswer | null): RiskLevel {
   if (!guard) return 'none';
   if (guard.safety === 'unsafe') {
     return guardCategories(guard).some((c) => c === 'suicide' || c === 'self_harm')

@@ -4,6 +4,7 @@ import type { GenerationSettings, ModelPermit } from '../llm/llm.client.js';
 import type { Forgotten } from '../memory/forget.service.js';
 import type { RecallItem } from '../memory/recall/recall.types.js';
 import type { BuiltPrompt } from '../prompting/prompt.service.js';
+import type { RiskLevel } from '../safety/risk/risk-reading.js';
 import type { ProsodyFeatures } from '../voice/prosody/index.js';
 
 /**
@@ -113,8 +114,6 @@ export interface TurnStart {
   /** Aborted when the user cancels or the process drains. */
   signal: AbortSignal;
 }
-
-export type RiskLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
 
 /** The safety stage's reading of the user's message, and what it means for this turn. */
 export interface Risk {
