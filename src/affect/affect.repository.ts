@@ -215,6 +215,34 @@ export class AffectRepository {
     }));
   }
 
+  /**
+   * A conversation's readings in time order, the newest `limit` (the operator's mood timeline):
+   * one per user message a reply answered.
+   */
+  async conversationTimeline(
+    userId: string,
+    conversationId: string,
+    limit: number,
+  ): Promise<Array<StoredReading & { at: string }>> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM (
+         SELECT message_id, valence, arousal, label, confidence, incongruence, created_at
+           FROM turn_affects WHERE user_id = $1 AND conversation_id = $2
+          ORDER BY created_at DESC LIMIT $3) t
+        ORDER BY created_at`,
+      [userId, conversationId, limit],
+    );
+    return rows.map((r) => ({
+      messageId: r.message_id as string,
+      valence: Number(r.valence),
+      arousal: Number(r.arousal),
+      label: r.label as string,
+      confidence: Number(r.confidence),
+      incongruence: (r.incongruence as string | null) ?? null,
+      at: (r.created_at as Date).toISOString(),
+    }));
+  }
+
   /** The user's voice baseline and mood, and each conversation's mood (their export). */
   async exportStates(userId: string): Promise<{ user: Row | null; conversations: Row[] }> {
     const [user, conversations] = await Promise.all([

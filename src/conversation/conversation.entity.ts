@@ -46,6 +46,16 @@ export class ConversationEntity {
   @Column('integer', { name: 'summary_until_seq', default: 0 })
   summaryUntilSeq!: number;
 
+  /**
+   * An operator who took the conversation over (docs/operator.md#takeover): while set, the model
+   * is not asked; the user's messages are settled for the operator to answer.
+   */
+  @Column('varchar', { name: 'taken_over_by', length: 128, nullable: true })
+  takenOverBy!: string | null;
+
+  @Column('timestamptz', { name: 'taken_over_at', nullable: true })
+  takenOverAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -61,6 +61,18 @@ export interface HistoryMessage {
   contentTokens: number | null;
 }
 
+/**
+ * The claim found messages owed a reply in a conversation an operator has taken over: they are
+ * settled (the operator answers them) and no reply slot was claimed.
+ */
+export interface TakenOverClaim {
+  takenOverBy: string;
+  conversationId: string;
+  userId: string;
+  /** The user messages settled, oldest first. */
+  settled: string[];
+}
+
 /** A reply slot just claimed: the streaming reply row, what it answers, and what precedes it. */
 export type ClaimedReply = MessageEntity & {
   answering: AnsweringMessage;
@@ -254,7 +266,7 @@ export class MessageRepository {
     turnId?: string;
     /** The newest turns of history to read (PROMPT_HISTORY_MAX_MESSAGES). */
     historyLimit?: number;
-  }): Promise<ClaimedReply | null> {
+  }): Promise<ClaimedReply | TakenOverClaim | null> {
     try {
       // Its commit need not wait for the disk: a claim lost in a database crash leaves the
       // message owed a reply, and the awaiting-reply sweep answers it (RelaxedWrites).
@@ -265,7 +277,8 @@ export class MessageRepository {
                 (c.answering).client_msg_id AS answering_client_msg_id,
                 (c.answering).created_at AS answering_created_at, c.answered_ids, c.answered_kinds,
                 c.summary AS claim_summary, c.history AS claim_history, c.older_turns,
-                c.time_zone AS user_time_zone, c.locale AS user_locale
+                c.time_zone AS user_time_zone, c.locale AS user_locale,
+                c.taken_over_by, (c.answering).user_id AS answering_user_id
            FROM companion_claim_reply($1, $2, $3, $4, $5, $6, $7) c`,
         [
           input.conversationId,
@@ -280,6 +293,14 @@ export class MessageRepository {
       const r = rows[0];
       if (!r) return null;
       const ids = r.answered_ids as string[];
+      if (r.taken_over_by) {
+        return {
+          takenOverBy: r.taken_over_by as string,
+          conversationId: input.conversationId,
+          userId: r.answering_user_id as string,
+          settled: ids ?? [],
+        };
+      }
       const kinds = r.answered_kinds as MessageKind[];
       return {
         ...rowToMessage(r),
@@ -473,6 +494,123 @@ export class MessageRepository {
     );
     if (!rows[0]) return null;
     return { message: rowToMessage(rows[0]), already: Boolean(rows[0].already) };
+  }
+
+  // --- operator takeover (docs/operator.md#takeover) ------------------------------------------
+
+  /**
+   * Hands the conversation to an operator (`operatorId`) or back to the model (null). Taking
+   * over succeeds when no one else holds it; handing back when `holder` holds it (or `holder` is
+   * null: an admin's hand-back). Null when the conversation does not exist; `changed` false when
+   * someone else holds it.
+   */
+  async setTakeover(
+    conversationId: string,
+    operatorId: string | null,
+    holder: string | null,
+  ): Promise<{ userId: string; changed: boolean; takenOverBy: string | null } | null> {
+    const rows = await this.db.query<Row[]>(
+      `WITH target AS (SELECT id, user_id, taken_over_by FROM conversations WHERE id = $1 FOR UPDATE),
+            changed AS (
+              UPDATE conversations c
+                 SET taken_over_by = $2, taken_over_at = CASE WHEN $2::varchar IS NULL THEN NULL ELSE now() END
+                FROM target t
+               WHERE c.id = t.id
+                 AND CASE WHEN $2::varchar IS NOT NULL
+                          THEN t.taken_over_by IS NULL OR t.taken_over_by = $2
+                          ELSE t.taken_over_by IS NOT NULL AND ($3::varchar IS NULL OR t.taken_over_by = $3)
+                     END
+              RETURNING c.id)
+       SELECT t.user_id, t.taken_over_by, EXISTS (SELECT 1 FROM changed) AS changed FROM target t`,
+      [conversationId, operatorId, holder],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      userId: r.user_id as string,
+      changed: Boolean(r.changed),
+      takenOverBy: (r.taken_over_by as string | null) ?? null,
+    };
+  }
+
+  /**
+   * Stores an operator's message in a conversation they hold, as an assistant message with
+   * `source` `operator`, answering the user's latest message. Null when the conversation is not
+   * held by `operatorId` (or does not exist).
+   */
+  async storeOperatorMessage(input: {
+    conversationId: string;
+    operatorId: string;
+    content: string;
+  }): Promise<MessageEntity | null> {
+    const rows = await this.db.query<Row[]>(
+      `WITH conv AS (
+              UPDATE conversations
+                 SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
+               WHERE id = $2 AND taken_over_by = $4
+           RETURNING id, user_id, last_seq)
+       INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, in_reply_to,
+                             status, source, search_terms, completed_at)
+       SELECT $1, conv.id, conv.user_id, conv.last_seq, 'assistant', 'text', $3,
+              (SELECT m.id FROM messages m WHERE m.conversation_id = conv.id AND m.role = 'user'
+                ORDER BY m.seq DESC LIMIT 1),
+              'completed', 'operator', $5, now()
+         FROM conv
+       RETURNING ${MESSAGE_COLUMNS}`,
+      [uuidv7(), input.conversationId, input.content, input.operatorId, encodeTerms(input.content)],
+    );
+    return rows[0] ? rowToMessage(rows[0]) : null;
+  }
+
+  /** A conversation as operators see it: its owner, title, takeover and counts. */
+  async conversationForOperator(conversationId: string): Promise<{
+    id: string;
+    userId: string;
+    title: string | null;
+    lastSeq: number;
+    takenOverBy: string | null;
+    takenOverAt: Date | null;
+    createdAt: Date;
+    lastMessageAt: Date | null;
+    userLocale: string | null;
+  } | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT c.id, c.user_id, c.title, c.last_seq, c.taken_over_by, c.taken_over_at, c.created_at,
+              c.last_message_at, u.locale
+         FROM conversations c JOIN users u ON u.id = c.user_id WHERE c.id = $1`,
+      [conversationId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id as string,
+      userId: r.user_id as string,
+      title: (r.title as string | null) ?? null,
+      lastSeq: Number(r.last_seq),
+      takenOverBy: (r.taken_over_by as string | null) ?? null,
+      takenOverAt: (r.taken_over_at as Date | null) ?? null,
+      createdAt: r.created_at as Date,
+      lastMessageAt: (r.last_message_at as Date | null) ?? null,
+      userLocale: (r.locale as string | null) ?? null,
+    };
+  }
+
+  /**
+   * A page of a conversation's messages for operators, newest first (before `beforeSeq`), deleted
+   * ones included as tombstones.
+   */
+  async pageForOperator(
+    conversationId: string,
+    limit: number,
+    beforeSeq?: number,
+  ): Promise<MessageEntity[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages
+        WHERE conversation_id = $1 AND ($2::integer IS NULL OR seq < $2)
+        ORDER BY seq DESC LIMIT $3`,
+      [conversationId, beforeSeq ?? null, limit],
+    );
+    return rows.map(rowToMessage);
   }
 
   async findByIds(ids: readonly string[]): Promise<MessageEntity[]> {

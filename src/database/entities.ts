@@ -14,6 +14,7 @@ import {
   ModerationEventEntity,
   UserRestrictionEntity,
 } from '../moderation/moderation-event.entity.js';
+import { ModerationRuleEntity } from '../moderation/moderation-rule.entity.js';
 import { OperatorAuditEntity } from '../operator/operator-audit.entity.js';
 import {
   ComplianceEventEntity,
@@ -49,4 +50,5 @@ export const ENTITIES = [
   ComplianceEventEntity,
   ModerationEventEntity,
   UserRestrictionEntity,
+  ModerationRuleEntity,
 ];

@@ -147,7 +147,13 @@ export interface MemoryForgottenEvent {
  * account (`conversationId` null; docs/operator.md). Show `text` as it is.
  */
 export interface NoticeEvent {
-  kind: 'ai_disclosure' | 'break_reminder' | 'warning';
+  kind:
+    | 'ai_disclosure'
+    | 'break_reminder'
+    | 'warning'
+    | 'appeal_resolved'
+    | 'operator_joined'
+    | 'operator_left';
   text: string;
   conversationId: string | null;
 }
@@ -185,8 +191,8 @@ export interface ClientEventMap {
  */
 export interface FlagEvent {
   flagId: string;
-  kind: 'crisis' | 'output_blocked' | 'report';
-  source: 'crisis' | 'output_blocked' | 'report' | 'rule';
+  kind: 'crisis' | 'output_blocked' | 'report' | 'rule' | 'repeated_refusals';
+  source: 'crisis' | 'output_blocked' | 'report' | 'rule' | 'repeated_refusals';
   /** 1 is the most urgent; a crisis is always 1. */
   priority: number;
   /** A crisis's level (`critical`, `high`); null for other flags. */
@@ -202,6 +208,30 @@ export interface FlagEvent {
 export interface OperatorEventMap {
   'flag:new': FlagEvent;
   'flag:updated': FlagUpdatedEvent;
+  'takeover:message': TakeoverMessageEvent;
+  'takeover:changed': TakeoverChangedEvent;
+  'appeal:new': { appealId: string; userId: string; at: string };
+}
+
+/**
+ * The user wrote in a conversation an operator has taken over: the model was not asked. Ids
+ * only; the console reads the conversation (an audited read) to show the words.
+ */
+export interface TakeoverMessageEvent {
+  conversationId: string;
+  userId: string;
+  operatorId: string;
+  messageIds: string[];
+  at: string;
+}
+
+/** A conversation was taken over (`operatorId` set) or handed back to the model (null). */
+export interface TakeoverChangedEvent {
+  conversationId: string;
+  userId: string;
+  operatorId: string | null;
+  actor: string;
+  at: string;
 }
 
 /** A flag's review changed: claimed, escalated or resolved (docs/operator.md). */
@@ -211,7 +241,7 @@ export interface FlagUpdatedEvent {
   assignee: string | null;
   claimExpiresAt: string | null;
   /** What changed it. */
-  action: 'claim' | 'escalate' | 'resolve';
+  action: 'claim' | 'escalate' | 'resolve' | 'label';
   /** The operator who did it. */
   actor: string;
   at: string;

@@ -10,6 +10,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 @Index('IDX_moderation_events_user_time', ['userId', 'createdAt'])
 // The history of a message, conversation or flag.
 @Index('IDX_moderation_events_subject_time', ['subjectKind', 'subjectId', 'createdAt'])
+// Appeals waiting for an answer, oldest first.
+@Index('IDX_moderation_events_appeals', ['createdAt', 'id'], { where: `"action" = 'appeal'` })
 export class ModerationEventEntity {
   @PrimaryColumn('uuid')
   id!: string;

@@ -6,13 +6,14 @@ const str: SchemaObject = { type: 'string' };
 const maybeStr: SchemaObject = { type: 'string', nullable: true };
 const time: SchemaObject = { type: 'string', format: 'date-time' };
 const maybeTime: SchemaObject = { type: 'string', format: 'date-time', nullable: true };
+const FLAG_KINDS = ['crisis', 'output_blocked', 'report', 'rule', 'repeated_refusals'];
 
 export const flagSchema: SchemaObject = {
   type: 'object',
   properties: {
     id: { type: 'string', format: 'uuid' },
-    kind: { type: 'string', enum: ['crisis', 'output_blocked', 'report'] },
-    source: { type: 'string', enum: ['crisis', 'output_blocked', 'report', 'rule'] },
+    kind: { type: 'string', enum: FLAG_KINDS },
+    source: { type: 'string', enum: FLAG_KINDS },
     priority: { type: 'integer', description: '1 is the most urgent; a crisis is always 1' },
     severity: maybeStr,
     category: str,
@@ -27,6 +28,7 @@ export const flagSchema: SchemaObject = {
     assignee: maybeStr,
     claimExpiresAt: maybeTime,
     slaDueAt: maybeTime,
+    labels: { type: 'array', items: str },
     createdAt: time,
   },
 };
@@ -165,9 +167,142 @@ export const myModerationSchema: SchemaObject = {
           },
           reason: maybeStr,
           until: maybeTime,
+          appealId: { type: 'string', description: 'the appeal answered (appeal_resolved)' },
+          outcome: { type: 'string', enum: ['upheld', 'overturned'] },
           createdAt: time,
         },
       },
     },
+  },
+};
+
+const messageView: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: str,
+    conversationId: str,
+    seq: { type: 'integer' },
+    role: { type: 'string', enum: ['user', 'assistant'] },
+    kind: { type: 'string', enum: ['text', 'voice'] },
+    content: str,
+    status: str,
+    source: { type: 'string', enum: ['user', 'model', 'protocol', 'operator'] },
+    model: maybeStr,
+    errorCode: maybeStr,
+    withheld: { type: 'boolean' },
+    createdAt: time,
+    completedAt: maybeTime,
+  },
+};
+
+export const operatorMessageSchema: SchemaObject = messageView;
+
+export const conversationViewSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: str,
+    userId: str,
+    title: maybeStr,
+    takenOverBy: { ...maybeStr, description: 'the operator holding it; the model is paused' },
+    takenOverAt: maybeTime,
+    createdAt: time,
+    lastMessageAt: maybeTime,
+    messages: {
+      type: 'array',
+      description: 'newest first; deleted ones as tombstones',
+      items: {
+        allOf: [
+          messageView,
+          {
+            type: 'object',
+            properties: { turnId: maybeStr, deleted: { type: 'boolean' } },
+          },
+        ],
+      },
+    },
+    next: {
+      type: 'integer',
+      nullable: true,
+      description: 'pass as `beforeSeq` for older messages',
+    },
+    mood: {
+      type: 'array',
+      description: 'the readings of the user messages answered, oldest first (at most 500)',
+      items: {
+        type: 'object',
+        properties: {
+          messageId: str,
+          label: str,
+          valence: { type: 'number' },
+          arousal: { type: 'number' },
+          confidence: { type: 'number' },
+          incongruence: maybeStr,
+          at: time,
+        },
+      },
+    },
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { id: str, actor: str, action: str, reason: maybeStr, createdAt: time },
+      },
+    },
+  },
+};
+
+export const takeoverSchema: SchemaObject = {
+  type: 'object',
+  properties: { conversationId: str, userId: str, takenOverBy: maybeStr },
+};
+
+export const memoriesSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    userId: str,
+    memories: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: str,
+          kind: str,
+          text: str,
+          importance: { type: 'number' },
+          sensitive: { type: 'boolean' },
+          createdAt: time,
+        },
+      },
+    },
+  },
+};
+
+const appealSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: str,
+    userId: str,
+    text: str,
+    createdAt: time,
+    resolution: {
+      type: 'object',
+      nullable: true,
+      properties: {
+        outcome: { type: 'string', enum: ['upheld', 'overturned'] },
+        comment: str,
+        actor: str,
+        createdAt: time,
+      },
+    },
+  },
+};
+
+export const appealViewSchema = appealSchema;
+
+export const appealsPageSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    appeals: { type: 'array', items: appealSchema },
+    next: { type: 'string', nullable: true, description: 'pass as `after` for the next page' },
   },
 };

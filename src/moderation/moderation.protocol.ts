@@ -99,8 +99,16 @@ export const QUEUE_MAX_LIMIT = 100;
 export const queueQuerySchema = z
   .object({
     status: z.enum(['open', 'escalated', 'closed']).optional(),
-    kind: z.enum(['crisis', 'output_blocked', 'report']).optional(),
+    kind: z.enum(['crisis', 'output_blocked', 'report', 'rule', 'repeated_refusals']).optional(),
     category: z.string().min(1).max(48).optional(),
+    label: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/)
+      .optional(),
+    userId: z
+      .string()
+      .regex(/^[A-Za-z0-9._:@|-]{1,128}$/)
+      .optional(),
     priority: z.coerce.number().int().min(0).max(100).optional(),
     limit: z.coerce.number().int().min(1).max(QUEUE_MAX_LIMIT).optional(),
     cursor: z.string().min(1).max(400).optional(),
@@ -111,5 +119,49 @@ export const pageQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(QUEUE_MAX_LIMIT).optional(),
     before: z.string().uuid().optional(),
+  })
+  .strict();
+
+/** A label: lower-case letters, digits, `_` and `-`, as in `spam` or `needs-follow-up`. */
+const label = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a label is 1-32 of a-z 0-9 _ - (starting a-z 0-9)');
+
+export const labelsSchema = z
+  .object({
+    add: z.array(label).max(16).default([]),
+    remove: z.array(label).max(16).default([]),
+    reason: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict()
+  .refine((v) => v.add.length + v.remove.length > 0, { message: 'add or remove a label' });
+
+export const appealsQuerySchema = z
+  .object({
+    status: z.enum(['open', 'resolved']).optional(),
+    limit: z.coerce.number().int().min(1).max(QUEUE_MAX_LIMIT).optional(),
+    after: z.string().uuid().optional(),
+  })
+  .strict();
+
+export const resolveAppealSchema = z
+  .object({
+    outcome: z.enum(['upheld', 'overturned']),
+    comment: z.string().trim().min(1).max(2000),
+    policy: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
+
+/** What an operator writes to a user in a conversation they hold (as long as a user's message). */
+export const OPERATOR_MESSAGE_MAX_CHARS = 4000;
+
+export const operatorMessageSchema = z
+  .object({ text: z.string().trim().min(1).max(OPERATOR_MESSAGE_MAX_CHARS) })
+  .strict();
+
+export const conversationPageQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+    beforeSeq: z.coerce.number().int().min(1).optional(),
   })
   .strict();

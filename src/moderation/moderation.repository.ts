@@ -27,7 +27,10 @@ export type ModerationAction =
   | 'claim'
   | 'report'
   | 'appeal'
-  | 'appeal_resolved';
+  | 'appeal_resolved'
+  | 'takeover'
+  | 'hand_back'
+  | 'operator_message';
 
 const RESTRICTING = new Set<string>(['mute', 'unmute', 'suspend', 'ban', 'unban']);
 
@@ -61,6 +64,15 @@ function rowToEvent(r: Row): ModerationEvent {
     until: (r.until as Date | null) ?? null,
     data: (r.data as Record<string, unknown> | null) ?? null,
     createdAt: r.created_at as Date,
+  };
+}
+
+/** A row read back through to_jsonb: timestamps come as text. */
+function jsonRow(r: Row): Row {
+  return {
+    ...r,
+    until: r.until ? new Date(r.until as string) : null,
+    created_at: new Date(r.created_at as string),
   };
 }
 
@@ -184,6 +196,90 @@ export class ModerationRepository {
       [userId, action, clientMsgId],
     );
     return row ? rowToEvent(row) : null;
+  }
+
+  /**
+   * Appeals, oldest first (the order they should be answered in), with their resolution when
+   * there is one: `open` ones have none, `resolved` ones have one.
+   */
+  async appeals(
+    status: 'open' | 'resolved',
+    limit: number,
+    after?: string,
+  ): Promise<Array<{ appeal: ModerationEvent; resolution: ModerationEvent | null }>> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT to_jsonb(a) AS appeal, to_jsonb(r) AS resolution
+         FROM moderation_events a
+         LEFT JOIN LATERAL (SELECT * FROM moderation_events r
+                             WHERE r.subject_kind = 'user' AND r.subject_id = a.user_id
+                               AND r.action = 'appeal_resolved' AND r.data->>'appealId' = a.id::text
+                             LIMIT 1) r ON true
+        WHERE a.action = 'appeal'
+          AND (r.id IS NULL) = ($1 = 'open')
+          AND ($3::uuid IS NULL OR (a.created_at, a.id) > (SELECT created_at, id FROM moderation_events
+                                                            WHERE id = $3::uuid))
+        ORDER BY a.created_at, a.id LIMIT $2`,
+      [status, limit, after ?? null],
+    );
+    return rows.map((r) => ({
+      appeal: rowToEvent(jsonRow(r.appeal as Row)),
+      resolution: r.resolution ? rowToEvent(jsonRow(r.resolution as Row)) : null,
+    }));
+  }
+
+  /** One appeal and its resolution, if any. */
+  async appeal(
+    id: string,
+  ): Promise<{ appeal: ModerationEvent; resolution: ModerationEvent | null } | null> {
+    const [row] = await this.db.query<Row[]>(
+      `SELECT * FROM moderation_events WHERE id = $1 AND action = 'appeal'`,
+      [id],
+    );
+    if (!row) return null;
+    const appeal = rowToEvent(row);
+    const [resolution] = await this.db.query<Row[]>(
+      `SELECT * FROM moderation_events
+        WHERE subject_kind = 'user' AND subject_id = $1 AND action = 'appeal_resolved'
+          AND data->>'appealId' = $2 LIMIT 1`,
+      [appeal.userId, id],
+    );
+    return { appeal, resolution: resolution ? rowToEvent(resolution) : null };
+  }
+
+  /**
+   * Stores an appeal's resolution unless it has one: under a transaction-scoped lock on the
+   * appeal, so two operators answering at once store one answer. Null when already resolved.
+   */
+  async resolveAppeal(event: NewModerationEvent & { data: { appealId: string } }) {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `appeal:${event.data.appealId}`,
+      ]);
+      const [done] = await tx.query<Row[]>(
+        `SELECT 1 FROM moderation_events
+          WHERE subject_kind = 'user' AND subject_id = $1 AND action = 'appeal_resolved'
+            AND data->>'appealId' = $2 LIMIT 1`,
+        [event.subjectId, event.data.appealId],
+      );
+      if (done) return null;
+      const [stored] = await tx.query<Row[]>(
+        `INSERT INTO moderation_events (id, subject_kind, subject_id, user_id, actor, action, reason,
+                                        policy, until, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9) RETURNING *`,
+        [
+          uuidv7(),
+          event.subjectKind,
+          event.subjectId,
+          event.userId,
+          event.actor,
+          event.action,
+          event.reason ?? null,
+          event.policy ?? null,
+          JSON.stringify(event.data),
+        ],
+      );
+      return rowToEvent(stored);
+    });
   }
 
   /** The user's moderation rows (their export): the restriction in force, then every event. */

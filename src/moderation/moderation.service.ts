@@ -25,6 +25,9 @@ import {
 import { ModerationRepository, type ModerationEvent } from './moderation.repository.js';
 import { sendingBlock } from './restriction.js';
 
+/** Labels a flag may carry at once. */
+export const FLAG_MAX_LABELS = 16;
+
 /** A user's report sorts below crises and withheld replies. */
 const REPORT_PRIORITY = 4;
 
@@ -189,6 +192,36 @@ export class ModerationService {
     return flagView(updated);
   }
 
+  /**
+   * Adds and removes labels (tags) on a flag, as one `label` event; the queue filters by label.
+   * 409 `too_many_labels` past FLAG_MAX_LABELS.
+   */
+  async label(
+    flagId: string,
+    operator: Principal,
+    body: { add: string[]; remove: string[]; reason?: string },
+  ) {
+    await this.requireFlag(flagId);
+    const updated = await this.flags.setFlagLabels(flagId, body.add, body.remove, FLAG_MAX_LABELS);
+    if (!updated) {
+      throw new ConflictException({
+        code: 'too_many_labels',
+        message: `a flag carries at most ${FLAG_MAX_LABELS} labels`,
+      });
+    }
+    await this.repository.append({
+      subjectKind: 'flag',
+      subjectId: flagId,
+      userId: updated.userId,
+      actor: operator.userId,
+      action: 'label',
+      reason: body.reason,
+      data: { add: body.add, remove: body.remove, labels: updated.labels },
+    });
+    this.flagUpdated(updated, 'label', operator.userId);
+    return flagView(updated);
+  }
+
   /** Counts of flags by status, kind and priority: nothing that names anyone (analysts). */
   async stats() {
     return { flags: await this.flags.flagCounts() };
@@ -350,7 +383,64 @@ export class ModerationService {
       reason: input.text,
       data: { clientMsgId: input.clientMsgId },
     });
+    this.emitter.toOperators('appeal:new', {
+      appealId: event.id,
+      userId: user.userId,
+      at: event.createdAt.toISOString(),
+    });
     return { appealId: event.id, duplicate: false };
+  }
+
+  /** Appeals by state, oldest first (a page after `after`); the appeal's text is content: audited. */
+  async appeals(status: 'open' | 'resolved', operator: Principal, limit: number, after?: string) {
+    const rows = await this.repository.appeals(status, limit, after);
+    await this.audit.record({
+      operatorId: operator.userId,
+      action: 'appeals.read',
+      targetId: status,
+      subjectUserId: null,
+    });
+    return {
+      appeals: rows.map(appealView),
+      next: rows.length === limit ? (rows.at(-1)?.appeal.id ?? null) : null,
+    };
+  }
+
+  /**
+   * Answers an appeal (`upheld`: the action stands; `overturned`: it is withdrawn; lifting a
+   * restriction stays its own action, so it is written down as such). The comment reaches the
+   * user as `notice { kind: 'appeal_resolved' }` and in `GET /v1/me/moderation`.
+   */
+  async resolveAppeal(
+    appealId: string,
+    operator: Principal,
+    body: { outcome: 'upheld' | 'overturned'; comment: string; policy?: string },
+  ) {
+    const found = await this.repository.appeal(appealId);
+    if (!found)
+      throw new NotFoundException({ code: 'appeal_not_found', message: 'no such appeal' });
+    const resolution = await this.repository.resolveAppeal({
+      subjectKind: 'user',
+      subjectId: found.appeal.userId,
+      userId: found.appeal.userId,
+      actor: operator.userId,
+      action: 'appeal_resolved',
+      reason: body.comment,
+      policy: body.policy,
+      data: { appealId, outcome: body.outcome },
+    });
+    if (!resolution) {
+      throw new ConflictException({
+        code: 'appeal_already_resolved',
+        message: 'this appeal has an answer',
+      });
+    }
+    this.emitter.toUser(found.appeal.userId, 'notice', {
+      kind: 'appeal_resolved',
+      text: body.comment,
+      conversationId: null,
+    });
+    return appealView({ appeal: found.appeal, resolution });
   }
 
   /** What was done about the user's account, newest first, without who did it. */
@@ -360,6 +450,9 @@ export class ModerationService {
       actions: events.map((e) => ({
         action: e.action,
         reason: e.reason,
+        ...(e.action === 'appeal_resolved'
+          ? { appealId: e.data?.appealId ?? null, outcome: e.data?.outcome ?? null }
+          : {}),
         until: e.until?.toISOString() ?? null,
         createdAt: e.createdAt.toISOString(),
       })),
@@ -430,7 +523,23 @@ function flagView(flag: Flag) {
     assignee: flag.assignee,
     claimExpiresAt: flag.claimExpiresAt?.toISOString() ?? null,
     slaDueAt: flag.slaDueAt?.toISOString() ?? null,
+    labels: flag.labels,
     createdAt: flag.createdAt.toISOString(),
+  };
+}
+
+function appealView(a: { appeal: ModerationEvent; resolution: ModerationEvent | null }) {
+  return {
+    id: a.appeal.id,
+    userId: a.appeal.userId,
+    text: a.appeal.reason,
+    createdAt: a.appeal.createdAt.toISOString(),
+    resolution: a.resolution && {
+      outcome: (a.resolution.data?.outcome as string | undefined) ?? null,
+      comment: a.resolution.reason,
+      actor: a.resolution.actor,
+      createdAt: a.resolution.createdAt.toISOString(),
+    },
   };
 }
 

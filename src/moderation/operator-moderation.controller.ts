@@ -25,12 +25,17 @@ import {
 import type { OperatorRequest } from '../operator/operator.guard.js';
 import { parseHttp, userIdParam, uuidParam } from './moderation-http.js';
 import {
+  appealsQuerySchema,
+  labelsSchema,
   pageQuerySchema,
   queueQuerySchema,
+  resolveAppealSchema,
   reviewSchema,
   userActionSchema,
 } from './moderation.protocol.js';
 import {
+  appealsPageSchema,
+  appealViewSchema,
   auditPageSchema,
   deletedMessageSchema,
   eventSchema,
@@ -145,6 +150,57 @@ export class OperatorModerationController {
       operator(req),
       'escalate',
       parseHttp(reviewSchema, body),
+    );
+  }
+
+  @ApiOperation({ summary: 'Add or remove labels (tags) on a flag; the queue filters by label' })
+  @FLAG_ID()
+  @ApiJsonBody(labelsSchema)
+  @ApiJson(200, 'The flag with its labels', flagSchema)
+  @ApiErrors({
+    400: ['invalid_id', 'invalid_payload', 'invalid_json'],
+    ...GUARDED,
+    404: ['flag_not_found'],
+    409: ['too_many_labels'],
+  })
+  @Post('flags/:id/labels')
+  @HttpCode(200)
+  @Roles(...CONTENT_ROLES)
+  label(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
+    return this.moderation.label(uuidParam('id', id), operator(req), parseHttp(labelsSchema, body));
+  }
+
+  @ApiOperation({ summary: "Users' appeals, oldest first: open (default) or resolved (audited)" })
+  @ApiQueryOf(appealsQuerySchema)
+  @ApiJson(200, 'A page of appeals', appealsPageSchema)
+  @ApiErrors({ 400: ['invalid_payload'], ...GUARDED })
+  @Get('appeals')
+  @Roles(...CONTENT_ROLES)
+  appeals(@Query() query: unknown, @Req() req: OperatorRequest) {
+    const q = parseHttp(appealsQuerySchema, query);
+    return this.moderation.appeals(q.status ?? 'open', operator(req), q.limit ?? 50, q.after);
+  }
+
+  @ApiOperation({
+    summary: 'Answer an appeal (upheld or overturned) with a comment the user reads',
+  })
+  @ApiUuidParam('id', "the appeal's id")
+  @ApiJsonBody(resolveAppealSchema)
+  @ApiJson(200, 'The appeal and its resolution', appealViewSchema)
+  @ApiErrors({
+    400: ['invalid_id', 'invalid_payload', 'invalid_json'],
+    ...GUARDED,
+    404: ['appeal_not_found'],
+    409: ['appeal_already_resolved'],
+  })
+  @Post('appeals/:id/resolve')
+  @HttpCode(200)
+  @Roles(...CONTENT_ROLES)
+  resolveAppeal(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
+    return this.moderation.resolveAppeal(
+      uuidParam('id', id),
+      operator(req),
+      parseHttp(resolveAppealSchema, body),
     );
   }
 

@@ -79,7 +79,7 @@ export class SafetyFlagEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
-  /** `crisis` or `output_blocked`. */
+  /** `crisis`, `output_blocked`, `report`, `rule` or `repeated_refusals`. */
   @Column('varchar', { length: 24 })
   kind!: string;
 
@@ -126,6 +126,10 @@ export class SafetyFlagEntity {
   /** When it should have been looked at, by its priority. */
   @Column('timestamptz', { name: 'sla_due_at', nullable: true })
   slaDueAt!: Date | null;
+
+  /** Operators' labels (tags) on it; each change is also a moderation event. */
+  @Column('varchar', { array: true, length: 32, default: () => "'{}'" })
+  labels!: string[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -27,8 +27,8 @@ export interface NewCrisisEvent {
   resources: string[];
 }
 
-export type FlagKind = 'crisis' | 'output_blocked' | 'report';
-export type FlagSource = 'crisis' | 'output_blocked' | 'report' | 'rule';
+export type FlagKind = 'crisis' | 'output_blocked' | 'report' | 'rule' | 'repeated_refusals';
+export type FlagSource = 'crisis' | 'output_blocked' | 'report' | 'rule' | 'repeated_refusals';
 export type FlagStatus = 'open' | 'escalated' | 'closed';
 
 export interface NewFlag {
@@ -49,6 +49,7 @@ export interface Flag extends NewFlag {
   assignee: string | null;
   claimExpiresAt: Date | null;
   slaDueAt: Date | null;
+  labels: string[];
   createdAt: Date;
 }
 
@@ -58,6 +59,10 @@ export interface FlagFilter {
   kind?: string;
   category?: string;
   priority?: number;
+  /** Flags carrying this label. */
+  label?: string;
+  /** Flags of this user. */
+  userId?: string;
   /** The last flag of the previous page: the next page starts after it. */
   after?: { priority: number; createdAt: string; id: string };
   limit: number;
@@ -72,7 +77,7 @@ export function flagSlaMinutes(priority: number): number {
 }
 
 const FLAG_COLUMNS = `id, kind, source, priority, severity, category, user_id, conversation_id,
-  message_id, status, assignee, claim_expires_at, sla_due_at, created_at,
+  message_id, status, assignee, claim_expires_at, sla_due_at, labels, created_at,
   created_at::text AS created_key`;
 
 function rowToFlag(r: Row): Flag & { createdKey: string } {
@@ -90,6 +95,7 @@ function rowToFlag(r: Row): Flag & { createdKey: string } {
     assignee: (r.assignee as string | null) ?? null,
     claimExpiresAt: (r.claim_expires_at as Date | null) ?? null,
     slaDueAt: (r.sla_due_at as Date | null) ?? null,
+    labels: (r.labels as string[] | null) ?? [],
     createdAt: r.created_at as Date,
     createdKey: r.created_key as string,
   };
@@ -269,6 +275,8 @@ export class SafetyRepository {
     if (filter.kind) where.push(`kind = ${arg(filter.kind)}`);
     if (filter.category) where.push(`category = ${arg(filter.category)}`);
     if (filter.priority !== undefined) where.push(`priority = ${arg(filter.priority)}`);
+    if (filter.label) where.push(`${arg(filter.label)}::varchar = ANY(labels)`);
+    if (filter.userId) where.push(`user_id = ${arg(filter.userId)}`);
     if (filter.after) {
       where.push(
         `(priority, created_at, id) > (${arg(filter.after.priority)}, ${arg(filter.after.createdAt)}::timestamptz, ${arg(filter.after.id)}::uuid)`,
@@ -312,6 +320,29 @@ export class SafetyRepository {
               claim_expires_at = CASE WHEN $2::varchar = 'closed' THEN NULL ELSE claim_expires_at END
         WHERE id = $1 RETURNING ${FLAG_COLUMNS}`,
       [id, status],
+    );
+    return updatedRows(rows)[0] ? rowToFlag(updatedRows(rows)[0]) : null;
+  }
+
+  /**
+   * Adds and removes labels on a flag in one statement (kept sorted, no repeats, at most
+   * `max`); null when there is no such flag or the result would hold more than `max`.
+   */
+  async setFlagLabels(
+    id: string,
+    add: readonly string[],
+    remove: readonly string[],
+    max: number,
+  ): Promise<Flag | null> {
+    const rows = await this.db.query<Row[]>(
+      `WITH next AS (
+         SELECT coalesce(array_agg(DISTINCT l ORDER BY l), '{}')::varchar[] AS new_labels
+           FROM safety_flags f, unnest(f.labels || $2::varchar[]) l
+          WHERE f.id = $1 AND NOT (l = ANY($3::varchar[])))
+       UPDATE safety_flags SET labels = next.new_labels FROM next
+        WHERE id = $1 AND cardinality(next.new_labels) <= $4
+       RETURNING ${FLAG_COLUMNS}`,
+      [id, add, remove, max],
     );
     return updatedRows(rows)[0] ? rowToFlag(updatedRows(rows)[0]) : null;
   }

@@ -3,6 +3,7 @@ import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { MessageRepository } from '../conversation/message.repository.js';
+import { ClientEmitter } from '../gateway/client-emitter.js';
 import { withTurnId } from '../observability/log-context.js';
 import { Metrics } from '../observability/metrics.js';
 import { VoiceClipRepository } from '../voice/voice-clip.repository.js';
@@ -65,6 +66,7 @@ export class TurnService {
     private readonly finisher: TurnFinisher,
     private readonly metrics: Metrics,
     private readonly safetyService: SafetyService,
+    private readonly emitter: ClientEmitter,
   ) {
     this.stages = [safety, protocol, affect, recall, route, prompt, generate];
   }
@@ -189,6 +191,22 @@ export class TurnService {
       historyLimit: this.config.prompt.historyMaxMessages,
     });
     if (!claimed) return null;
+    if ('takenOverBy' in claimed) {
+      // An operator holds the conversation: the model is paused for it. The messages were
+      // settled for the operator, whose console is told (ids only) to show them.
+      this.logger.log(
+        { conversationId: claimed.conversationId, messages: claimed.settled.length },
+        'message in a conversation an operator holds; the model is not asked',
+      );
+      this.emitter.toOperators('takeover:message', {
+        conversationId: claimed.conversationId,
+        userId: claimed.userId,
+        operatorId: claimed.takenOverBy,
+        messageIds: claimed.settled,
+        at: new Date().toISOString(),
+      });
+      return null;
+    }
     const abort = new AbortController();
     this.active.set(claimed.id, { turnId: request.turnId, userId: claimed.userId, abort });
     const voice = await this.voiceFindings(claimed.answered, request.voice ?? null);

@@ -4,13 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { FlagEvent, FlagUpdatedEvent, SyncAck } from '../../src/gateway/chat.protocol.js';
 import { ChatClient } from '../support/chat-client.js';
 import { sql } from '../support/sql.js';
-import {
-  sendAndAwaitReply,
-  sleep,
-  startTestApp,
-  userApi,
-  type TestApp,
-} from '../support/test-app.js';
+import { sendAndAwaitReply, startTestApp, userApi, type TestApp } from '../support/test-app.js';
+import { operatorApi as callOperatorApi, until } from '../support/operator.js';
 import { tokenFor } from '../support/tokens.js';
 
 let app: TestApp;
@@ -40,14 +35,7 @@ async function connect(userId: string): Promise<ChatClient> {
 }
 
 function operatorApi(token: string, path: string, init: RequestInit = {}) {
-  return fetch(`${app.url}/v1/operator${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      ...(init.headers as Record<string, string> | undefined),
-    },
-  });
+  return callOperatorApi(app, token, path, init);
 }
 
 async function act(token: string, userId: string, body: Record<string, unknown>) {
@@ -89,16 +77,6 @@ async function operatorSocket(): Promise<{ flags: FlagEvent[]; updates: FlagUpda
     socket.once('connect_error', reject);
   });
   return { flags, updates };
-}
-
-async function until<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 5000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
 }
 
 describe('operator routes', () => {

@@ -12,6 +12,16 @@ let repo: MessageRepository;
 let n = 0;
 const user = () => `repo-user-${++n}`;
 
+/** A reply-slot claim in a conversation no operator holds. */
+async function claimSlot(
+  r: MessageRepository,
+  input: Parameters<MessageRepository['startReply']>[0],
+) {
+  const claimed = await r.startReply(input);
+  if (claimed && 'takenOverBy' in claimed) throw new Error('conversation unexpectedly taken over');
+  return claimed;
+}
+
 beforeAll(async () => {
   db = await createTestDatabase();
   ds = new DataSource({ ...dataSourceOptions(db.url, 20), logger: undefined, logging: false });
@@ -76,7 +86,7 @@ describe('MessageRepository', () => {
     const { message } = await text(user(), 'q');
     const claims = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        repo.startReply({
+        claimSlot(repo, {
           conversationId: message.conversationId,
           owner: `pod-${i}`,
           leaseMs: 10_000,
@@ -90,7 +100,7 @@ describe('MessageRepository', () => {
 
   it('does not start a reply for an answered message, and retries one whose reply failed', async () => {
     const { message } = await text(user(), 'q');
-    const claim = await repo.startReply({
+    const claim = await claimSlot(repo, {
       conversationId: message.conversationId,
       owner: 'p',
       leaseMs: 10_000,
@@ -98,7 +108,7 @@ describe('MessageRepository', () => {
     await repo.finishReply(claim!.id, outcome('failed', 'model_error'));
     // A follow-up check after the failure does not retry on its own...
     expect(
-      await repo.startReply({
+      await claimSlot(repo, {
         conversationId: message.conversationId,
         owner: 'p',
         leaseMs: 10_000,
@@ -107,7 +117,7 @@ describe('MessageRepository', () => {
     ).toBeNull();
     // ...but a resend of the message does.
     expect(await repo.rearmReply(message.id)).toBe(true);
-    const retry = await repo.startReply({
+    const retry = await claimSlot(repo, {
       conversationId: message.conversationId,
       owner: 'p',
       leaseMs: 10_000,
@@ -117,7 +127,7 @@ describe('MessageRepository', () => {
     // Answered: a resend no longer asks for another reply.
     expect(await repo.rearmReply(message.id)).toBe(false);
     expect(
-      await repo.startReply({
+      await claimSlot(repo, {
         conversationId: message.conversationId,
         owner: 'p',
         leaseMs: 10_000,
@@ -128,12 +138,12 @@ describe('MessageRepository', () => {
   it('fails replies whose lease expired, once, and leaves live ones alone', async () => {
     const a = await text(user(), 'q');
     const b = await text(user(), 'q');
-    const dead = await repo.startReply({
+    const dead = await claimSlot(repo, {
       conversationId: a.message.conversationId,
       owner: 'dead-pod',
       leaseMs: 1,
     });
-    const live = await repo.startReply({
+    const live = await claimSlot(repo, {
       conversationId: b.message.conversationId,
       owner: 'live-pod',
       leaseMs: 60_000,
@@ -165,23 +175,85 @@ describe('MessageRepository', () => {
     expect(mine.messages.map((m) => m.id)).toEqual([message.id]);
   });
 
+  it('while an operator holds a conversation, settles what is owed instead of claiming a reply', async () => {
+    const { message } = await text(user(), 't1');
+    const c = message.conversationId;
+    const taken = await repo.setTakeover(c, 'op-1', null);
+    expect(taken).toEqual({ userId: message.userId, changed: true, takenOverBy: null });
+    // Someone else cannot take it, nor hand it back; the holder renews.
+    expect((await repo.setTakeover(c, 'op-2', null))?.changed).toBe(false);
+    expect((await repo.setTakeover(c, null, 'op-2'))?.changed).toBe(false);
+    expect(await repo.setTakeover(c, 'op-1', null)).toMatchObject({
+      changed: true,
+      takenOverBy: 'op-1',
+    });
+
+    const { message: second } = await text(message.userId, 't2', c);
+    const claim = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
+    expect(claim).toEqual({
+      takenOverBy: 'op-1',
+      conversationId: c,
+      userId: message.userId,
+      settled: [message.id, second.id],
+    });
+    const owed = await sql(
+      db.url,
+      `SELECT count(*)::int AS n FROM messages
+      WHERE conversation_id = $1 AND reply_due_at IS NOT NULL`,
+      [c],
+    );
+    expect(owed[0].n).toBe(0);
+    // Nothing streams: nothing more is claimed.
+    expect(await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 })).toBeNull();
+
+    // The operator's message answers the latest user message; another operator's is refused.
+    expect(
+      await repo.storeOperatorMessage({ conversationId: c, operatorId: 'op-2', content: 'x' }),
+    ).toBeNull();
+    const said = await repo.storeOperatorMessage({
+      conversationId: c,
+      operatorId: 'op-1',
+      content: 'I am here with you.',
+    });
+    expect(said).toMatchObject({
+      role: 'assistant',
+      source: 'operator',
+      status: 'completed',
+      content: 'I am here with you.',
+      inReplyTo: second.id,
+      seq: 3,
+    });
+
+    // Handed back, the next message gets a model reply whose history carries the operator's words.
+    expect((await repo.setTakeover(c, null, 'op-1'))?.changed).toBe(true);
+    await text(message.userId, 't3', c);
+    const back = await claimSlot(repo, { conversationId: c, owner: 'p', leaseMs: 10_000 });
+    expect(back!.history.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'hi'],
+      ['user', 'hi'],
+      ['assistant', 'I am here with you.'],
+      ['user', 'hi'],
+    ]);
+    expect(await repo.setTakeover('00000000-0000-4000-8000-000000000000', 'op-1', null)).toBeNull();
+  });
+
   it('gives prompts only turns that the user saw completed', async () => {
     const { message } = await text(user(), 'h1');
     const c = message.conversationId;
-    const r1 = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
+    const r1 = await claimSlot(repo, { conversationId: c, owner: 'p', leaseMs: 10_000 });
     await repo.finishReply(r1!.id, {
       ...outcome('failed', 'model_error'),
       content: 'half a sent',
     });
     await text(message.userId, 'h2', c);
-    const r2 = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
+    const r2 = await claimSlot(repo, { conversationId: c, owner: 'p', leaseMs: 10_000 });
     await repo.finishReply(r2!.id, {
       ...outcome('completed', null),
       content: 'a full answer',
     });
     // The next reply's prompt sees the completed reply, never the failed one.
     await text(message.userId, 'h3', c);
-    const r3 = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
+    const r3 = await claimSlot(repo, { conversationId: c, owner: 'p', leaseMs: 10_000 });
     expect(r3!.history.map((m) => [m.role, m.content])).toEqual([
       ['user', 'hi'],
       ['user', 'hi'],
@@ -194,7 +266,7 @@ describe('MessageRepository', () => {
 
   it('gives prompts the summary and only the turns after what it covers', async () => {
     const claim = async (c: string) => {
-      const r = await repo.startReply({ conversationId: c, owner: 'p', leaseMs: 10_000 });
+      const r = await claimSlot(repo, { conversationId: c, owner: 'p', leaseMs: 10_000 });
       await repo.finishReply(r!.id, { ...outcome('failed', 'model_error') });
       await sql(
         db.url,
@@ -232,13 +304,13 @@ describe('MessageRepository', () => {
     const u = user();
     const first = await text(u, 'older-1');
     const second = await text(u, 'older-2');
-    const r = await repo.startReply({
+    const r = await claimSlot(repo, {
       conversationId: second.message.conversationId,
       owner: 'p',
       leaseMs: 10_000,
     });
     expect(r!.olderTurns).toBe(true);
-    const short = await repo.startReply({
+    const short = await claimSlot(repo, {
       conversationId: first.message.conversationId,
       owner: 'p',
       leaseMs: 10_000,
