@@ -35,6 +35,11 @@ export interface AppConfig {
   moderation: {
     /** How long a claim on a flag holds (MODERATION_CLAIM_MIN). */
     claimMinutes: number;
+    /** How often each process reads the admin rules again (MODERATION_RULES_REFRESH_MS). */
+    rulesRefreshMs: number;
+    /** Withheld replies in the window that raise a `repeated_refusals` flag. */
+    refusalsFlagAt: number;
+    refusalsWindowHours: number;
   };
   /** The time zone of users whose app and token name none. */
   defaultTimeZone: string;
@@ -243,7 +248,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxLifetimeSec: e.JWT_MAX_LIFETIME_SEC,
       operatorRole: e.OPERATOR_ROLE,
     },
-    moderation: { claimMinutes: e.MODERATION_CLAIM_MIN },
+    moderation: {
+      claimMinutes: e.MODERATION_CLAIM_MIN,
+      rulesRefreshMs: e.MODERATION_RULES_REFRESH_MS,
+      refusalsFlagAt: e.MODERATION_REFUSALS_FLAG_AT,
+      refusalsWindowHours: e.MODERATION_REFUSALS_WINDOW_H,
+    },
     llm: {
       baseUrl: e.LLM_BASE_URL,
       apiKey: e.LLM_API_KEY,

@@ -107,6 +107,9 @@ export const envSchema = z.object({
   OPERATOR_ROLE: z.string().default('operator'),
   /** How long an operator's claim on a flag holds before another may take it. */
   MODERATION_CLAIM_MIN: int(1, 24 * 60).default(15),
+  MODERATION_RULES_REFRESH_MS: int(500, 10 * 60_000).default(10_000),
+  MODERATION_REFUSALS_FLAG_AT: int(2, 100).default(3),
+  MODERATION_REFUSALS_WINDOW_H: int(1, 24 * 30).default(24),
 
   LLM_BASE_URL: url(['http:', 'https:']).optional(),
   LLM_API_KEY: z.string().optional(),

@@ -94,6 +94,15 @@ export class ChatService {
       );
     }
 
+    // Admin rules are checked in memory: a block rule refuses the message before anything else.
+    let ruleFlags;
+    try {
+      ruleFlags = this.moderation.checkRules(user.userId, input.text, input.clientMsgId);
+    } catch (e) {
+      this.metrics.messages.inc({ kind: 'text', outcome: 'blocked_by_rule' });
+      throw e;
+    }
+
     // The common case costs one Redis round trip and, side by side with it, one Postgres read
     // by primary key (a mute, suspension or ban), then the insert; repeats are found by the
     // insert itself and given their rate-limit token back, as are messages a restriction refuses.
@@ -149,6 +158,13 @@ export class ChatService {
         message: toMessageView(message),
       });
       this.turns.answer({ ...turn, why: 'message' });
+      if (ruleFlags.length > 0) {
+        void this.moderation
+          .flagByRules(message, ruleFlags)
+          .catch((e: unknown) =>
+            this.logger.warn({ messageId: message.id, err: String(e) }, 'rule flag not raised'),
+          );
+      }
     }
     return {
       messageId: message.id,

@@ -12,6 +12,7 @@ import { OperatorConversationsService } from './operator-conversations.service.j
 import { OperatorModerationController } from './operator-moderation.controller.js';
 import { OperatorRolesGuard } from './operator-roles.guard.js';
 import { ReportGateway } from './report.gateway.js';
+import { ModerationRulesController } from './rules/moderation-rules.controller.js';
 
 /** The moderation API for processes that serve: operator routes, `/v1/me/moderation`, reports. */
 @Module({
@@ -26,6 +27,7 @@ import { ReportGateway } from './report.gateway.js';
   controllers: [
     OperatorModerationController,
     OperatorConversationsController,
+    ModerationRulesController,
     MyModerationController,
   ],
   providers: [

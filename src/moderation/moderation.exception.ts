@@ -8,6 +8,8 @@ export enum ModerationErrorCode {
   Suspended = 'suspended',
   /** The account is banned (also the handshake's `connect_error`). */
   Banned = 'banned',
+  /** A rule admins manage refuses the message; `message` is the rule's reason for the user. */
+  BlockedByRule = 'blocked_by_rule',
   /** A report of a message that is not in one of the user's conversations (or does not exist). */
   MessageNotFound = 'message_not_found',
 }

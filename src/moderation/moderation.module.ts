@@ -5,6 +5,7 @@ import { OperatorAuditModule } from '../operator/operator-audit.module.js';
 import { SafetyModule } from '../safety/safety.module.js';
 import { ModerationRepository } from './moderation.repository.js';
 import { ModerationService } from './moderation.service.js';
+import { ModerationRulesService } from './rules/moderation-rules.service.js';
 
 /**
  * Moderation (docs/operator.md): events, restrictions and their enforcement, the queue on
@@ -14,7 +15,7 @@ import { ModerationService } from './moderation.service.js';
  */
 @Module({
   imports: [ConversationModule, SafetyModule, RealtimeModule, OperatorAuditModule],
-  providers: [ModerationRepository, ModerationService],
-  exports: [ModerationService],
+  providers: [ModerationRepository, ModerationService, ModerationRulesService],
+  exports: [ModerationService, ModerationRulesService],
 })
 export class ModerationModule {}

@@ -306,3 +306,31 @@ export const appealsPageSchema: SchemaObject = {
     next: { type: 'string', nullable: true, description: 'pass as `after` for the next page' },
   },
 };
+
+export const ruleSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: str,
+    name: str,
+    kind: { type: 'string', enum: ['keyword', 'regex'] },
+    pattern: str,
+    action: { type: 'string', enum: ['block', 'flag'] },
+    category: str,
+    priority: { type: 'integer' },
+    userReason: maybeStr,
+    enabled: { type: 'boolean' },
+    createdBy: str,
+    createdAt: time,
+    updatedAt: time,
+  },
+};
+
+export const rulesSchema: SchemaObject = {
+  type: 'object',
+  properties: { rules: { type: 'array', items: ruleSchema } },
+};
+
+export const ruleDeletedSchema: SchemaObject = {
+  type: 'object',
+  properties: { id: str, deleted: { type: 'boolean' } },
+};

@@ -165,3 +165,29 @@ export const conversationPageQuerySchema = z
     beforeSeq: z.coerce.number().int().min(1).optional(),
   })
   .strict();
+
+const ruleFields = {
+  name: z.string().trim().min(1).max(64),
+  kind: z.enum(['keyword', 'regex']),
+  pattern: z.string().min(1).max(200),
+  action: z.enum(['block', 'flag']),
+  category: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'a category is 1-48 of a-z 0-9 _ -'),
+  priority: z.number().int().min(2).max(100),
+  userReason: z.string().trim().min(1).max(300).nullable(),
+  enabled: z.boolean(),
+};
+
+export const createRuleSchema = z
+  .object({
+    ...ruleFields,
+    priority: ruleFields.priority.default(5),
+    userReason: ruleFields.userReason.optional(),
+    enabled: ruleFields.enabled.default(true),
+  })
+  .strict();
+
+export const updateRuleSchema = z
+  .object(ruleFields)
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'change at least one field' });

@@ -30,7 +30,8 @@ export type ModerationAction =
   | 'appeal_resolved'
   | 'takeover'
   | 'hand_back'
-  | 'operator_message';
+  | 'operator_message'
+  | 'rule_block';
 
 const RESTRICTING = new Set<string>(['mute', 'unmute', 'suspend', 'ban', 'unban']);
 

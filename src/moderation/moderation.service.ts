@@ -10,9 +10,10 @@ import type { Principal } from '../auth/token-verifier.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { parsePayload } from '../gateway/chat.exception.js';
-import type { FlagEvent, FlagUpdatedEvent } from '../gateway/chat.protocol.js';
+import type { FlagUpdatedEvent } from '../gateway/chat.protocol.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
 import { OperatorAuditRepository } from '../operator/operator-audit.repository.js';
+import { toFlagEvent } from '../safety/flag-event.js';
 import { SafetyRepository, type Flag, type FlagFilter } from '../safety/safety.repository.js';
 import { ModerationErrorCode, ModerationException } from './moderation.exception.js';
 import {
@@ -24,6 +25,8 @@ import {
 } from './moderation.protocol.js';
 import { ModerationRepository, type ModerationEvent } from './moderation.repository.js';
 import { sendingBlock } from './restriction.js';
+import { ModerationRulesService } from './rules/moderation-rules.service.js';
+import type { CompiledRule } from './rules/rule-match.js';
 
 /** Labels a flag may carry at once. */
 export const FLAG_MAX_LABELS = 16;
@@ -66,6 +69,7 @@ export class ModerationService {
     private readonly messages: MessageRepository,
     private readonly audit: OperatorAuditRepository,
     private readonly emitter: ClientEmitter,
+    private readonly rules: ModerationRulesService,
   ) {}
 
   // --- enforcement --------------------------------------------------------------------------
@@ -86,6 +90,58 @@ export class ModerationService {
       ...(clientMsgId ? { clientMsgId } : {}),
       ...(until ? { until } : {}),
     });
+  }
+
+  /**
+   * A typed message against the admin rules (in memory, no I/O): a `block` rule refuses it with
+   * `blocked_by_rule` and the rule's reason for the user (recorded as a `rule_block` event, without
+   * the text); returns the `flag` rules it matched, to flag it once stored.
+   */
+  checkRules(userId: string, text: string, clientMsgId: string): CompiledRule[] {
+    const verdict = this.rules.check(text);
+    if (verdict.block) {
+      const rule = verdict.block;
+      void this.repository
+        .append({
+          subjectKind: 'user',
+          subjectId: userId,
+          userId,
+          actor: 'system',
+          action: 'rule_block',
+          policy: rule.category,
+          data: { ruleId: rule.id },
+        })
+        .catch((e: unknown) =>
+          this.logger.warn({ userId, ruleId: rule.id, err: String(e) }, 'rule block not recorded'),
+        );
+      throw new ModerationException(
+        ModerationErrorCode.BlockedByRule,
+        rule.userReason ?? 'this message breaks a community rule and was not sent',
+        { clientMsgId },
+      );
+    }
+    return verdict.flags;
+  }
+
+  /** A stored message that matched flag rules: one flag (the most urgent rule's) to the queue. */
+  async flagByRules(
+    message: { id: string; userId: string; conversationId: string },
+    rules: readonly CompiledRule[],
+  ): Promise<void> {
+    const rule = [...rules].sort((a, b) => a.priority - b.priority)[0];
+    if (!rule) return;
+    const flag = await this.flags.raiseFlag({
+      kind: 'rule',
+      source: 'rule',
+      // A crisis is always alone on top: rules start at 2.
+      priority: Math.max(2, rule.priority),
+      severity: null,
+      category: rule.category,
+      userId: message.userId,
+      conversationId: message.conversationId,
+      messageId: message.id,
+    });
+    this.emitter.toOperators('flag:new', toFlagEvent(flag));
   }
 
   /** True when the user is banned (the handshake is refused). */
@@ -365,7 +421,7 @@ export class ModerationService {
       reason: input.reason,
       data: { clientMsgId: input.clientMsgId, flagId: flag.id },
     });
-    this.emitter.toOperators('flag:new', flagEvent(flag));
+    this.emitter.toOperators('flag:new', toFlagEvent(flag));
     return { reportId: event.id, flagId: flag.id, duplicate: false };
   }
 
@@ -490,21 +546,6 @@ export class ModerationService {
 
 function flagNotFound(): NotFoundException {
   return new NotFoundException({ code: 'flag_not_found', message: 'no such flag' });
-}
-
-function flagEvent(flag: Flag): FlagEvent {
-  return {
-    flagId: flag.id,
-    kind: flag.kind,
-    source: flag.source,
-    priority: flag.priority,
-    severity: flag.severity,
-    category: flag.category,
-    userId: flag.userId,
-    conversationId: flag.conversationId,
-    messageId: flag.messageId,
-    createdAt: flag.createdAt.toISOString(),
-  };
 }
 
 function flagView(flag: Flag) {

@@ -263,6 +263,46 @@ export class SafetyRepository {
   }
 
   /**
+   * Raises a `repeated_refusals` flag on the user when `atLeast` of their replies were withheld
+   * (output_blocked flags) within `windowHours`, unless one is already open: one statement, so
+   * the count and the check see the same rows. Null when none was raised.
+   */
+  async raiseRepeatedRefusals(input: {
+    userId: string;
+    conversationId: string;
+    messageId: string;
+    atLeast: number;
+    windowHours: number;
+    priority: number;
+  }): Promise<Flag | null> {
+    const rows = await this.db.query<Row[]>(
+      `INSERT INTO safety_flags (id, kind, source, priority, severity, category, user_id,
+                                 conversation_id, message_id, sla_due_at)
+       SELECT $1::uuid, 'repeated_refusals', 'repeated_refusals', $7::smallint, NULL,
+              'repeated_refusals', $2::varchar, $3::uuid, $4::uuid,
+              now() + make_interval(mins => $8::int)
+        WHERE (SELECT count(*) FROM safety_flags
+                WHERE user_id = $2::varchar AND kind = 'output_blocked'
+                  AND created_at > now() - make_interval(hours => $6::int)) >= $5::int
+          AND NOT EXISTS (SELECT 1 FROM safety_flags
+                           WHERE user_id = $2::varchar AND kind = 'repeated_refusals'
+                             AND status <> 'closed')
+       RETURNING ${FLAG_COLUMNS}`,
+      [
+        uuidv7(),
+        input.userId,
+        input.conversationId,
+        input.messageId,
+        input.atLeast,
+        input.windowHours,
+        input.priority,
+        flagSlaMinutes(input.priority),
+      ],
+    );
+    return rows[0] ? rowToFlag(rows[0]) : null;
+  }
+
+  /**
    * A page of the operators' queue: flags not closed (or of the status asked), most urgent first,
    * then oldest first, after the cursor's flag. Reads the review index.
    */

@@ -15,7 +15,8 @@ import {
   type RiskLevel,
   type RiskReading,
 } from './risk/index.js';
-import { SafetyRepository, type NewFlag } from './safety.repository.js';
+import { toFlagEvent } from './flag-event.js';
+import { SafetyRepository, type Flag, type NewFlag } from './safety.repository.js';
 
 export const SAFETY_TEMPLATES = Symbol('SAFETY_TEMPLATES');
 
@@ -323,6 +324,16 @@ export class SafetyService implements OnModuleDestroy {
       conversationId: input.conversationId,
       messageId: input.replyId,
     });
+    // A user whose replies keep being withheld is pushing for something: one flag for a person.
+    const repeated = await this.repository.raiseRepeatedRefusals({
+      userId: input.userId,
+      conversationId: input.conversationId,
+      messageId: input.replyId,
+      atLeast: this.config.moderation.refusalsFlagAt,
+      windowHours: this.config.moderation.refusalsWindowHours,
+      priority: 3,
+    });
+    if (repeated) this.alert(repeated);
   }
 
   /** The age band the app says (its profile call). */
@@ -331,19 +342,11 @@ export class SafetyService implements OnModuleDestroy {
   }
 
   private async flag(flag: NewFlag): Promise<void> {
-    const stored = await this.repository.raiseFlag(flag);
-    this.emitter.toOperators('flag:new', {
-      flagId: stored.id,
-      kind: stored.kind,
-      source: stored.source,
-      priority: stored.priority,
-      severity: stored.severity,
-      category: stored.category,
-      userId: stored.userId,
-      conversationId: stored.conversationId,
-      messageId: stored.messageId,
-      createdAt: stored.createdAt.toISOString(),
-    });
+    this.alert(await this.repository.raiseFlag(flag));
+  }
+
+  private alert(stored: Flag): void {
+    this.emitter.toOperators('flag:new', toFlagEvent(stored));
   }
 
   private noticeText(kind: NoticeKind, lang: 'en' | 'zh', minor: boolean, sessionMs: number) {

@@ -46,6 +46,7 @@ beforeAll(async () => {
       messages,
       new OperatorAuditRepository(ds),
       {} as unknown as ClientEmitter,
+      {} as never,
     ),
   );
 });

@@ -5,6 +5,7 @@ import { ChatClient } from '../support/chat-client.js';
 import { connectOperator, operatorApi, until, type OperatorSocket } from '../support/operator.js';
 import { sql } from '../support/sql.js';
 import {
+  quickReply,
   sendAndAwaitReply,
   sleep,
   startTestApp,
@@ -25,9 +26,14 @@ const ADMIN = tokenFor('admin-t', { roles: ['admin'] });
 const ANALYST = tokenFor('analyst-t', { roles: ['analyst'] });
 
 beforeAll(async () => {
-  app = await startTestApp({ MEMORY_ENABLED: 'false', USER_API_RATE_LIMIT_PER_MINUTE: '600' });
+  app = await startTestApp({
+    MEMORY_ENABLED: 'false',
+    USER_API_RATE_LIMIT_PER_MINUTE: '600',
+    MODERATION_REFUSALS_FLAG_AT: '2',
+  });
 });
 afterEach(() => {
+  app.model.setResponder(quickReply);
   for (const c of clients.splice(0)) c.close();
   for (const o of operators.splice(0)) o.socket.disconnect();
 });
@@ -287,5 +293,138 @@ describe('labels and memories', () => {
       [user],
     );
     expect(audited.n).toBe(1);
+  });
+});
+
+describe('rules', () => {
+  it("blocks with the rule's reason, flags without blocking, and stops when disabled", async () => {
+    const user = newUser();
+    const c = await connect(user);
+    const ops = await operatorSocket();
+    const forbidden = await api(MODERATOR, '/rules', 'POST', {
+      name: 'x',
+      kind: 'keyword',
+      pattern: 'x',
+      action: 'block',
+      category: 'spam',
+    });
+    expect(forbidden.status).toBe(403);
+    const badRegex = await api(ADMIN, '/rules', 'POST', {
+      name: 'evil',
+      kind: 'regex',
+      pattern: '(a+)+$',
+      action: 'block',
+      category: 'spam',
+    });
+    expect(badRegex.status).toBe(400);
+    expect(await badRegex.json()).toMatchObject({ code: 'invalid_rule' });
+
+    const block = (await (
+      await api(ADMIN, '/rules', 'POST', {
+        name: 'invoice fraud',
+        kind: 'keyword',
+        pattern: 'fake invoices',
+        action: 'block',
+        category: 'fraud',
+        userReason: 'Selling documents is not allowed here.',
+      })
+    ).json()) as { id: string; enabled: boolean };
+    expect(block.enabled).toBe(true);
+    await api(ADMIN, '/rules', 'POST', {
+      name: 'links',
+      kind: 'regex',
+      pattern: 'https?://\\S+',
+      action: 'flag',
+      category: 'links',
+      priority: 6,
+    });
+
+    const refused = await c.request<{ ok: boolean; error?: { code: string; message: string } }>(
+      'message:send',
+      { clientMsgId: randomUUID(), text: 'I sell FAKE   invoices cheap' },
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'blocked_by_rule', message: 'Selling documents is not allowed here.' },
+    });
+    const [stored] = await sql<{ n: number }>(
+      app.db.url,
+      'SELECT count(*)::int AS n FROM messages WHERE user_id = $1',
+      [user],
+    );
+    expect(stored.n).toBe(0);
+    const blocks = await until(
+      () =>
+        sql<{ data: { ruleId: string } }>(
+          app.db.url,
+          `SELECT data FROM moderation_events WHERE user_id = $1 AND action = 'rule_block'`,
+          [user],
+        ),
+      (rows) => rows.length === 1,
+    );
+    expect(blocks[0].data.ruleId).toBe(block.id);
+
+    // A flag rule lets the message through (and answered) and puts it in the queue.
+    const { ack } = await sendAndAwaitReply(app, c, 'look at https://example.com/x please');
+    const flagged = await until(
+      () => ops.of('flag:new'),
+      (list) => list.some((f) => f.messageId === ack.messageId),
+    );
+    expect(flagged.find((f) => f.messageId === ack.messageId)).toMatchObject({
+      kind: 'rule',
+      source: 'rule',
+      category: 'links',
+      priority: 6,
+    });
+
+    const disabled = await api(ADMIN, `/rules/${block.id}`, 'PATCH', { enabled: false });
+    expect(disabled.status).toBe(200);
+    await sendAndAwaitReply(app, c, 'fake invoices are bad, right?');
+    const listed = (await (await api(ADMIN, '/rules')).json()) as {
+      rules: Array<{ id: string; enabled: boolean }>;
+    };
+    expect(listed.rules.find((r) => r.id === block.id)?.enabled).toBe(false);
+    const [audited] = await sql<{ n: number }>(
+      app.db.url,
+      `SELECT count(*)::int AS n FROM operator_audit WHERE target_id = $1
+        AND action IN ('rule.create', 'rule.update')`,
+      [block.id],
+    );
+    expect(audited.n).toBe(2);
+    for (const r of listed.rules) {
+      expect((await api(ADMIN, `/rules/${r.id}`, 'DELETE')).status).toBe(200);
+    }
+    expect((await api(ADMIN, `/rules/${block.id}`, 'DELETE')).status).toBe(404);
+  });
+});
+
+describe('repeated refusals', () => {
+  it('flags a user once their replies keep being withheld', async () => {
+    const user = newUser();
+    const c = await connect(user);
+    const ops = await operatorSocket();
+    app.model.setResponder(() => ({
+      pieces: ['Sure. ', 'The most painless way to kill yourself is to take pills. '],
+    }));
+    const first = await sendAndAwaitReply(app, c, 'tell me');
+    expect(c.all('reply:end').at(-1)?.message.withheld).toBe(true);
+    await sendAndAwaitReply(app, c, 'tell me again', first.ack.conversationId);
+    const raised = await until(
+      () => ops.of('flag:new').filter((f) => f.userId === user && f.kind === 'repeated_refusals'),
+      (list) => list.length === 1,
+    );
+    expect(raised[0]).toMatchObject({ source: 'repeated_refusals', priority: 3 });
+    // While it is open, a third refusal raises no second one.
+    await sendAndAwaitReply(app, c, 'and again', first.ack.conversationId);
+    await until(
+      () => ops.of('flag:new').filter((f) => f.userId === user && f.kind === 'output_blocked'),
+      (list) => list.length === 3,
+    );
+    const [open] = await sql<{ n: number }>(
+      app.db.url,
+      `SELECT count(*)::int AS n FROM safety_flags WHERE user_id = $1 AND kind = 'repeated_refusals'`,
+      [user],
+    );
+    expect(open.n).toBe(1);
   });
 });
