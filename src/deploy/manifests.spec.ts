@@ -17,6 +17,7 @@ import {
   strategicMerge,
   type Manifest,
 } from './kustomize.js';
+import { promqlMetricNames } from './promql.js';
 import { validateManifest } from './validate-manifest.js';
 
 const OVERLAYS = ['small', 'production'] as const;
@@ -295,5 +296,15 @@ describe('kustomize', () => {
       },
     };
     expect(getField(so, 'spec.triggers.[type=cron].v')).toBe(2);
+  });
+});
+
+describe('promqlMetricNames', () => {
+  it('finds the metrics of a query, not its words, labels or strings', () => {
+    expect(
+      promqlMetricNames(
+        'max(companion_queue_depth{namespace="companion",queue="a_b"}) + sum by (pod) (rate(vllm:x_total[5m]))',
+      ),
+    ).toEqual(['companion_queue_depth', 'vllm:x_total']);
   });
 });
