@@ -69,13 +69,16 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** The process roles one image runs as (docs/architecture.md#process-roles). */
+export const ROLES = ['all', 'gateway', 'worker'] as const;
+
 /**
  * Every environment variable the service reads, with its default. Parsed once at boot; a bad
  * value stops start-up with the variable's name and what was wrong (see loadConfig).
  */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  ROLE: z.enum(['all', 'gateway', 'worker']).default('all'),
+  ROLE: z.enum(ROLES).default('all'),
   PORT: int(0, 65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
