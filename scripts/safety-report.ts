@@ -24,11 +24,9 @@ const ds = new DataSource({ ...dataSourceOptions(url, 2), logging: false });
 await ds.initialize();
 try {
   const repository = new SafetyRepository(ds);
-  const [totals, rows] = await Promise.all([
-    repository.yearlyTotals(year),
-    repository.yearlyCounts(year),
-  ]);
-  const report = { year, generatedAt: new Date().toISOString(), ...totals, breakdown: rows };
+  const report = await repository.yearlyReport(year);
+  const totals = report;
+  const rows = report.breakdown;
   if (args.includes('--json')) {
     console.log(JSON.stringify(report, null, 2));
   } else {

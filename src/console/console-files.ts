@@ -17,6 +17,8 @@ const OWN_FILES: Record<string, string> = {
   'console.js': 'text/javascript; charset=utf-8',
   'api.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
+  'conversation.js': 'text/javascript; charset=utf-8',
+  'tools.js': 'text/javascript; charset=utf-8',
 };
 
 /** The socket.io browser client, as the server package ships it (so both sides match). */

@@ -334,3 +334,28 @@ export const ruleDeletedSchema: SchemaObject = {
   type: 'object',
   properties: { id: str, deleted: { type: 'boolean' } },
 };
+
+export const crisisReportSchema: SchemaObject = {
+  type: 'object',
+  description: 'Crisis protocol replies and referrals of a year (UTC); nothing names anyone',
+  properties: {
+    year: { type: 'integer' },
+    generatedAt: time,
+    events: { type: 'integer', description: 'crisis protocol replies' },
+    referrals: { type: 'integer', description: 'of those, the ones that gave crisis resources' },
+    breakdown: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          month: { type: 'string', example: '2026-03' },
+          level: str,
+          category: str,
+          locale: str,
+          events: { type: 'integer' },
+          referrals: { type: 'integer' },
+        },
+      },
+    },
+  },
+};

@@ -191,3 +191,7 @@ export const updateRuleSchema = z
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'change at least one field' });
+
+export const reportQuerySchema = z
+  .object({ year: z.coerce.number().int().min(2000).max(2100) })
+  .strict();

@@ -278,6 +278,11 @@ export class ModerationService {
     return flagView(updated);
   }
 
+  /** The year's crisis referral counts (SB 243's report): nothing that names anyone. */
+  crisisReport(year: number) {
+    return this.flags.yearlyReport(year);
+  }
+
   /** Counts of flags by status, kind and priority: nothing that names anyone (analysts). */
   async stats() {
     return { flags: await this.flags.flagCounts() };

@@ -29,6 +29,7 @@ import {
   labelsSchema,
   pageQuerySchema,
   queueQuerySchema,
+  reportQuerySchema,
   resolveAppealSchema,
   reviewSchema,
   userActionSchema,
@@ -37,6 +38,7 @@ import {
   appealsPageSchema,
   appealViewSchema,
   auditPageSchema,
+  crisisReportSchema,
   deletedMessageSchema,
   eventSchema,
   flagDetailSchema,
@@ -83,6 +85,18 @@ export class OperatorModerationController {
   @Roles('moderator', 'admin', 'analyst')
   stats() {
     return this.moderation.stats();
+  }
+
+  @ApiOperation({
+    summary: "The year's crisis referral counts (California SB 243's annual report)",
+  })
+  @ApiQueryOf(reportQuerySchema)
+  @ApiJson(200, 'The counts', crisisReportSchema)
+  @ApiErrors({ 400: ['invalid_payload'], ...GUARDED })
+  @Get('reports/crisis-referrals')
+  @Roles('admin', 'analyst')
+  crisisReport(@Query() query: unknown) {
+    return this.moderation.crisisReport(parseHttp(reportQuerySchema, query).year);
   }
 
   @ApiOperation({ summary: 'A flag, the message it is about and its events (audited)' })

@@ -426,6 +426,18 @@ export class SafetyRepository {
     return r;
   }
 
+  /**
+   * The year's report (California SB 243): totals and the breakdown by month (UTC), level,
+   * category and locale. Nothing in it names a user, a conversation or a message.
+   */
+  async yearlyReport(year: number) {
+    const [totals, breakdown] = await Promise.all([
+      this.yearlyTotals(year),
+      this.yearlyCounts(year),
+    ]);
+    return { year, generatedAt: new Date().toISOString(), ...totals, breakdown };
+  }
+
   /** The user's safety rows (their export): states, crisis events, flags, notices. */
   async *exportUserData(userId: string): AsyncGenerator<{ type: string; row: Row }> {
     for (const row of await this.db.query<Row[]>(

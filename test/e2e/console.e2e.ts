@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
 import { ChatClient } from '../support/chat-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { sendAndAwaitReply, startTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -80,6 +80,48 @@ describe('the operator console', () => {
     const refused = await send(c, 'hello?');
     expect(refused.ok).toBe(false);
     expect(refused.error?.code).toBe('muted');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 30_000);
+
+  it('opens the conversation with its mood chart, takes it over and writes to the user', async () => {
+    const page = await browser!.newPage();
+    page.setDefaultTimeout(5000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const user = `console-talk-${process.pid}`;
+    const c = await ChatClient.connect(app.url, user);
+    clients.push(c);
+    const first = await sendAndAwaitReply(app, c, 'I feel so lonely and sad tonight');
+    const report = await c.request<{ ok: boolean }>('report:send', {
+      clientMsgId: randomUUID(),
+      messageId: first.ack.messageId,
+      reason: 'check on me',
+    });
+    expect(report.ok).toBe(true);
+
+    await page.goto(`${app.url}/console`);
+    await page
+      .getByLabel('Operator token')
+      .fill(tokenFor('console-mod-2', { roles: ['moderator'] }));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('row').filter({ hasText: user }).getByRole('button').click();
+    await page.getByRole('button', { name: 'Open the conversation' }).click();
+    await page.getByRole('heading', { name: `Conversation of ${user}` }).waitFor();
+    const chart = page.getByRole('img', { name: 'Mood across the conversation' });
+    expect(await chart.getAttribute('data-points')).toBe('1');
+    expect(await page.locator('li.message').count()).toBe(2);
+
+    await page.getByRole('button', { name: /^Take over/ }).click();
+    await page.getByText('You hold the conversation').waitFor();
+    expect((await c.next('notice', (n) => n.kind === 'operator_joined')).conversationId).toBe(
+      first.ack.conversationId,
+    );
+    await page.getByLabel(/^Write to the user/).fill('I am a person on the care team. I am here.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const said = await c.next('message:new', (m) => m.message.source === 'operator');
+    expect(said.message.content).toBe('I am a person on the care team. I am here.');
+    await page.locator('li.message[data-source="operator"]').waitFor();
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 30_000);

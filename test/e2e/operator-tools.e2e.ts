@@ -428,3 +428,19 @@ describe('repeated refusals', () => {
     expect(open.n).toBe(1);
   });
 });
+
+describe('the yearly crisis report', () => {
+  it('gives admins and analysts the counts of a year, and refuses a bad year', async () => {
+    const year = new Date().getUTCFullYear();
+    for (const token of [ADMIN, ANALYST]) {
+      const res = await api(token, `/reports/crisis-referrals?year=${year}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { year: number; events: number; breakdown: unknown[] };
+      expect(body.year).toBe(year);
+      expect(body.events).toBe(body.breakdown.length === 0 ? 0 : body.events);
+    }
+    expect((await api(MODERATOR, `/reports/crisis-referrals?year=${year}`)).status).toBe(403);
+    const bad = await api(ADMIN, '/reports/crisis-referrals?year=12');
+    expect(await bad.json()).toMatchObject({ code: 'invalid_payload' });
+  });
+});

@@ -4,6 +4,8 @@
 import { io } from '/console/socket.io.esm.min.js';
 import { api, ApiError, claimsOf, OPERATOR_ROLES, session } from '/console/api.js';
 import { details, el, report, table, time } from '/console/dom.js';
+import { conversationView } from '/console/conversation.js';
+import { appealsView, reportView, rulesView } from '/console/tools.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -55,9 +57,15 @@ function start() {
   const admin = claims.roles.includes('admin');
   state.me = { ...claims, admin, content: admin || claims.roles.includes('moderator') };
   $('who').textContent = `${claims.operatorId} (${claims.roles.join(', ')})`;
+  const may = {
+    admin,
+    content: state.me.content,
+    aggregate: admin || claims.roles.includes('analyst'),
+  };
   for (const node of document.querySelectorAll('[data-needs]')) {
-    node.hidden = node.dataset.needs === 'admin' ? !admin : !state.me.content;
+    node.hidden = !may[node.dataset.needs];
   }
+  $('report-year').value = String(new Date().getFullYear());
   $('sign-in').hidden = true;
   $('sign-out').hidden = false;
   $('workspace').hidden = false;
@@ -90,17 +98,52 @@ function show(view) {
     else tab.removeAttribute('aria-current');
   }
   if (view === 'audit') void attempt(() => loadAudit(false), $('audit-status'));
+  if (view === 'appeals') void appeals.load();
+  if (view === 'rules') void rules.load();
+  if (view === 'report') void crisisReport.load();
   if (view === 'stats') void attempt(loadStats, $('stats-status'));
 }
 
+const ctx = { attempt, show, me: () => state.me };
+const conversation = conversationView(ctx);
+const appeals = appealsView(ctx);
+const rules = rulesView(ctx);
+const crisisReport = reportView(ctx);
+
 // --- the queue, live -------------------------------------------------------------------------
+
+/** The queue's filters as query parameters (empty ones left out). */
+function filterQuery() {
+  const form = new FormData($('queue-filter'));
+  const params = new URLSearchParams();
+  for (const [name, value] of form)
+    if (String(value).trim()) params.set(name, String(value).trim());
+  return params;
+}
+
+/** Whether a flag that arrived live belongs in the filtered queue. */
+function matchesFilter(flag) {
+  const f = filterQuery();
+  return (
+    (!f.get('kind') || f.get('kind') === flag.kind) &&
+    !f.get('label') &&
+    (!f.get('status') || f.get('status') === 'open')
+  );
+}
+
+$('queue-filter').addEventListener('submit', (event) => {
+  event.preventDefault();
+  state.fresh.clear();
+  void attempt(() => loadQueue(false), $('link'));
+});
 
 const byUrgency = (a, b) =>
   a.priority - b.priority || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 
 async function loadQueue(more) {
   const cursor = more && state.next ? `&cursor=${encodeURIComponent(state.next)}` : '';
-  const page = await api(`/queue?limit=100${cursor}`);
+  const filters = filterQuery().toString();
+  const page = await api(`/queue?limit=100${cursor}${filters ? `&${filters}` : ''}`);
   const flags = more ? state.flags : new Map();
   for (const flag of page.flags) flags.set(flag.id, flag);
   // A flag that arrived live while the page was on its way stays.
@@ -169,6 +212,10 @@ function goLive() {
     if (e?.code === 'token_expired') signOut('Your token expired: sign in with a fresh one.');
   });
   socket.on('flag:new', (f) => {
+    if (!matchesFilter(f)) {
+      $('announcer').textContent = `New ${f.kind} flag, priority ${f.priority}: ${f.category}.`;
+      return;
+    }
     state.flags.set(f.flagId, {
       ...f,
       id: f.flagId,
@@ -184,7 +231,8 @@ function goLive() {
   });
   socket.on('flag:updated', (u) => {
     const change = { status: u.status, assignee: u.assignee, claimExpiresAt: u.claimExpiresAt };
-    if (u.status === 'closed') state.flags.delete(u.flagId);
+    const shownStatus = filterQuery().get('status');
+    if (u.status === 'closed' && shownStatus !== 'closed') state.flags.delete(u.flagId);
     else if (state.flags.has(u.flagId)) Object.assign(state.flags.get(u.flagId), change);
     renderQueue();
     if (state.open?.id === u.flagId) {
@@ -192,9 +240,38 @@ function goLive() {
       renderFlag();
     }
   });
+  socket.on('takeover:message', (m) => {
+    conversation.changed(m.conversationId);
+    if (m.operatorId === state.me?.operatorId) {
+      $('announcer').textContent = 'The user wrote in a conversation you hold.';
+    }
+  });
+  socket.on('takeover:changed', (c) => conversation.changed(c.conversationId));
+  socket.on('appeal:new', () => {
+    $('announcer').textContent = 'A new appeal arrived.';
+    if (!$('appeals').hidden) void appeals.load();
+  });
 }
 
 // --- a flag and its subject ------------------------------------------------------------------
+
+$('open-conversation').addEventListener('click', () => {
+  if (state.open) void conversation.open(state.open.conversationId);
+});
+
+$('labels').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const label = $('label-input').value.trim();
+  if (!label) return;
+  const body = event.submitter.value === 'remove' ? { remove: [label] } : { add: [label] };
+  void attempt(async () => {
+    const flag = await api(`/flags/${state.open.id}/labels`, { method: 'POST', body });
+    Object.assign(state.open, flag);
+    $('label-input').value = '';
+    renderFlag();
+    report($('outcome'), `Labels: ${flag.labels.join(', ') || 'none'}.`);
+  }, $('outcome'));
+});
 
 async function openFlag(id) {
   state.fresh.delete(id);
@@ -224,6 +301,7 @@ function renderFlag() {
       ['Raised', time(f.createdAt)],
       ['User', f.userId],
       ['Conversation', f.conversationId],
+      ['Labels', f.labels?.length ? f.labels.join(', ') : null],
     ]),
   );
   const m = f.message;
