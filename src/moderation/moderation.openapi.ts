@@ -20,7 +20,7 @@ export const flagSchema: SchemaObject = {
     status: { type: 'string', enum: ['open', 'escalated', 'closed'] },
     subject: {
       type: 'object',
-      properties: { kind: { type: 'string', enum: ['message'] }, id: str },
+      properties: { kind: { type: 'string', enum: ['message', 'user'] }, id: str },
     },
     userId: str,
     conversationId: str,

@@ -562,7 +562,12 @@ function flagView(flag: Flag) {
     severity: flag.severity,
     category: flag.category,
     status: flag.status,
-    subject: { kind: 'message' as const, id: flag.messageId },
+    // What the flag is about: a user's pattern (repeated refusals) is about the user; the rest
+    // about one message (its conversation and user come with it).
+    subject:
+      flag.kind === 'repeated_refusals'
+        ? { kind: 'user' as const, id: flag.userId }
+        : { kind: 'message' as const, id: flag.messageId },
     userId: flag.userId,
     conversationId: flag.conversationId,
     messageId: flag.messageId,
