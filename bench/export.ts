@@ -1,6 +1,6 @@
 /**
  * npm run bench:export [-- --messages 50000 --conversations 40 --audio-mib 500 --slow-mibps 20
- *                         --max-growth-mib 100 --keep]
+ *                         --max-growth-mib 100 --server built|sources --keep]
  *
  * Whether the account export (GET /v1/me/export, NDJSON streamed) holds the server's memory
  * constant whatever the history. One user gets --messages messages over half a year in
@@ -13,9 +13,11 @@
  * (migrated, on BENCH_PG_URL's server, by default the local one), dropped at the end unless
  * --keep.
  *
- * Each export runs against a freshly started server (src/main.ts through bench/chat-server.ts,
+ * Each export runs against a freshly started server (the service through bench/chat-server.ts,
  * NODE_ENV=production, on that database and Redis), so that every figure starts from the same
- * memory:
+ * memory. By default the server is the build (`npm run build` first, then dist/), as production
+ * runs it; `--server sources` runs the TypeScript sources through scripts/ts-hooks.mjs instead.
+ * The exports:
  * 1. rows only (no audio), read as fast as possible: the baseline;
  * 2. with audio (`includeAudio=true`), as fast as possible, then the same again on the same,
  *    now warm, server (what a server that has been working sees);
@@ -37,11 +39,12 @@
  *
  * Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SERVER_ARGS (extra node flags for the
- * server, e.g. --max-semi-space-size=16).
+ * server, e.g. --max-semi-space-size=16), BENCH_SERVER_STDOUT (a file the servers' output is
+ * appended to, e.g. with --trace-gc).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { get, type IncomingMessage } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -61,8 +64,10 @@ const { values: args } = parseArgs({
     'slow-mibps': { type: 'string', default: '20' },
     'max-growth-mib': { type: 'string', default: '100' },
     keep: { type: 'boolean', default: false },
+    server: { type: 'string', default: 'built' },
   },
 });
+if (args.server !== 'built' && args.server !== 'sources') usage('--server is built or sources');
 const MESSAGES = whole('messages', 20);
 const CONVERSATIONS = whole('conversations', 1);
 const AUDIO_BYTES = Math.round(Number(args['audio-mib']) * MiB(1));
@@ -114,6 +119,13 @@ interface History {
 // Set-up and clean-up: a scratch database, a Redis prefix, the stand-ins the server is pointed
 // at (it calls neither during an export), the server processes.
 
+// The server runs what production runs (the build: `npm start`, the image), unless asked for the
+// sources: those carry the TypeScript transpiler in the process, whose native code and kept
+// sources raise the baseline, and with it the garbage V8 lets the old space hold before a full
+// collection (its limit grows with the live heap).
+if (args.server === 'built')
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+
 const runId = randomBytes(4).toString('hex');
 const dbName = `export_bench_${runId}`;
 const dbUrl = new URL(serverUrl);
@@ -151,43 +163,49 @@ interface RunningServer {
  * that forces a full garbage collection and answers with the heap and RSS.
  */
 function startServer(): Promise<RunningServer> {
-  const child = fork(resolve(root, 'bench/chat-server.ts'), [], {
-    cwd: root,
-    execArgv: [
-      '--expose-gc',
-      '--import',
-      './scripts/ts-hooks.mjs',
-      ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
-    ],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      // glibc's malloc arenas, when the bench is asked to try a setting (MALLOC_ARENA_MAX=2).
-      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: dbUrl.href,
-      REDIS_URL,
-      REDIS_PREFIX: redisPrefix,
-      LLM_BASE_URL: model.url,
-      LLM_MODEL: 'bench-model',
-      WHISPER_BASE_URL: whisper.url,
-      WHISPER_MODEL: 'bench-whisper',
-      JWT_SECRET: SECRET,
-      JWT_ISSUER: ISSUER,
-      JWT_AUDIENCE: AUDIENCE,
-      USER_EXPORTS_PER_HOUR: '1000',
-      // The seeded clips keep their audio for a year (the bench needs all of it in the export).
-      VOICE_RETENTION_DAYS: '365',
+  const built = args.server === 'built';
+  const child = fork(
+    resolve(root, built ? 'dist/bench/chat-server.js' : 'bench/chat-server.ts'),
+    [],
+    {
+      cwd: root,
+      execArgv: [
+        '--expose-gc',
+        ...(built ? [] : ['--import', './scripts/ts-hooks.mjs']),
+        ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
+      ],
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        // glibc's malloc arenas, when the bench is asked to try a setting (MALLOC_ARENA_MAX=2).
+        ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: dbUrl.href,
+        REDIS_URL,
+        REDIS_PREFIX: redisPrefix,
+        LLM_BASE_URL: model.url,
+        LLM_MODEL: 'bench-model',
+        WHISPER_BASE_URL: whisper.url,
+        WHISPER_MODEL: 'bench-whisper',
+        JWT_SECRET: SECRET,
+        JWT_ISSUER: ISSUER,
+        JWT_AUDIENCE: AUDIENCE,
+        USER_EXPORTS_PER_HOUR: '1000',
+        // The seeded clips keep their audio for a year (the bench needs all of it in the export).
+        VOICE_RETENTION_DAYS: '365',
+      },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
+  );
   children.add(child);
   return new Promise<RunningServer>((resolveServer, reject) => {
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
+      // The server's own output (logs; --trace-gc when asked), kept for a look afterwards.
+      if (process.env.BENCH_SERVER_STDOUT) appendFileSync(process.env.BENCH_SERVER_STDOUT, chunk);
       buffered += chunk.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
