@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { SessionRow } from '../conversation/message.repository.js';
 import type { Row } from '../common/sql-rows.js';
 import type { UserDayRow } from './rollup.js';
+import { MOOD_THRESHOLD, type RetentionCount, type RetentionSpec } from './retention.js';
 import type { UserDayFacts } from './user-activity.js';
 
 /** Rows per INSERT statement of a roll-up, and per page when the roll-ups are read. */
@@ -201,6 +202,100 @@ export class AnalyticsRepository {
       after = [last.user_id as string, Number(last.d)];
     }
     if (current) yield current;
+  }
+
+  /**
+   * First-time calendar retention counted in Postgres over the roll-ups (not the messages): the
+   * same definitions as the pure core (src/analytics/retention.ts), for the export most asked
+   * for, without sending every user's days to this process. Returns a count per cohort period,
+   * breakdown value and offset index; `retentionRows` turns them into rows.
+   */
+  async firstTimeCalendarCounts(
+    spec: Pick<
+      RetentionSpec,
+      'granularity' | 'offsets' | 'bounded' | 'cohortEvent' | 'returnEvent' | 'breakdowns'
+    > & { from: string; to: string; through: string },
+    filter: ReadFilter,
+  ): Promise<RetentionCount[]> {
+    // The period number of a date expression, as src/analytics/calendar.ts numbers them.
+    const period = (d: string) =>
+      ({
+        day: `(${d} - DATE '1970-01-01')`,
+        week: `floor((${d} - DATE '1970-01-01' + 3) / 7.0)::int`,
+        month: `(extract(year FROM ${d})::int * 12 + extract(month FROM ${d})::int - 1)`,
+      })[spec.granularity];
+    const event = (e: string) => (e === 'voice_message' ? 'voice_messages > 0' : 'messages > 0');
+    const params: unknown[] = [
+      spec.through,
+      spec.from,
+      spec.to,
+      spec.offsets,
+      spec.bounded,
+      ['all', ...spec.breakdowns],
+      MOOD_THRESHOLD,
+    ];
+    let exclude = '';
+    if (filter.excludeUsers) {
+      params.push(filter.excludeUsers);
+      exclude = ` AND user_id !~ $${params.length}`;
+    }
+    // One pass over the roll-ups in key order (a user's days together, no join): per user the
+    // first cohort day with what it says, the return days, the voice days and the readings;
+    // then each user's cohort and returns from those few values.
+    const rows = await this.db.query<Row[]>(
+      `WITH per_user AS (
+         SELECT user_id,
+                min(day) FILTER (WHERE ${event(spec.cohortEvent)}) AS first,
+                (array_agg(platform ORDER BY day) FILTER (WHERE ${event(spec.cohortEvent)}))[1] AS platform,
+                (array_agg(age_band ORDER BY day) FILTER (WHERE ${event(spec.cohortEvent)}))[1] AS age_band,
+                (array_agg(experiment_variant ORDER BY day) FILTER (WHERE ${event(spec.cohortEvent)}))[1] AS variant,
+                (array_agg(signup_day ORDER BY day) FILTER (WHERE ${event(spec.cohortEvent)}))[1] AS signup_day,
+                array_agg(day) FILTER (WHERE ${event(spec.returnEvent)}) AS rdays,
+                array_agg(day) FILTER (WHERE voice_messages > 0) AS vdays,
+                array_agg(day ORDER BY day) FILTER (WHERE affect_count > 0) AS adays,
+                array_agg(valence_sum ORDER BY day) FILTER (WHERE affect_count > 0) AS avs,
+                array_agg(affect_count ORDER BY day) FILTER (WHERE affect_count > 0) AS acs
+           FROM analytics_user_days WHERE day <= $1::date${exclude}
+          GROUP BY user_id),
+       b AS MATERIALIZED (
+         SELECT ${period('first')} AS cohort, platform, age_band, variant, signup_day,
+                (SELECT array_agg(DISTINCT ${period('d')} - ${period('first')})
+                   FROM unnest(rdays) d WHERE ${period('d')} >= ${period('first')}) AS back,
+                (SELECT max(${period('d')}) FROM unnest(rdays) d) - ${period('first')} AS last_back,
+                EXISTS (SELECT 1 FROM unnest(vdays) d WHERE d >= first AND d < first + 7) AS voice,
+                (SELECT sum(v) FROM unnest(adays, avs) a(d, v) WHERE d >= first AND d < first + 7) AS vs,
+                (SELECT sum(c) FROM unnest(adays, acs) a(d, c) WHERE d >= first AND d < first + 7) AS ac
+           FROM per_user WHERE first BETWEEN $2::date AND $3::date),
+       u AS MATERIALIZED (
+         SELECT b.*, ARRAY(SELECT coalesce(CASE WHEN $5::boolean THEN n = ANY(b.back)
+                                                 ELSE b.last_back >= n END, false)
+                             FROM unnest($4::int[]) WITH ORDINALITY o(n, i) ORDER BY i) AS ret
+           FROM b)
+       SELECT u.cohort, v.dimension, v.value, count(*)::int AS size,
+              ${spec.offsets.map((_, i) => `count(*) FILTER (WHERE u.ret[${i + 1}])::int AS r${i}`).join(', ')}
+         FROM u
+        CROSS JOIN LATERAL (VALUES
+          ('all', 'all'),
+          ('signup_week', coalesce(to_char(date_trunc('week', u.signup_day), 'YYYY-MM-DD'), 'unknown')),
+          ('platform', coalesce(u.platform, 'unknown')),
+          ('experiment_variant', coalesce(u.variant, 'none')),
+          ('age_band', coalesce(u.age_band, 'unknown')),
+          ('voice_text', CASE WHEN u.voice THEN 'voice' ELSE 'text' END),
+          ('first_week_mood', CASE WHEN coalesce(u.ac, 0) = 0 THEN 'unknown'
+                                   WHEN u.vs / u.ac < -$7::float8 THEN 'negative'
+                                   WHEN u.vs / u.ac > $7::float8 THEN 'positive'
+                                   ELSE 'neutral' END)) v(dimension, value)
+        WHERE v.dimension = ANY($6::text[])
+        GROUP BY 1, 2, 3`,
+      params,
+    );
+    return rows.map((r) => ({
+      cohort: Number(r.cohort),
+      dimension: r.dimension as string,
+      value: r.value as string,
+      size: Number(r.size),
+      returned: spec.offsets.map((_, i) => Number(r[`r${i}`])),
+    }));
   }
 
   /** Raw roll-up rows for the `user_days` export, a page at a time (ids as stored). */

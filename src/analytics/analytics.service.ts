@@ -19,7 +19,13 @@ import {
 } from './export-format.js';
 import { devPseudonymKey } from './pseudonym.js';
 import { mergeDays } from './rollup.js';
-import { type Breakdown, RetentionCounter, type RetentionRow } from './retention.js';
+import {
+  type Breakdown,
+  RetentionCounter,
+  type RetentionRow,
+  type RetentionSpec,
+  retentionRows,
+} from './retention.js';
 
 /** The version of the metric definitions in docs/analytics.md; in every export's metadata. */
 export const DEFINITION_VERSION = 'analytics/v1';
@@ -285,8 +291,13 @@ export class AnalyticsService {
     };
   }
 
-  async retention(r: ResolvedQuery): Promise<RetentionRow[]> {
-    const counter = new RetentionCounter({
+  /**
+   * Retention cells. First-time calendar cohorts (the usual export) are counted in Postgres over
+   * the roll-ups; every other kind streams each user's days through the pure core. `engine`
+   * forces one (the tests compare them).
+   */
+  async retention(r: ResolvedQuery, engine?: 'sql' | 'core'): Promise<RetentionRow[]> {
+    const spec: RetentionSpec = {
       granularity: r.granularity,
       offsets: r.offsets,
       bounded: r.bounded,
@@ -299,7 +310,18 @@ export class AnalyticsService {
       toDay: dayNumber(r.to),
       dataThroughDay: r.dataThrough ? dayNumber(r.dataThrough) : dayNumber(r.from) - 1,
       timeZone: this.settings.timeZone,
-    });
+    };
+    const setBased = r.cohorts === 'first_time' && r.mode === 'calendar';
+    if ((engine ?? (setBased ? 'sql' : 'core')) === 'sql') {
+      if (!setBased) throw new Error('the set-based path counts first-time calendar cohorts only');
+      if (!r.dataThrough) return [];
+      const counts = await this.store.firstTimeCalendarCounts(
+        { ...spec, from: r.from, to: r.to, through: r.dataThrough },
+        this.filter(),
+      );
+      return retentionRows(spec, counts);
+    }
+    const counter = new RetentionCounter(spec);
     if (r.dataThrough) {
       for await (const user of this.store.userDays(
         { fromDay: null, toDay: r.dataThrough },

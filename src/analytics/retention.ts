@@ -104,26 +104,18 @@ export class RetentionCounter {
   }
 
   rows(): RetentionRow[] {
-    const out: RetentionRow[] = [];
-    const keys = [...this.cells.keys()].sort();
-    for (const key of keys) {
+    const counts: RetentionCount[] = [];
+    for (const [key, cell] of this.cells) {
       const [p, dimension, value] = key.split('\u0000');
-      const cohort = Number(p);
-      const cell = this.cells.get(key)!;
-      this.spec.offsets.forEach((offset, i) => {
-        const elapsed = this.elapsed(cohort, offset);
-        out.push({
-          cohort: isoDay(periodStart(cohort, this.spec.granularity)),
-          dimension: dimension as RetentionRow['dimension'],
-          value,
-          size: cell.size,
-          offset,
-          returned: elapsed ? cell.returned[i] : null,
-          rate: elapsed ? (cell.size ? cell.returned[i] / cell.size : 0) : null,
-        });
+      counts.push({
+        cohort: Number(p),
+        dimension,
+        value,
+        size: cell.size,
+        returned: cell.returned,
       });
     }
-    return out;
+    return retentionRows(this.spec, counts);
   }
 
   private count(cohort: number, dimension: string, value: string, returned: boolean[]): void {
@@ -137,15 +129,6 @@ export class RetentionCounter {
     returned.forEach((r, i) => {
       if (r) cell.returned[i]++;
     });
-  }
-
-  /** Whether period `n` after the cohort has ended for every member by the data's last day. */
-  private elapsed(cohort: number, n: number): boolean {
-    const { spec } = this;
-    const dataEnd = spec.dataThroughDay + 1;
-    if (spec.mode === 'calendar') return periodEnd(cohort + n, spec.granularity) <= dataEnd;
-    const lastStart = dayStartMs(periodEnd(cohort, spec.granularity), spec.timeZone);
-    return lastStart + (n + 1) * this.periodMs <= dayStartMs(dataEnd, spec.timeZone);
   }
 
   private returned(days: readonly UserDayFacts[], cohort: number, t0: number, n: number): boolean {
@@ -167,6 +150,59 @@ export class RetentionCounter {
       return (e.first >= start && e.first < end) || (e.last >= start && e.last < end);
     });
   }
+}
+
+/** Counts of one cohort and breakdown value: its size and the returns at each offset. */
+export interface RetentionCount {
+  /** The cohort's period number (src/analytics/calendar.ts). */
+  cohort: number;
+  dimension: string;
+  value: string;
+  size: number;
+  /** Returned users at each of `spec.offsets`, in order. */
+  returned: number[];
+}
+
+/**
+ * Rows from counts (the pure counter's, or the set-based path's in analytics.repository.ts):
+ * sorted by cohort, dimension, value and offset, cells not yet elapsed null.
+ */
+export function retentionRows(
+  spec: RetentionSpec,
+  counts: readonly RetentionCount[],
+): RetentionRow[] {
+  const sorted = [...counts].sort(
+    (a, b) =>
+      a.cohort - b.cohort ||
+      (a.dimension < b.dimension ? -1 : a.dimension > b.dimension ? 1 : 0) ||
+      (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+  );
+  const out: RetentionRow[] = [];
+  for (const c of sorted) {
+    spec.offsets.forEach((offset, i) => {
+      const done = elapsed(spec, c.cohort, offset);
+      out.push({
+        cohort: isoDay(periodStart(c.cohort, spec.granularity)),
+        dimension: c.dimension as RetentionRow['dimension'],
+        value: c.value,
+        size: c.size,
+        offset,
+        returned: done ? c.returned[i] : null,
+        rate: done ? (c.size ? c.returned[i] / c.size : 0) : null,
+      });
+    });
+  }
+  return out;
+}
+
+/** Whether period `n` after the cohort has ended for every member by the data's last day. */
+export function elapsed(spec: RetentionSpec, cohort: number, n: number): boolean {
+  const dataEnd = spec.dataThroughDay + 1;
+  if (spec.mode === 'calendar') return periodEnd(cohort + n, spec.granularity) <= dataEnd;
+  const lastStart = dayStartMs(periodEnd(cohort, spec.granularity), spec.timeZone);
+  return (
+    lastStart + (n + 1) * rollingPeriodMs(spec.granularity) <= dayStartMs(dataEnd, spec.timeZone)
+  );
 }
 
 /** The anchor's breakdown value: what the cohort day says, or the first week from it. */

@@ -271,11 +271,65 @@ describe('exports', () => {
   });
 });
 
+describe('the set-based path and the pure core', () => {
+  it('give the same first-time calendar cells for every granularity, return kind and breakdown', async () => {
+    // 40 users writing on pseudo-random days of 2025-05..07 (Shanghai), some in voice, some
+    // minors, with moods: enough variety for weeks, months, both return kinds and breakdowns.
+    await sql(
+      db.url,
+      `INSERT INTO users (id, platform, created_at)
+         SELECT 'r' || i, (ARRAY['ios', 'android', NULL])[1 + i % 3], '2025-04-28T00:00:00Z'::timestamptz + i * interval '1 day'
+           FROM generate_series(0, 39) i;
+       INSERT INTO safety_user_states (user_id, age_band) SELECT 'r' || i, 'minor' FROM generate_series(0, 39, 4) i;
+       INSERT INTO conversations (id, user_id, last_seq)
+         SELECT ('00000000-0000-7000-9000-' || lpad(i::text, 12, '0'))::uuid, 'r' || i, 0 FROM generate_series(0, 39) i;
+       INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, status, created_at)
+         SELECT gen_random_uuid(), ('00000000-0000-7000-9000-' || lpad(i::text, 12, '0'))::uuid, 'r' || i,
+                row_number() OVER (PARTITION BY i ORDER BY d), 'user',
+                CASE WHEN (i + d) % 5 = 0 THEN 'voice' ELSE 'text' END, 'received',
+                '2025-05-01T00:00:00Z'::timestamptz + d * interval '1 day' + (i % 24) * interval '1 hour'
+           FROM generate_series(0, 39) i, generate_series(0, 80) d
+          WHERE d >= i AND abs(hashtext(i || ':' || d)) % 100 < 100 / (1 + (d - i) / 3)`,
+    );
+    await sql(
+      db.url,
+      `INSERT INTO turn_affects (message_id, user_id, conversation_id, valence, arousal, label, confidence, affect, created_at)
+         SELECT id, user_id, conversation_id, CASE WHEN seq % 3 = 0 THEN -0.6 ELSE 0.4 END, 0, 'x', 1, '{}', created_at
+           FROM messages WHERE user_id LIKE 'r%' AND seq % 2 = 0`,
+    );
+    await analytics.rollupDays('2025-05-01', '2025-07-25');
+    let compared = 0;
+    for (const granularity of ['day', 'week', 'month'] as const) {
+      for (const ret of ['on', 'on_or_after'] as const) {
+        for (const cohortEvent of ['message', 'voice_message'] as const) {
+          const r = await analytics.resolve({
+            from: '2025-05-01',
+            to: '2025-06-30',
+            granularity,
+            return: ret,
+            cohortEvent,
+            offsets: [0, 1, 2, 7, 30],
+            breakdowns: ['signup_week', 'platform', 'age_band', 'voice_text', 'first_week_mood'],
+          });
+          const sqlRows = await analytics.retention(r, 'sql');
+          expect(sqlRows.length).toBeGreaterThan(10);
+          expect(sqlRows).toEqual(await analytics.retention(r, 'core'));
+          compared += sqlRows.length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
+  });
+});
+
 describe('account deletion', () => {
   it("removes the user's roll-up rows and sessions, and only theirs", async () => {
     const deleted = await analytics.deleteUserData('a1');
     expect(deleted).toEqual({ analytics_user_days: 2, analytics_sessions: 3 });
-    const left = await sql(db.url, `SELECT DISTINCT user_id FROM analytics_user_days ORDER BY 1`);
+    const left = await sql(
+      db.url,
+      `SELECT DISTINCT user_id FROM analytics_user_days WHERE user_id NOT LIKE 'r%' ORDER BY 1`,
+    );
     expect(left.map((r) => r.user_id)).toEqual(['b1', 'test-bot-1']);
     const [s] = await sql(
       db.url,
