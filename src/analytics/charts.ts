@@ -9,6 +9,8 @@ import type { RetentionRow } from './retention.js';
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const FONT = 'font-family="system-ui, sans-serif" font-size="11"';
+/** The title's: an attribute given twice would make the SVG unreadable. */
+const TITLE_FONT = 'font-family="system-ui, sans-serif" font-size="13" font-weight="600"';
 
 /** Rows of one dimension (normally `all`): a row per cohort, a column per offset. */
 export function retentionHeatmapSvg(rows: readonly RetentionRow[], title: string): string {
@@ -26,7 +28,7 @@ export function retentionHeatmapSvg(rows: readonly RetentionRow[], title: string
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">`,
     `<title>${esc(title)}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="8" y="18" ${FONT} font-size="13" font-weight="600">${esc(title)}</text>`,
+    `<text x="8" y="18" ${TITLE_FONT}>${esc(title)}</text>`,
     `<text x="8" y="${top - 8}" ${FONT} fill="#555">cohort (users)</text>`,
   ];
   offsets.forEach((o, j) => {
@@ -85,7 +87,7 @@ export function dauMauSvg(days: readonly ActivityDay[], title: string): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">`,
     `<title>${esc(title)}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="8" y="18" ${FONT} font-size="13" font-weight="600">${esc(title)}</text>`,
+    `<text x="8" y="18" ${TITLE_FONT}>${esc(title)}</text>`,
     `<line x1="${pad.l}" y1="${pad.t + ih}" x2="${pad.l + iw}" y2="${pad.t + ih}" stroke="#999"/>`,
     `<text x="${pad.l - 6}" y="${pad.t + 4}" ${FONT} text-anchor="end">${max}</text>`,
     `<text x="${pad.l - 6}" y="${pad.t + ih}" ${FONT} text-anchor="end">0</text>`,

@@ -17,6 +17,7 @@ const OWN_FILES: Record<string, string> = {
   'console.js': 'text/javascript; charset=utf-8',
   'api.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
+  'analytics.js': 'text/javascript; charset=utf-8',
 };
 
 /** The socket.io browser client, as the server package ships it (so both sides match). */
