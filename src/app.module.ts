@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountApiModule } from './account/account-api.module.js';
 import { AccountModule } from './account/account.module.js';
+import { AnalyticsApiModule } from './analytics/analytics-api.module.js';
+import { AnalyticsModule } from './analytics/analytics.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { RedisModule } from './common/redis.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
@@ -46,6 +48,7 @@ export class AppModule {
       MemoryModule,
       VoiceStoreModule,
       AccountModule,
+      AnalyticsModule,
     ];
     return {
       module: AppModule,
@@ -76,6 +79,7 @@ export class AppModule {
               MemoryApiModule,
               SafetyApiModule,
               ModerationApiModule,
+              AnalyticsApiModule,
               ConsoleModule,
             ]
           : []),

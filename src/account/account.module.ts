@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AffectModule } from '../affect/affect.module.js';
+import { AnalyticsModule } from '../analytics/analytics.module.js';
 import { ConversationModule } from '../conversation/conversation.module.js';
 import { RealtimeModule } from '../gateway/realtime.module.js';
 import { MemoryModule } from '../memory/memory.module.js';
@@ -27,6 +28,7 @@ import { AccountService } from './account.service.js';
     RealtimeModule,
     SafetyModule,
     ModerationModule,
+    AnalyticsModule,
   ],
   providers: [AccountService, AccountDeletionRepository, AccountDeletionJob],
   exports: [AccountService, AccountDeletionJob],

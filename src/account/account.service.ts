@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AffectRepository } from '../affect/affect.repository.js';
+import { AnalyticsService } from '../analytics/analytics.service.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
 import { MemoryRepository } from '../memory/memory.repository.js';
@@ -38,6 +39,7 @@ export class AccountService {
     private readonly emitter: ClientEmitter,
     private readonly safety: SafetyRepository,
     private readonly moderation: ModerationService,
+    private readonly analytics: AnalyticsService,
   ) {}
 
   /**
@@ -106,7 +108,7 @@ export class AccountService {
   /**
    * Deletes everything stored about the user, owner by owner, in batches: voice clips (and their
    * audio), traces, safety (crisis events stay for the yearly counts, anonymised), affect,
-   * memories, then messages, conversations and the user row (whose cascade takes whatever was
+   * memories, analytics roll-ups, then messages, conversations and the user row (whose cascade takes whatever was
    * written meanwhile); the operator audit keeps its entries without
    * the user's id. Safe to run again: what is gone stays gone.
    */
@@ -120,6 +122,8 @@ export class AccountService {
       Object.assign(deleted, await this.moderation.deleteUserData(userId));
       Object.assign(deleted, await this.affect.deleteUserData(userId));
       Object.assign(deleted, await this.memories.deleteUserData(userId));
+      // The user's analytics roll-ups (totals already exported stay as they were).
+      Object.assign(deleted, await this.analytics.deleteUserData(userId));
       Object.assign(deleted, await this.messages.deleteUserData(userId));
       deleted.operator_audit_anonymised = await this.audit.forgetSubject(userId);
       await this.deletions.finish(userId, 'done', deleted);

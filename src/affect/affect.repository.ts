@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { type DayWindow, userFilter } from '../common/day-window.js';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows } from '../common/sql-rows.js';
 import { RelaxedWrites, statementsOf, type Queryable } from '../database/statements.js';
@@ -270,6 +271,30 @@ export class AffectRepository {
         ORDER BY created_at, message_id LIMIT $4`,
       userId,
     );
+  }
+
+  /**
+   * The analytics roll-up's read (docs/analytics.md): per user and local day of `window`, the
+   * sum and count of the turn readings' valence (the first-week mood breakdown).
+   */
+  async dailyValence(
+    window: DayWindow,
+  ): Promise<Array<{ userId: string; day: string; valenceSum: number; count: number }>> {
+    const params: unknown[] = [window.from, window.to, window.timeZone];
+    const users = userFilter(window, 'user_id', params);
+    const rows = await this.db.query<Array<Record<string, unknown>>>(
+      `SELECT user_id, to_char((created_at AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day,
+              sum(valence) AS valence_sum, count(*) AS n
+         FROM turn_affects WHERE created_at >= $1 AND created_at < $2${users}
+        GROUP BY 1, 2`,
+      params,
+    );
+    return rows.map((r) => ({
+      userId: r.user_id as string,
+      day: r.day as string,
+      valenceSum: Number(r.valence_sum),
+      count: Number(r.n),
+    }));
   }
 
   /** Deletes every affect row of the user; returns rows removed per table. */

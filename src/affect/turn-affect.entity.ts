@@ -61,6 +61,8 @@ export class TurnAffectEntity {
   @Column('jsonb', { name: 'text_emotion', nullable: true })
   textEmotion!: TextEmotion | null;
 
+  /** BRIN (migration AnalyticsRollups): the analytics roll-up reads one day of every user's rows. */
+  @Index('IDX_turn_affects_created_brin', { synchronize: false })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       'REDIS_URL: required when NODE_ENV=production',
       'LLM_BASE_URL: required when NODE_ENV=production',
       'JWT_SECRET or JWT_PUBLIC_KEY: one is required when NODE_ENV=production',
+      'ANALYTICS_PSEUDONYM_KEY: required when NODE_ENV=production (pseudonymous ids in exports)',
       'JWT_ISSUER: required when NODE_ENV=production (a token of another service is refused)',
       'JWT_AUDIENCE: required when NODE_ENV=production (a token of another service is refused)',
     ]);
@@ -58,6 +59,21 @@ describe('loadConfig', () => {
       JWT_SECRET: 'CHANGE_ME_TO_32_OR_MORE_RANDOM_CHARACTERS',
     });
     expect(found).toContain('JWT_SECRET: is the example placeholder; set a real random secret');
+  });
+
+  it('reads the analytics settings: Asia/Shanghai days, a 30-minute session gap, test accounts left out', () => {
+    const { analytics } = loadConfig({ DATA_DIR: '/srv/data' });
+    expect(analytics.timeZone).toBe('Asia/Shanghai');
+    expect(analytics.sessionGapMs).toBe(30 * 60_000);
+    expect(analytics.exportDir).toBe('/srv/data/analytics');
+    expect(analytics.exportFormats).toEqual(['csv', 'parquet']);
+    expect(new RegExp(analytics.excludeUsers!).test('test-42')).toBe(true);
+    expect(loadConfig({ ANALYTICS_EXCLUDE_USERS: 'none' }).analytics.excludeUsers).toBeNull();
+    expect(problems({ ANALYTICS_EXCLUDE_USERS: '(?=x)' })).toEqual([
+      'ANALYTICS_EXCLUDE_USERS: must be a regular expression, or none',
+    ]);
+    expect(problems({ ANALYTICS_EXPORT_FORMATS: 'csv,xlsx' })).toHaveLength(1);
+    expect(problems({ ANALYTICS_TIME_ZONE: 'Moon/Base' })).toHaveLength(1);
   });
 
   it('takes a default time zone for users who name none, and refuses an unknown one', () => {

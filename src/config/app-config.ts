@@ -154,9 +154,35 @@ export interface AppConfig {
     /** How long after a turn its conversation is counted and titled (turns meanwhile share it). */
     rollupDelayMs: number;
   };
+  /** Retention analytics (docs/analytics.md). */
+  analytics: AnalyticsConfig;
   /** The user's own REST API (/v1/me). */
   userApi: { requestsPerMinute: number; exportsPerHour: number };
   shutdownGraceMs: number;
+}
+
+export interface AnalyticsConfig {
+  /** Local calendar days of the roll-ups, cohorts and exports. */
+  timeZone: string;
+  /** A longer gap between two user messages ends a session. */
+  sessionGapMs: number;
+  /** HMAC-SHA256 key of the pseudonymous user ids in exports; required in production. */
+  pseudonymKey?: string;
+  /** User ids matching this pattern (test and internal accounts) are left out; null: none. */
+  excludeUsers: string | null;
+  /** Where the nightly job writes its dated files. */
+  exportDir: string;
+  exportFormats: Array<'csv' | 'jsonl' | 'parquet'>;
+  /** The nightly export runs once a local day, from this hour of the analytics time zone. */
+  nightlyHour: number;
+  /** How long after a turn its user's day is rolled up again (turns meanwhile share it). */
+  rollupDelayMs: number;
+  cohortEvent: 'message' | 'voice_message';
+  returnEvent: 'message' | 'voice_message';
+  /** Late night in the user's own time zone: from startHour until endHour. */
+  lateNight: { startHour: number; endHour: number };
+  /** The longest date range one request or command may ask for. */
+  maxRangeDays: number;
 }
 
 function ruleOf(r: { disclosureEveryMin: number; breakAfterMin: number }) {
@@ -199,6 +225,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     }
     if (!e.JWT_SECRET && !e.JWT_PUBLIC_KEY) {
       problems.push('JWT_SECRET or JWT_PUBLIC_KEY: one is required when NODE_ENV=production');
+    }
+    if (!e.ANALYTICS_PSEUDONYM_KEY) {
+      problems.push(
+        'ANALYTICS_PSEUDONYM_KEY: required when NODE_ENV=production (pseudonymous ids in exports)',
+      );
+    } else if (PLACEHOLDER.test(e.ANALYTICS_PSEUDONYM_KEY)) {
+      problems.push('ANALYTICS_PSEUDONYM_KEY: is the example placeholder; set a real random key');
     }
     if (e.JWT_SECRET && PLACEHOLDER.test(e.JWT_SECRET)) {
       problems.push('JWT_SECRET: is the example placeholder; set a real random secret');
@@ -355,6 +388,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       budgetTokens: e.PROMPT_BUDGET_TOKENS,
       historyMaxMessages: e.PROMPT_HISTORY_MAX_MESSAGES,
       companionName: e.COMPANION_NAME,
+    },
+    analytics: {
+      timeZone: validTimeZone(e.ANALYTICS_TIME_ZONE) ?? 'Asia/Shanghai',
+      sessionGapMs: e.ANALYTICS_SESSION_GAP_MIN * 60_000,
+      pseudonymKey: e.ANALYTICS_PSEUDONYM_KEY,
+      excludeUsers: e.ANALYTICS_EXCLUDE_USERS === 'none' ? null : e.ANALYTICS_EXCLUDE_USERS,
+      exportDir: resolve(e.ANALYTICS_EXPORT_DIR ?? resolve(e.DATA_DIR, 'analytics')),
+      exportFormats: e.ANALYTICS_EXPORT_FORMATS,
+      nightlyHour: e.ANALYTICS_NIGHTLY_HOUR,
+      rollupDelayMs: e.ANALYTICS_ROLLUP_DELAY_MS,
+      cohortEvent: e.ANALYTICS_COHORT_EVENT,
+      returnEvent: e.ANALYTICS_RETURN_EVENT,
+      lateNight: {
+        startHour: e.ANALYTICS_LATE_NIGHT_START_HOUR,
+        endHour: e.ANALYTICS_LATE_NIGHT_END_HOUR,
+      },
+      maxRangeDays: e.ANALYTICS_MAX_RANGE_DAYS,
     },
     userApi: {
       requestsPerMinute: e.USER_API_RATE_LIMIT_PER_MINUTE,

@@ -62,6 +62,16 @@ const crisisResourcesSchema = z.record(
     )
     .min(1),
 );
+/** A pattern both JavaScript and Postgres (`~`) read the same way: no lookarounds or flags. */
+function compiles(pattern: string): boolean {
+  if (/\(\?[=!<]|\\[pPk]/.test(pattern)) return false;
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const list = z.string().transform((v) =>
   v
     .split(',')
@@ -207,6 +217,32 @@ export const envSchema = z.object({
   REPLY_MAX_ATTEMPTS: int(1, 10).default(3),
   CONVERSATION_ROLLUP_DELAY_MS: int(0, 3_600_000).default(10_000),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(25_000),
+
+  ANALYTICS_TIME_ZONE: z
+    .string()
+    .refine(
+      (v) => validTimeZone(v) !== undefined,
+      'must be an IANA time zone such as Asia/Shanghai',
+    )
+    .default('Asia/Shanghai'),
+  ANALYTICS_SESSION_GAP_MIN: int(1, 24 * 60).default(30),
+  ANALYTICS_PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  ANALYTICS_EXCLUDE_USERS: z
+    .string()
+    .max(500)
+    .refine((v) => v === 'none' || compiles(v), 'must be a regular expression, or none')
+    .default('^(test|internal|qa)[-_:.]'),
+  ANALYTICS_EXPORT_DIR: z.string().optional(),
+  ANALYTICS_EXPORT_FORMATS: list
+    .pipe(z.array(z.enum(['csv', 'jsonl', 'parquet'])).min(1))
+    .default(['csv', 'parquet']),
+  ANALYTICS_NIGHTLY_HOUR: int(0, 23).default(4),
+  ANALYTICS_ROLLUP_DELAY_MS: int(0, 86_400_000).default(600_000),
+  ANALYTICS_COHORT_EVENT: z.enum(['message', 'voice_message']).default('message'),
+  ANALYTICS_RETURN_EVENT: z.enum(['message', 'voice_message']).default('message'),
+  ANALYTICS_LATE_NIGHT_START_HOUR: int(0, 23).default(22),
+  ANALYTICS_LATE_NIGHT_END_HOUR: int(0, 23).default(6),
+  ANALYTICS_MAX_RANGE_DAYS: int(1, 3660).default(400),
 });
 
 export type Env = z.infer<typeof envSchema>;

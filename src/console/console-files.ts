@@ -19,6 +19,7 @@ const OWN_FILES: Record<string, string> = {
   'dom.js': 'text/javascript; charset=utf-8',
   'conversation.js': 'text/javascript; charset=utf-8',
   'tools.js': 'text/javascript; charset=utf-8',
+  'analytics.js': 'text/javascript; charset=utf-8',
 };
 
 /** The socket.io browser client, as the server package ships it (so both sides match). */

@@ -5,6 +5,7 @@ import {
   statementsOf,
   type Queryable as RelaxedQueryable,
 } from '../database/statements.js';
+import { type DayWindow, userFilter } from '../common/day-window.js';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { FORGOTTEN } from '../common/forgotten.js';
 import { updatedRows, type Row } from '../common/sql-rows.js';
@@ -39,6 +40,33 @@ export interface ReplyOutcome {
   source?: 'model' | 'protocol' | 'operator';
   /** The category of the sentence the output check withheld, with everything after it. */
   outputBlocked?: string | null;
+}
+
+/** One user's local day of messages, as the analytics roll-up reads it. */
+export interface DailyActivityRow {
+  userId: string;
+  /** YYYY-MM-DD in the window's zone. */
+  day: string;
+  messages: number;
+  voiceMessages: number;
+  replies: number;
+  lateNightMessages: number;
+  firstMessageAt: Date | null;
+  lastMessageAt: Date | null;
+  firstVoiceAt: Date | null;
+  lastVoiceAt: Date | null;
+  platform: string | null;
+  appVersion: string | null;
+  signupDay: string | null;
+}
+
+/** One session: a run of a user's messages without a long gap (docs/analytics.md#sessions). */
+export interface SessionRow {
+  userId: string;
+  startedAt: Date;
+  day: string;
+  seconds: number;
+  messages: number;
 }
 
 /** The user message a claimed reply answers, as the turn needs it. */
@@ -186,6 +214,9 @@ export class MessageRepository {
       /** What the app said of the user now: kept on the user when it changed. */
       locale?: string | null;
       timeZone?: string | null;
+      /** The app's platform and version from the handshake: kept on the user when changed. */
+      platform?: string | null;
+      appVersion?: string | null;
     },
     tx?: EntityManager,
   ): Promise<StoredUserMessage> {
@@ -197,12 +228,17 @@ export class MessageRepository {
     const text = input.kind === 'text';
     try {
       const rows = await (tx ?? this.sql).query<Row[]>(
-        `WITH usr AS (INSERT INTO users (id, locale, time_zone) VALUES ($3, $10, $11)
+        `WITH usr AS (INSERT INTO users (id, locale, time_zone, platform, app_version)
+                      VALUES ($3, $10, $11, $12, $13)
                       ON CONFLICT (id) DO UPDATE
                         SET locale = coalesce(EXCLUDED.locale, users.locale),
-                            time_zone = coalesce(EXCLUDED.time_zone, users.time_zone)
+                            time_zone = coalesce(EXCLUDED.time_zone, users.time_zone),
+                            platform = coalesce(EXCLUDED.platform, users.platform),
+                            app_version = coalesce(EXCLUDED.app_version, users.app_version)
                       WHERE EXCLUDED.locale IS DISTINCT FROM users.locale AND EXCLUDED.locale IS NOT NULL
-                         OR EXCLUDED.time_zone IS DISTINCT FROM users.time_zone AND EXCLUDED.time_zone IS NOT NULL),
+                         OR EXCLUDED.time_zone IS DISTINCT FROM users.time_zone AND EXCLUDED.time_zone IS NOT NULL
+                         OR EXCLUDED.platform IS DISTINCT FROM users.platform AND EXCLUDED.platform IS NOT NULL
+                         OR EXCLUDED.app_version IS DISTINCT FROM users.app_version AND EXCLUDED.app_version IS NOT NULL),
               conv AS (${conversation})
          INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, content_tokens,
                                client_msg_id, status, search_terms, reply_due_at)
@@ -222,6 +258,8 @@ export class MessageRepository {
           text && input.content.length > 0,
           input.locale ?? null,
           input.timeZone ?? null,
+          input.platform ?? null,
+          input.appVersion ?? null,
         ],
       );
       if (!rows[0]) throw conversationNotFound(input.conversationId!);
@@ -1009,7 +1047,7 @@ export class MessageRepository {
 
   async exportUser(userId: string): Promise<Row | null> {
     const [user] = await this.db.query<Row[]>(
-      `SELECT id, created_at, last_seen_at, locale, time_zone FROM users WHERE id = $1`,
+      `SELECT id, created_at, last_seen_at, locale, time_zone, platform, app_version FROM users WHERE id = $1`,
       [userId],
     );
     return user ?? null;
@@ -1067,6 +1105,102 @@ export class MessageRepository {
       await this.db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [userId]),
     ).length;
     return { messages, conversations, users };
+  }
+
+  /**
+   * The analytics roll-up's read (docs/analytics.md): per user and local day of `window`, the
+   * user messages (and voice ones), completed replies, late-night messages (in the user's own
+   * zone, else `defaultTimeZone`), first and last message times, and what the user row says
+   * (platform, app version, signup day). Counts and times only, never text.
+   */
+  async dailyActivity(
+    window: DayWindow,
+    lateNight: { startHour: number; endHour: number },
+    defaultTimeZone: string,
+  ): Promise<DailyActivityRow[]> {
+    const params: unknown[] = [
+      window.from,
+      window.to,
+      window.timeZone,
+      defaultTimeZone,
+      lateNight.startHour,
+      lateNight.endHour,
+    ];
+    const users = userFilter(window, 'm.user_id', params);
+    const rows = await this.db.query<Row[]>(
+      `WITH m AS (
+         SELECT m.user_id, m.role, m.kind, m.status, m.created_at,
+                (m.created_at AT TIME ZONE $3)::date AS day,
+                extract(hour FROM m.created_at AT TIME ZONE coalesce(u.time_zone, $4))::int AS hour,
+                u.platform, u.app_version, (u.created_at AT TIME ZONE $3)::date AS signup_day
+           FROM messages m JOIN users u ON u.id = m.user_id
+          WHERE m.created_at >= $1 AND m.created_at < $2${users})
+       SELECT user_id, to_char(day, 'YYYY-MM-DD') AS day,
+              count(*) FILTER (WHERE role = 'user') AS messages,
+              count(*) FILTER (WHERE role = 'user' AND kind = 'voice') AS voice_messages,
+              count(*) FILTER (WHERE role = 'assistant' AND status = 'completed') AS replies,
+              count(*) FILTER (WHERE role = 'user' AND CASE WHEN $5::int > $6::int
+                                 THEN hour >= $5::int OR hour < $6::int
+                                 ELSE hour >= $5::int AND hour < $6::int END) AS late_night,
+              min(created_at) FILTER (WHERE role = 'user') AS first_message_at,
+              max(created_at) FILTER (WHERE role = 'user') AS last_message_at,
+              min(created_at) FILTER (WHERE role = 'user' AND kind = 'voice') AS first_voice_at,
+              max(created_at) FILTER (WHERE role = 'user' AND kind = 'voice') AS last_voice_at,
+              min(platform) AS platform, min(app_version) AS app_version,
+              to_char(min(signup_day), 'YYYY-MM-DD') AS signup_day
+         FROM m GROUP BY user_id, day`,
+      params,
+    );
+    return rows.map((r) => ({
+      userId: r.user_id as string,
+      day: r.day as string,
+      messages: Number(r.messages),
+      voiceMessages: Number(r.voice_messages),
+      replies: Number(r.replies),
+      lateNightMessages: Number(r.late_night),
+      firstMessageAt: (r.first_message_at as Date | null) ?? null,
+      lastMessageAt: (r.last_message_at as Date | null) ?? null,
+      firstVoiceAt: (r.first_voice_at as Date | null) ?? null,
+      lastVoiceAt: (r.last_voice_at as Date | null) ?? null,
+      platform: (r.platform as string | null) ?? null,
+      appVersion: (r.app_version as string | null) ?? null,
+      signupDay: (r.signup_day as string | null) ?? null,
+    }));
+  }
+
+  /**
+   * Sessions that started in `window` (docs/analytics.md#sessions): runs of a user's messages
+   * with no gap longer than `gapMs`, followed up to a day past the window's end. A message less
+   * than `gapMs` after one before the window continues that earlier session, counted there.
+   */
+  async sessionsStarted(window: DayWindow, gapMs: number): Promise<SessionRow[]> {
+    const params: unknown[] = [window.from, window.to, window.timeZone, `${gapMs} milliseconds`];
+    const users = userFilter(window, 'user_id', params);
+    const rows = await this.db.query<Row[]>(
+      `WITH m AS (
+         SELECT user_id, created_at,
+                coalesce(created_at - lag(created_at) OVER w > $4::interval, true) AS starts
+           FROM messages
+          WHERE role = 'user' AND created_at >= $1::timestamptz - $4::interval
+            AND created_at < $2::timestamptz + interval '1 day'${users}
+         WINDOW w AS (PARTITION BY user_id ORDER BY created_at)),
+       n AS (SELECT user_id, created_at, sum(starts::int) OVER w AS session
+               FROM m WINDOW w AS (PARTITION BY user_id ORDER BY created_at))
+       SELECT user_id, min(created_at) AS started_at,
+              to_char((min(created_at) AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day,
+              extract(epoch FROM max(created_at) - min(created_at))::int AS seconds,
+              count(*) AS messages
+         FROM n GROUP BY user_id, session
+       HAVING min(created_at) >= $1 AND min(created_at) < $2`,
+      params,
+    );
+    return rows.map((r) => ({
+      userId: r.user_id as string,
+      startedAt: r.started_at as Date,
+      day: r.day as string,
+      seconds: Number(r.seconds),
+      messages: Number(r.messages),
+    }));
   }
 
   /** The IANA time zone kept on the user (the app's or token's last word); null when never given. */

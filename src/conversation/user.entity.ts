@@ -23,4 +23,12 @@ export class UserEntity {
   /** IANA time zone the app (or the token's `zoneinfo` claim) gave last; null when never. */
   @Column('varchar', { name: 'time_zone', length: 64, nullable: true })
   timeZone!: string | null;
+
+  /** The app's platform (`ios`, `android`, `web`, `desktop`) from its last handshake; null when never. */
+  @Column('varchar', { length: 16, nullable: true })
+  platform!: string | null;
+
+  /** The app's version from its last handshake (validated); null when never. */
+  @Column('varchar', { name: 'app_version', length: 32, nullable: true })
+  appVersion!: string | null;
 }

@@ -1,5 +1,10 @@
 import { AccountDeletionEntity } from '../account/account-deletion.entity.js';
 import {
+  AnalyticsRollupDayEntity,
+  AnalyticsSessionEntity,
+  AnalyticsUserDayEntity,
+} from '../analytics/analytics-user-day.entity.js';
+import {
   AffectConversationStateEntity,
   AffectUserStateEntity,
 } from '../affect/affect-state.entity.js';
@@ -51,4 +56,7 @@ export const ENTITIES = [
   ModerationEventEntity,
   UserRestrictionEntity,
   ModerationRuleEntity,
+  AnalyticsUserDayEntity,
+  AnalyticsSessionEntity,
+  AnalyticsRollupDayEntity,
 ];

@@ -139,6 +139,8 @@ export class ChatService {
       kind: 'text',
       locale: hints.locale,
       timeZone: hints.timeZone,
+      platform: hints.platform,
+      appVersion: hints.appVersion,
     });
     this.metrics.messages.inc({ kind: 'text', outcome: duplicate ? 'duplicate' : 'stored' });
     const turn = {

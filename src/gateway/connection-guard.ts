@@ -5,7 +5,12 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ModerationService } from '../moderation/moderation.service.js';
 import { Lifecycle } from '../observability/lifecycle.js';
 import { validLocale, validTimeZone } from '../common/time-zone.js';
-import type { RawConnection, SocketData } from './socket-data.js';
+import {
+  type RawConnection,
+  type SocketData,
+  validAppVersion,
+  validPlatform,
+} from './socket-data.js';
 
 /** Roles that may connect to /operator and receive its alerts. */
 export const OPERATOR_SOCKET_ROLES = ['moderator', 'admin'];
@@ -84,7 +89,14 @@ export class ConnectionGuard {
       return next(refusal('unavailable', 'this server is restarting; reconnect in a moment'));
     }
     const auth = socket.handshake.auth as
-      { token?: unknown; locale?: unknown; timeZone?: unknown } | undefined;
+      | {
+          token?: unknown;
+          locale?: unknown;
+          timeZone?: unknown;
+          platform?: unknown;
+          appVersion?: unknown;
+        }
+      | undefined;
     const principal = this.tokens.verify(auth?.token);
     if (!principal) return next(refusal('unauthorized', 'a valid token is required'));
     const data = socket.data as SocketData;
@@ -99,6 +111,12 @@ export class ConnectionGuard {
     const locale = validLocale(auth?.locale) ?? principal.locale;
     if (locale) data.locale = locale;
     if (principal.ageBand) data.ageBand = principal.ageBand;
+    // The app's platform and version (analytics breakdowns): ignored when not valid, like the
+    // time zone; never refused, so an older app without them connects as before.
+    const platform = validPlatform(auth?.platform);
+    if (platform) data.platform = platform;
+    const appVersion = validAppVersion(auth?.appVersion);
+    if (appVersion) data.appVersion = appVersion;
     // The token is verified; keeping it on every idle socket only costs memory.
     socket.handshake.auth = {};
     next();

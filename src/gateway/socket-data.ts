@@ -13,10 +13,32 @@ export interface SocketData {
   /** What the app said of the user in the handshake, when it did (validated). */
   locale?: string;
   timeZone?: string;
+  /** The app's platform and version (handshake `auth.platform`, `auth.appVersion`; validated). */
+  platform?: AppPlatform;
+  appVersion?: string;
   /** The token's `age_band` claim. */
   ageBand?: 'minor' | 'adult';
   /** Token bucket for the per-socket event limit. */
   bucket?: { tokens: number; at: number };
+}
+
+export const APP_PLATFORMS = ['ios', 'android', 'web', 'desktop'] as const;
+export type AppPlatform = (typeof APP_PLATFORMS)[number];
+
+/** `ios`, `android`, `web` or `desktop` (any case); undefined for anything else. */
+export function validPlatform(value: unknown): AppPlatform | undefined {
+  if (typeof value !== 'string') return undefined;
+  const v = value.toLowerCase();
+  return (APP_PLATFORMS as readonly string[]).includes(v) ? (v as AppPlatform) : undefined;
+}
+
+/** A release version such as `2.14.0` or `2.14.0-beta.3+512` (at most 32 characters). */
+const APP_VERSION = /^\d{1,5}(\.\d{1,5}){0,3}([-+][0-9A-Za-z.+-]{1,20})?$/;
+
+export function validAppVersion(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 32 && APP_VERSION.test(value)
+    ? value
+    : undefined;
 }
 
 /** engine.io's connection, with the Origin header kept aside for the namespace guard. */
@@ -36,11 +58,15 @@ export function handshakeUser(socket: { data: unknown }): {
   locale: string | null;
   timeZone: string | null;
   ageBand: 'minor' | 'adult' | null;
+  platform: AppPlatform | null;
+  appVersion: string | null;
 } {
   const data = socket.data as SocketData;
   return {
     locale: data.locale ?? null,
     timeZone: data.timeZone ?? null,
     ageBand: data.ageBand ?? null,
+    platform: data.platform ?? null,
+    appVersion: data.appVersion ?? null,
   };
 }

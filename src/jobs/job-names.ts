@@ -21,6 +21,10 @@ export enum JobName {
   MemoryForgetFollowUp = 'memory.forget-follow-up',
   /** Every 10 minutes: erases forgets' saved memories past undo, runs late follow-ups. */
   MemoryForgetSweep = 'memory.forget-sweep',
+  /** Rolls up one user's local day again a while after their turns (analytics). */
+  AnalyticsRollupUser = 'analytics.rollup-user',
+  /** Every 15 minutes: once a local day, rolls up the last two days and writes the dated exports. */
+  AnalyticsNightly = 'analytics.nightly',
 }
 
 /** A voice clip's measurements, as the baseline job folds them in. */
@@ -39,6 +43,8 @@ export interface JobPayloads {
   [JobName.ConversationSummary]: { conversationId: string };
   [JobName.MemoryForgetFollowUp]: { userId: string; forgetId: string };
   [JobName.MemoryForgetSweep]: Record<string, never>;
+  [JobName.AnalyticsRollupUser]: { userId: string; day: string };
+  [JobName.AnalyticsNightly]: Record<string, never>;
 }
 
 export interface JobOptions {

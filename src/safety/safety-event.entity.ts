@@ -164,6 +164,8 @@ export class ComplianceEventEntity {
   @Column('varchar', { name: 'text_version', length: 64 })
   textVersion!: string;
 
+  /** BRIN (migration AnalyticsRollups): the analytics roll-up reads one day of every user's rows. */
+  @Index('IDX_compliance_events_created_brin', { synchronize: false })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { type DayWindow, userFilter } from '../common/day-window.js';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows, type Row } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
@@ -469,6 +470,58 @@ export class SafetyRepository {
         yield { type, row };
       }
     }
+  }
+
+  /**
+   * The analytics roll-up's read (docs/analytics.md): per user and local day of `window`, crisis
+   * protocol replies, those that named crisis resources (referrals) and compliance notices shown.
+   * Counts only: no evidence, no text.
+   */
+  async dailyActivity(window: DayWindow): Promise<{
+    days: Array<{
+      userId: string;
+      day: string;
+      crisisEvents: number;
+      crisisReferrals: number;
+      noticesShown: number;
+    }>;
+  }> {
+    const params: unknown[] = [window.from, window.to, window.timeZone];
+    const crisisUsers = userFilter(window, 'user_id', params);
+    const noticeUsers = window.userIds ? ` AND user_id = ANY($4::varchar[])` : '';
+    const rows = await this.db.query<Row[]>(
+      `SELECT user_id, to_char(day, 'YYYY-MM-DD') AS day, sum(crisis) AS crisis,
+              sum(referral) AS referrals, sum(notice) AS notices
+         FROM (SELECT user_id, (created_at AT TIME ZONE $3)::date AS day, 1 AS crisis,
+                      (cardinality(resources) > 0)::int AS referral, 0 AS notice
+                 FROM crisis_events
+                WHERE user_id IS NOT NULL AND created_at >= $1 AND created_at < $2${crisisUsers}
+               UNION ALL
+               SELECT user_id, (created_at AT TIME ZONE $3)::date, 0, 0, 1
+                 FROM compliance_events
+                WHERE created_at >= $1 AND created_at < $2${noticeUsers}) e
+        GROUP BY user_id, day`,
+      params,
+    );
+    return {
+      days: rows.map((r) => ({
+        userId: r.user_id as string,
+        day: r.day as string,
+        crisisEvents: Number(r.crisis),
+        crisisReferrals: Number(r.referrals),
+        noticesShown: Number(r.notices),
+      })),
+    };
+  }
+
+  /** The age band kept for each of these users that has one (the analytics roll-up). */
+  async ageBands(userIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT user_id, age_band FROM safety_user_states
+        WHERE user_id = ANY($1::varchar[]) AND age_band IS NOT NULL`,
+      [userIds],
+    );
+    return new Map(rows.map((b) => [b.user_id as string, b.age_band as string]));
   }
 
   /**

@@ -299,7 +299,12 @@ export class VoiceService {
     userId: string,
     clientMsgId: string,
     conversationId: string | undefined,
-    hints: { locale: string | null; timeZone: string | null },
+    hints: {
+      locale: string | null;
+      timeZone: string | null;
+      platform: string | null;
+      appVersion: string | null;
+    },
     clip: NewVoiceClip,
   ): Promise<StoredUserMessage> {
     try {

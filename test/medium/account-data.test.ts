@@ -3,6 +3,9 @@ import { DataSource } from 'typeorm';
 import { AccountDeletionRepository } from '../../src/account/account-deletion.repository.js';
 import { AccountService, type ExportLine } from '../../src/account/account.service.js';
 import { AffectRepository } from '../../src/affect/affect.repository.js';
+import { AnalyticsRepository } from '../../src/analytics/analytics.repository.js';
+import { AnalyticsService } from '../../src/analytics/analytics.service.js';
+import { loadConfig } from '../../src/config/app-config.js';
 import { MessageRepository } from '../../src/conversation/message.repository.js';
 import { dataSourceOptions } from '../../src/database/data-source.js';
 import { statementsOf } from '../../src/database/statements.js';
@@ -22,6 +25,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 let db: TestDatabase;
 let ds: DataSource;
 let account: AccountService;
+let analytics: AnalyticsService;
 const disconnected: string[] = [];
 
 beforeAll(async () => {
@@ -29,6 +33,13 @@ beforeAll(async () => {
   ds = new DataSource({ ...dataSourceOptions(db.url, 10), logger: undefined, logging: false });
   await ds.initialize();
   const messages = new MessageRepository(ds);
+  analytics = new AnalyticsService(
+    loadConfig({ ANALYTICS_PSEUDONYM_KEY: 'a-test-key-that-is-at-least-32-chars' }),
+    new AnalyticsRepository(ds),
+    messages,
+    new SafetyRepository(ds),
+    new AffectRepository(ds),
+  );
   account = new AccountService(
     messages,
     new VoiceClipRepository(ds),
@@ -48,6 +59,7 @@ beforeAll(async () => {
       {} as unknown as ClientEmitter,
       {} as never,
     ),
+    analytics,
   );
 });
 afterAll(async () => {
@@ -114,6 +126,9 @@ async function seed(userId: string): Promise<void> {
      SELECT 1`,
     [userId],
   );
+  // The user's day in the analytics roll-ups (a row of the day, a session).
+  const today = analytics.today();
+  await analytics.rollupDays(today, today, [userId]);
 }
 
 /** Every table with a column naming a user, and how many of its rows name this one. */
