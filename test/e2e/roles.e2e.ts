@@ -12,7 +12,7 @@ import { deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
 import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { TEST_MODEL, TEST_WHISPER_MODEL, sleep } from '../support/test-app.js';
+import { TEST_MODEL, TEST_WHISPER_MODEL, sleep, until } from '../support/test-app.js';
 import { TEST_JWT_SECRET } from '../support/tokens.js';
 
 /**
@@ -153,7 +153,11 @@ describe('gateway and worker in two processes', () => {
     expect(ended.message).toMatchObject({ status: 'failed', errorCode: 'reply_interrupted' });
     const error = await phone.next('error', (e) => e.replyId === start.replyId);
     expect(error.code).toBe('reply_interrupted');
-    expect(worker.logs.join('\n')).toMatch(/reply interrupted: its process stopped renewing/);
+    // The worker's log line comes through its stdout pipe, maybe after the event it emitted.
+    await until(
+      () => worker.logs.join('\n'),
+      (logs) => /reply interrupted: its process stopped renewing/.test(logs),
+    );
     expect(survivor.logs.join('\n')).not.toMatch(/reply interrupted/);
     phone.close();
     tablet.close();

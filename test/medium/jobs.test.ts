@@ -28,12 +28,12 @@ class RecordingJob implements OnModuleInit {
       RecordingJob.seen.push('expiry');
       return Promise.resolve();
     });
-    this.registry.register(JobName.VoiceBaselineUpdate, () => Promise.resolve());
-    this.registry.register(JobName.MemoryExtraction, () => Promise.resolve());
-    this.registry.register(JobName.ConversationSummary, () => Promise.resolve());
-    this.registry.register(JobName.AccountDeletion, () => Promise.resolve());
-    this.registry.register(JobName.MemoryForgetFollowUp, () => Promise.resolve());
-    this.registry.register(JobName.MemoryForgetSweep, () => Promise.resolve());
+    // Every other job gets a handler that does nothing (the registry refuses to start without).
+    for (const name of Object.values(JobName)) {
+      if (name !== JobName.ConversationRollup && name !== JobName.VoiceClipExpiry) {
+        this.registry.register(name, () => Promise.resolve());
+      }
+    }
   }
 }
 

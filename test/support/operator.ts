@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { OperatorEventMap } from '../../src/gateway/chat.protocol.js';
-import { sleep, type TestApp } from './test-app.js';
+import type { TestApp } from './test-app.js';
 
 /** A call to the operator API with an operator's token. */
 export function operatorApi(app: TestApp, token: string, path: string, init: RequestInit = {}) {
@@ -44,13 +44,4 @@ export async function connectOperator(app: TestApp, token: string): Promise<Oper
   };
 }
 
-/** Reads until `ok` holds, every 20 ms, for at most `ms`. */
-export async function until<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 5000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
+export { until } from './test-app.js';

@@ -83,6 +83,17 @@ export async function startTestApp(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Reads until `ok` holds, every 20 ms, for at most `ms`. */
+export async function until<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 5000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
 /**
  * Sends a text message and waits for its whole reply; returns the ack, the `reply:start` (with
  * the turn's affect) and the chat prompt the model received for it.
