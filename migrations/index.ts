@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { ModelLoop1796350000000 } from './1796350000000-ModelLoop.js';
 import { Moderation1796267409638 } from './1796267409638-Moderation.js';
 import { Safety1796251257757 } from './1796251257757-Safety.js';
 import { TrustAndLimits1796242713554 } from './1796242713554-TrustAndLimits.js';
@@ -24,4 +25,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   TrustAndLimits1796242713554,
   Safety1796251257757,
   Moderation1796267409638,
+  ModelLoop1796350000000,
 ];

@@ -11,6 +11,7 @@ import { ConsoleModule } from './console/console.module.js';
 import { ConversationModule } from './conversation/conversation.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { RelaxedWritesModule } from './database/statements.js';
+import { FeedbackApiModule } from './feedback/feedback-api.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ModerationApiModule } from './moderation/moderation-api.module.js';
@@ -76,6 +77,7 @@ export class AppModule {
               MemoryApiModule,
               SafetyApiModule,
               ModerationApiModule,
+              FeedbackApiModule,
               ConsoleModule,
             ]
           : []),

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AffectModule } from '../affect/affect.module.js';
 import { ConversationModule } from '../conversation/conversation.module.js';
 import { RealtimeModule } from '../gateway/realtime.module.js';
+import { FeedbackModule } from '../feedback/feedback.module.js';
 import { MemoryModule } from '../memory/memory.module.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { OperatorAuditModule } from '../operator/operator-audit.module.js';
@@ -27,6 +28,7 @@ import { AccountService } from './account.service.js';
     RealtimeModule,
     SafetyModule,
     ModerationModule,
+    FeedbackModule,
   ],
   providers: [AccountService, AccountDeletionRepository, AccountDeletionJob],
   exports: [AccountService, AccountDeletionJob],

@@ -11,7 +11,7 @@ import { updatedRows, type Row } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
 import { encodeTerms } from '../memory/recall/text-terms.js';
 import { ConversationErrorCode, ConversationException } from './conversation.exception.js';
-import type { MessageEntity, MessageKind, MessageStatus } from './message.entity.js';
+import type { MessageEntity, MessageKind, MessageStatus, ReplyRoute } from './message.entity.js';
 
 const PG_UNIQUE_VIOLATION = '23505';
 
@@ -39,7 +39,13 @@ export interface ReplyOutcome {
   source?: 'model' | 'protocol' | 'operator';
   /** The category of the sentence the output check withheld, with everything after it. */
   outputBlocked?: string | null;
+  /** How the turn was routed (absent for a reply no route chose: the crisis protocol). */
+  route?: ReplyRoute | null;
 }
+
+/** Why a regenerate or a choice of version was refused (the feedback module's codes). */
+export type VersionOutcome =
+  'ok' | 'reply_not_found' | 'reply_not_owned' | 'reply_streaming' | 'reply_not_latest';
 
 /** The user message a claimed reply answers, as the turn needs it. */
 export interface AnsweringMessage {
@@ -116,13 +122,14 @@ export interface ExtractionTurnRow {
 const MESSAGE_COLUMNS = `id, conversation_id, user_id, seq, role, kind, content, content_tokens, search_terms,
   memory_excluded, client_msg_id, in_reply_to, status, error_code, model, prompt_version, ttft_ms, total_ms,
   prompt_tokens, completion_tokens, lease_owner, lease_expires_at, reply_due_at, reply_attempts, turn_id,
-  source, output_blocked, deleted_at, created_at, completed_at`;
+  source, output_blocked, deleted_at, route, replaced_at, created_at, completed_at`;
 
 /**
  * The turns a prompt, recall, extraction and summaries may use: user messages, and replies the
- * user saw to the end or stopped. Failed and streaming replies never reach a prompt.
+ * user saw to the end or stopped. Failed and streaming replies never reach a prompt, nor a reply
+ * version another one replaced (a regenerate, the user's choice).
  */
-const SHOWN_TURN = `content <> '' AND (role = 'user' OR status IN ('completed', 'cancelled'))`;
+const SHOWN_TURN = `content <> '' AND replaced_at IS NULL AND (role = 'user' OR status IN ('completed', 'cancelled'))`;
 
 /**
  * The one owner of `users`, `conversations` and `messages`: every statement against them is
@@ -329,7 +336,7 @@ export class MessageRepository {
   async finishReply(replyId: string, outcome: ReplyOutcome): Promise<FinishedReply | null> {
     const rows = await this.sql.query<Row[]>(
       `SELECT (f.reply).*, f.more_due
-         FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) f`,
+         FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) f`,
       [
         replyId,
         outcome.status,
@@ -345,10 +352,45 @@ export class MessageRepository {
         outcome.content ? encodeTerms(outcome.content) : null,
         outcome.source ?? 'model',
         outcome.outputBlocked ?? null,
+        outcome.route ? JSON.stringify(outcome.route) : null,
       ],
     );
     const r = rows[0];
     return r ? { ...rowToMessage(r), moreDue: Boolean(r.more_due) } : null;
+  }
+
+  /**
+   * Asks for a new version of the user's latest reply (companion_regenerate_reply): the versions
+   * so far are marked replaced and the message they answer is owed a reply again, under the
+   * conversation's lock. The caller starts the turn that answers it.
+   */
+  async regenerate(
+    replyId: string,
+    userId: string,
+  ): Promise<{ outcome: VersionOutcome; conversationId: string | null }> {
+    const rows = await this.db.query<Array<{ outcome: VersionOutcome; conversation_id: string }>>(
+      `SELECT outcome, conversation_id FROM companion_regenerate_reply($1, $2)`,
+      [replyId, userId],
+    );
+    return { outcome: rows[0].outcome, conversationId: rows[0].conversation_id ?? null };
+  }
+
+  /** Shows this version of a reply and marks the other versions replaced (companion_choose_reply). */
+  async chooseVersion(
+    replyId: string,
+    userId: string,
+  ): Promise<{ outcome: VersionOutcome; conversationId: string | null; versions: number }> {
+    const rows = await this.db.query<
+      Array<{ outcome: VersionOutcome; conversation_id: string; versions: number | null }>
+    >(`SELECT outcome, conversation_id, versions FROM companion_choose_reply($1, $2)`, [
+      replyId,
+      userId,
+    ]);
+    return {
+      outcome: rows[0].outcome,
+      conversationId: rows[0].conversation_id ?? null,
+      versions: Number(rows[0].versions ?? 0),
+    };
   }
 
   async renewLeases(replyIds: string[], owner: string, leaseMs: number): Promise<void> {
@@ -972,6 +1014,8 @@ export function rowToMessage(r: Row): MessageEntity {
     searchTerms: (r.search_terms as string | null) ?? null,
     memoryExcluded: Boolean(r.memory_excluded),
     deletedAt: (r.deleted_at as Date | null | undefined) ?? null,
+    route: (r.route as ReplyRoute | null | undefined) ?? null,
+    replacedAt: (r.replaced_at as Date | null | undefined) ?? null,
     source: (r.source as string | undefined) ?? 'model',
     outputBlocked: (r.output_blocked as string | null | undefined) ?? null,
     clientMsgId: (r.client_msg_id as string | null) ?? null,

@@ -84,7 +84,7 @@ export class ConnectionGuard {
       return next(refusal('unavailable', 'this server is restarting; reconnect in a moment'));
     }
     const auth = socket.handshake.auth as
-      { token?: unknown; locale?: unknown; timeZone?: unknown } | undefined;
+      { token?: unknown; locale?: unknown; timeZone?: unknown; platform?: unknown } | undefined;
     const principal = this.tokens.verify(auth?.token);
     if (!principal) return next(refusal('unauthorized', 'a valid token is required'));
     const data = socket.data as SocketData;
@@ -98,7 +98,12 @@ export class ConnectionGuard {
     if (timeZone) data.timeZone = timeZone;
     const locale = validLocale(auth?.locale) ?? principal.locale;
     if (locale) data.locale = locale;
+    // The app's platform, for experiments' targeting: a short lowercase word, else ignored.
+    if (typeof auth?.platform === 'string' && /^[a-z]{2,16}$/.test(auth.platform)) {
+      data.platform = auth.platform;
+    }
     if (principal.ageBand) data.ageBand = principal.ageBand;
+    data.tier = principal.tier;
     // The token is verified; keeping it on every idle socket only costs memory.
     socket.handshake.auth = {};
     next();

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ConsentController } from './consent.controller.js';
+import { FeedbackModule } from './feedback.module.js';
+
+/** The model loop's HTTP API, for processes that serve HTTP APIs: consent, experiments, exports. */
+@Module({
+  imports: [FeedbackModule],
+  controllers: [ConsentController],
+})
+export class FeedbackApiModule {}
