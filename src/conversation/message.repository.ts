@@ -43,6 +43,22 @@ export interface ReplyOutcome {
   route?: ReplyRoute | null;
 }
 
+/** A message as training-data exports read it. */
+export interface TrainingMessage {
+  id: string;
+  userId: string;
+  conversationId: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: MessageStatus;
+  source: string;
+  inReplyTo: string | null;
+  /** Deleted by an operator, or forgotten at the user's asking: never trained on. */
+  gone: boolean;
+  /** Another version of the reply is the one shown. */
+  replaced: boolean;
+}
+
 /** Why a regenerate or a choice of version was refused (the feedback module's codes). */
 export type VersionOutcome =
   'ok' | 'reply_not_found' | 'reply_not_owned' | 'reply_streaming' | 'reply_not_latest';
@@ -391,6 +407,36 @@ export class MessageRepository {
       conversationId: rows[0].conversation_id ?? null,
       versions: Number(rows[0].versions ?? 0),
     };
+  }
+
+  /**
+   * Messages as training-data exports read them (docs/model-loop.md): these ids, and every reply
+   * version answering the messages in `answering` (regenerates), without the embedding.
+   */
+  async trainingMessages(
+    ids: readonly string[],
+    answering: readonly string[] = [],
+  ): Promise<TrainingMessage[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT id, user_id, conversation_id, role, content, status, source, in_reply_to, deleted_at,
+              memory_excluded, replaced_at
+         FROM messages
+        WHERE id = ANY($1::uuid[])
+           OR (in_reply_to = ANY($2::uuid[]) AND role = 'assistant')`,
+      [ids, answering],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      userId: r.user_id as string,
+      conversationId: r.conversation_id as string,
+      role: r.role as 'user' | 'assistant',
+      content: r.content as string,
+      status: r.status as MessageStatus,
+      source: r.source as string,
+      inReplyTo: (r.in_reply_to as string | null) ?? null,
+      gone: r.deleted_at !== null || Boolean(r.memory_excluded),
+      replaced: r.replaced_at !== null,
+    }));
   }
 
   async renewLeases(replyIds: string[], owner: string, leaseMs: number): Promise<void> {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConsentController } from './consent.controller.js';
+import { DatasetController } from './dataset/dataset.controller.js';
 import { FeedbackModule } from './feedback.module.js';
 
 /** The model loop's HTTP API, for processes that serve HTTP APIs: consent, experiments, exports. */
 @Module({
   imports: [FeedbackModule],
-  controllers: [ConsentController],
+  controllers: [ConsentController, DatasetController],
 })
 export class FeedbackApiModule {}

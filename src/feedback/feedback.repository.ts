@@ -21,6 +21,17 @@ export interface FeedbackAct {
   variant?: string | null;
 }
 
+/** An act as training-data exports read it. */
+export interface DatasetAct {
+  id: string;
+  userId: string;
+  replyId: string;
+  conversationId: string;
+  kind: FeedbackKind;
+  rating: 'up' | 'down' | null;
+  text: string | null;
+}
+
 export interface StoredAct {
   id: string;
   userId: string;
@@ -112,6 +123,58 @@ export class FeedbackRepository {
       [replyId],
     );
     return rows[0]?.rating ?? null;
+  }
+
+  /**
+   * A page of acts that make training examples of `kind` (docs/model-loop.md), in (time, id)
+   * order after `after`, within [since, until), of users whose latest consent is yes:
+   *   sft: a reply's latest edit; its latest rating when up and it has no edit; its first
+   *        positive follow-up when it has no rating and no edit
+   *   dpo: a reply's latest edit; the latest choice of a version
+   *   kto: a reply's latest rating
+   */
+  async datasetActs(
+    kind: 'sft' | 'dpo' | 'kto',
+    window: { since: Date; until: Date },
+    after: [string, string] | null,
+    limit: number,
+  ): Promise<Array<DatasetAct & { key: [string, string] }>> {
+    const latest = (k: string) => `NOT EXISTS (SELECT 1 FROM feedback_events l
+        WHERE l.reply_id = e.reply_id AND l.kind = '${k}' AND (l.created_at, l.id) > (e.created_at, e.id))`;
+    const has = (k: string) =>
+      `EXISTS (SELECT 1 FROM feedback_events h WHERE h.reply_id = e.reply_id AND h.kind = '${k}')`;
+    const filter = {
+      sft: `(e.kind = 'edit' AND ${latest('edit')})
+         OR (e.kind = 'rating' AND e.rating = 'up' AND ${latest('rating')} AND NOT ${has('edit')})
+         OR (e.kind = 'followup' AND NOT ${has('rating')} AND NOT ${has('edit')}
+             AND NOT EXISTS (SELECT 1 FROM feedback_events f WHERE f.reply_id = e.reply_id
+                              AND f.kind = 'followup' AND (f.created_at, f.id) < (e.created_at, e.id)))`,
+      dpo: `(e.kind = 'edit' AND ${latest('edit')}) OR (e.kind = 'choose' AND ${latest('choose')})`,
+      kto: `e.kind = 'rating' AND ${latest('rating')}`,
+    }[kind];
+    const rows = await this.db.query<Row[]>(
+      `SELECT e.id, e.user_id, e.reply_id, e.conversation_id, e.kind, e.rating, e.text,
+              e.created_at::text AS k_at
+         FROM feedback_events e
+        WHERE e.created_at >= $1 AND e.created_at < $2
+          AND (e.created_at, e.id) > (coalesce($3::timestamptz, '-infinity'),
+                                      coalesce($4::uuid, '00000000-0000-0000-0000-000000000000'))
+          AND (${filter})
+          AND (SELECT c.training FROM training_consents c WHERE c.user_id = e.user_id
+                ORDER BY c.created_at DESC, c.id DESC LIMIT 1) IS TRUE
+        ORDER BY e.created_at, e.id LIMIT $5`,
+      [window.since, window.until, after?.[0] ?? null, after?.[1] ?? null, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      userId: r.user_id as string,
+      replyId: r.reply_id as string,
+      conversationId: r.conversation_id as string,
+      kind: r.kind as FeedbackKind,
+      rating: (r.rating as 'up' | 'down' | null) ?? null,
+      text: (r.text as string | null) ?? null,
+      key: [r.k_at as string, r.id as string],
+    }));
   }
 
   // --- training consent ------------------------------------------------------------------------
