@@ -43,6 +43,20 @@ export interface ReplyOutcome {
   route?: ReplyRoute | null;
 }
 
+/** An experiment variant's replies, as results and guardrails read them. */
+export interface VariantTurnStats {
+  variant: string;
+  users: number;
+  turns: number;
+  failed: number;
+  /** Replies of the crisis protocol. */
+  crisis: number;
+  p95Ms: number | null;
+  turnsPerConversation: number;
+  d1: { returned: number; eligible: number };
+  d7: { returned: number; eligible: number };
+}
+
 /** A message as training-data exports read it. */
 export interface TrainingMessage {
   id: string;
@@ -436,6 +450,51 @@ export class MessageRepository {
       inReplyTo: (r.in_reply_to as string | null) ?? null,
       gone: r.deleted_at !== null || Boolean(r.memory_excluded),
       replaced: r.replaced_at !== null,
+    }));
+  }
+
+  /**
+   * An experiment's replies per variant (`route->>'experiment'`): users, turns, failures, crisis
+   * protocol replies, the 95th percentile of reply time, turns per conversation, and the users
+   * who came back one day and seven days after their first reply of it (D1, D7: the return seam
+   * until the analytics roll-ups give them).
+   */
+  async variantTurnStats(key: string): Promise<VariantTurnStats[]> {
+    const rows = await this.db.query<Row[]>(
+      `WITH r AS (
+         SELECT user_id, conversation_id, created_at, status, total_ms, source, route->>'variant' AS variant
+           FROM messages
+          WHERE role = 'assistant' AND route->>'experiment' = $1 AND status <> 'streaming'),
+       firsts AS (SELECT variant, user_id, min(created_at) AS first_at FROM r GROUP BY variant, user_id),
+       back AS (
+         SELECT f.variant,
+                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r x WHERE x.user_id = f.user_id AND x.variant = f.variant
+                  AND x.created_at >= f.first_at + interval '1 day' AND x.created_at < f.first_at + interval '2 days')) AS d1,
+                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r x WHERE x.user_id = f.user_id AND x.variant = f.variant
+                  AND x.created_at >= f.first_at + interval '7 days' AND x.created_at < f.first_at + interval '8 days')) AS d7,
+                count(*) FILTER (WHERE f.first_at <= now() - interval '2 days') AS d1_eligible,
+                count(*) FILTER (WHERE f.first_at <= now() - interval '8 days') AS d7_eligible
+           FROM firsts f GROUP BY f.variant)
+       SELECT r.variant, count(DISTINCT r.user_id) AS users, count(*) AS turns,
+              count(*) FILTER (WHERE r.status = 'failed') AS failed,
+              count(*) FILTER (WHERE r.source = 'protocol') AS crisis,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY r.total_ms) AS p95_ms,
+              count(*)::float / greatest(count(DISTINCT r.conversation_id), 1) AS turns_per_conversation,
+              b.d1, b.d7, b.d1_eligible, b.d7_eligible
+         FROM r JOIN back b ON b.variant = r.variant
+        GROUP BY r.variant, b.d1, b.d7, b.d1_eligible, b.d7_eligible`,
+      [key],
+    );
+    return rows.map((r) => ({
+      variant: r.variant as string,
+      users: Number(r.users),
+      turns: Number(r.turns),
+      failed: Number(r.failed),
+      crisis: Number(r.crisis),
+      p95Ms: r.p95_ms === null ? null : Number(r.p95_ms),
+      turnsPerConversation: Number(r.turns_per_conversation),
+      d1: { returned: Number(r.d1), eligible: Number(r.d1_eligible) },
+      d7: { returned: Number(r.d7), eligible: Number(r.d7_eligible) },
     }));
   }
 

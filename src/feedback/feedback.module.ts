@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConversationModule } from '../conversation/conversation.module.js';
 import { ExperimentRepository } from './experiments/experiment.repository.js';
+import { ExperimentResultsService } from './experiments/experiment-results.service.js';
 import { ExperimentsService } from './experiments/experiments.service.js';
 import { FeedbackRepository } from './feedback.repository.js';
 import { FeedbackService } from './feedback.service.js';
@@ -12,7 +13,19 @@ import { FeedbackService } from './feedback.service.js';
  */
 @Module({
   imports: [ConversationModule],
-  providers: [FeedbackRepository, FeedbackService, ExperimentRepository, ExperimentsService],
-  exports: [FeedbackService, ExperimentsService, FeedbackRepository, ExperimentRepository],
+  providers: [
+    FeedbackRepository,
+    FeedbackService,
+    ExperimentRepository,
+    ExperimentsService,
+    ExperimentResultsService,
+  ],
+  exports: [
+    FeedbackService,
+    ExperimentsService,
+    FeedbackRepository,
+    ExperimentRepository,
+    ExperimentResultsService,
+  ],
 })
 export class FeedbackModule {}

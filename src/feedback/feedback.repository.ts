@@ -177,6 +177,53 @@ export class FeedbackRepository {
     }));
   }
 
+  /**
+   * An experiment's reactions per variant: the thumbs-up rate's per-user sums (each reply's latest
+   * rating; x = ups, y = rated replies, users as the unit) and the counts of regenerates and edits.
+   */
+  async variantFeedback(key: string): Promise<
+    Array<{
+      variant: string;
+      sums: { users: number; num: number; den: number; num2: number; den2: number; numDen: number };
+      regenerates: number;
+      edits: number;
+    }>
+  > {
+    const rows = await this.db.query<Row[]>(
+      `WITH latest AS (
+         SELECT DISTINCT ON (reply_id) reply_id, user_id, variant, rating
+           FROM feedback_events WHERE experiment = $1 AND kind = 'rating'
+          ORDER BY reply_id, created_at DESC, id DESC),
+       per_user AS (
+         SELECT variant, user_id, count(*) FILTER (WHERE rating = 'up')::float AS x, count(*)::float AS y
+           FROM latest GROUP BY variant, user_id),
+       sums AS (
+         SELECT variant, count(*) AS users, sum(x) AS num, sum(y) AS den, sum(x * x) AS num2,
+                sum(y * y) AS den2, sum(x * y) AS num_den FROM per_user GROUP BY variant),
+       acts AS (
+         SELECT variant, count(*) FILTER (WHERE kind = 'regenerate') AS regenerates,
+                count(*) FILTER (WHERE kind = 'edit') AS edits
+           FROM feedback_events WHERE experiment = $1 GROUP BY variant)
+       SELECT coalesce(s.variant, a.variant) AS variant, s.users, s.num, s.den, s.num2, s.den2, s.num_den,
+              a.regenerates, a.edits
+         FROM sums s FULL JOIN acts a ON a.variant = s.variant`,
+      [key],
+    );
+    return rows.map((r) => ({
+      variant: r.variant as string,
+      sums: {
+        users: Number(r.users ?? 0),
+        num: Number(r.num ?? 0),
+        den: Number(r.den ?? 0),
+        num2: Number(r.num2 ?? 0),
+        den2: Number(r.den2 ?? 0),
+        numDen: Number(r.num_den ?? 0),
+      },
+      regenerates: Number(r.regenerates ?? 0),
+      edits: Number(r.edits ?? 0),
+    }));
+  }
+
   // --- training consent ------------------------------------------------------------------------
 
   async recordConsent(

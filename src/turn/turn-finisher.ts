@@ -46,7 +46,7 @@ export class TurnFinisher {
     const { reply } = turn;
     const log = { turnId: turn.turnId, replyId: reply.id, conversationId: turn.conversationId };
     const route = output.servedBy ?? turn.route?.settings;
-    const replyRoute = routeOf(turn);
+    const replyRoute = routeOf(turn, output.source === 'protocol' ? this.assignment(turn) : null);
     const stored = await this.messages.finishReply(reply.id, {
       status: output.status,
       content: output.content,
@@ -158,6 +158,17 @@ export class TurnFinisher {
     return stored;
   }
 
+  /** The user's variant, for a reply no route chose (the crisis protocol: its rate per variant). */
+  private assignment(turn: Turn) {
+    return this.experiments.assign({
+      userId: turn.user.id,
+      tier: turn.user.tier,
+      locale: turn.user.locale,
+      platform: turn.user.platform ?? null,
+      isNew: !turn.conversation.olderTurns,
+    });
+  }
+
   /**
    * What the model loop learns from a finished turn: a variant's reply that reached the user is
    * an exposure (stored the first time: sticky), and a message read as positive answers the reply
@@ -183,13 +194,31 @@ export class TurnFinisher {
 
 /**
  * How the reply was routed, as stored with it: the route that served it (a fallback's when one
- * did), why, and the experiment variant when the variant's own route served it. Null for a reply
- * no route chose (the crisis protocol, a turn that ended before the route stage).
+ * did), why, and the experiment variant when the variant's own route served it. A crisis
+ * protocol reply carries only the user's variant (reason `crisis_protocol`); null for a turn that
+ * ended before the route stage.
  */
-export function routeOf(turn: Turn): ReplyRoute | null {
+export function routeOf(
+  turn: Turn,
+  protocolVariant: { experiment: string; variant: string } | null = null,
+): ReplyRoute | null {
   const r = turn.route;
   const output = turn.output;
-  if (!r || output?.source === 'protocol') return null;
+  if (output?.source === 'protocol') {
+    // No route chose it; kept with the user's variant so that crisis rates compare by variant.
+    if (!protocolVariant) return null;
+    return {
+      route: 'protocol',
+      endpoint: '',
+      model: '',
+      promptSet: output.version ?? '',
+      reason: 'crisis_protocol',
+      sampling: { temperature: 0, topP: 0, topK: 0, presencePenalty: 0, maxTokens: 0 },
+      experiment: protocolVariant.experiment,
+      variant: protocolVariant.variant,
+    };
+  }
+  if (!r) return null;
   const s = output?.servedBy ?? r.settings;
   const fallbackFrom = output?.servedBy ? r.settings.route : r.movedFrom;
   return {

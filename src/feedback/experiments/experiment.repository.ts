@@ -35,7 +35,7 @@ export class ExperimentRepository {
     for (const d of definitions) {
       await this.db.query(
         `INSERT INTO experiments (key, definition, status, started_at)
-         VALUES ($1, $2, $3, CASE WHEN $3 = 'running' THEN now() END) ON CONFLICT (key) DO NOTHING`,
+         VALUES ($1, $2, $3::varchar, CASE WHEN $3::varchar = 'running' THEN now() END) ON CONFLICT (key) DO NOTHING`,
         [d.key, JSON.stringify(d), d.status],
       );
     }
@@ -45,7 +45,7 @@ export class ExperimentRepository {
   async create(d: ExperimentDefinition): Promise<boolean> {
     const rows = await this.db.query<Row[]>(
       `INSERT INTO experiments (key, definition, status, started_at)
-       VALUES ($1, $2, $3, CASE WHEN $3 = 'running' THEN now() END)
+       VALUES ($1, $2, $3::varchar, CASE WHEN $3::varchar = 'running' THEN now() END)
        ON CONFLICT (key) DO NOTHING RETURNING key`,
       [d.key, JSON.stringify(d), d.status],
     );
@@ -65,9 +65,9 @@ export class ExperimentRepository {
   async setStatus(key: string, status: 'running' | 'stopped'): Promise<ExperimentRow | null> {
     const rows = await this.db.query<Row[]>(
       `UPDATE experiments
-          SET status = $2, updated_at = now(),
-              started_at = CASE WHEN $2 = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
-              stopped_at = CASE WHEN $2 = 'stopped' THEN now() ELSE NULL END
+          SET status = $2::varchar, updated_at = now(),
+              started_at = CASE WHEN $2::varchar = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
+              stopped_at = CASE WHEN $2::varchar = 'stopped' THEN now() ELSE NULL END
         WHERE key = $1 RETURNING *`,
       [key, status],
     );
