@@ -153,7 +153,8 @@ export async function startVllmStandIn(options: {
   ): Promise<void> {
     const id = `chatcmpl-${randomBytes(16).toString('hex')}`;
     const created = Math.floor(Date.now() / 1000);
-    const model = options.model;
+    // vLLM names the served model asked for (a LoRA adapter's name for an adapter).
+    const model = String(body.model);
     const pieces = script.pieces ?? [];
     const head = (choices: unknown[]) => ({
       id,
