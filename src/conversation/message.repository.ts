@@ -432,11 +432,14 @@ export class MessageRepository {
     answering: readonly string[] = [],
   ): Promise<TrainingMessage[]> {
     const rows = await this.db.query<Row[]>(
+      // Two index scans (primary key, IDX_messages_in_reply_to), not one OR that scans the table.
       `SELECT id, user_id, conversation_id, role, content, status, source, in_reply_to, deleted_at,
               memory_excluded, replaced_at
-         FROM messages
-        WHERE id = ANY($1::uuid[])
-           OR (in_reply_to = ANY($2::uuid[]) AND role = 'assistant')`,
+         FROM messages WHERE id = ANY($1::uuid[])
+       UNION
+       SELECT id, user_id, conversation_id, role, content, status, source, in_reply_to, deleted_at,
+              memory_excluded, replaced_at
+         FROM messages WHERE in_reply_to = ANY($2::uuid[]) AND role = 'assistant'`,
       [ids, answering],
     );
     return rows.map((r) => ({

@@ -103,7 +103,14 @@ export class FeedbackService implements BeforeApplicationShutdown {
     const reply = prior
       ? await this.messages.findReply(prior.replyId)
       : await this.ownFinishedReply(user, input.replyId, input.clientMsgId);
-    if (prior && reply) {
+    if (!reply) {
+      // A repeat of a regenerate whose reply was deleted since.
+      throw new FeedbackException(FeedbackErrorCode.ReplyNotFound, 'no such reply', {
+        clientMsgId: input.clientMsgId,
+        replyId: input.replyId,
+      });
+    }
+    if (prior) {
       const ack = {
         replyId: reply.id,
         conversationId: reply.conversationId,
@@ -116,17 +123,17 @@ export class FeedbackService implements BeforeApplicationShutdown {
     this.refuseUnless(outcome, input.replyId, input.clientMsgId);
     const { duplicate } = await this.feedback.record({
       userId: user.userId,
-      replyId: reply!.id,
-      conversationId: reply!.conversationId,
-      ...variantOf(reply!),
+      replyId: reply.id,
+      conversationId: reply.conversationId,
+      ...variantOf(reply),
       kind: 'regenerate',
       clientMsgId: input.clientMsgId,
     });
     return {
       ack: {
-        replyId: reply!.id,
-        conversationId: reply!.conversationId,
-        inReplyTo: reply!.inReplyTo!,
+        replyId: reply.id,
+        conversationId: reply.conversationId,
+        inReplyTo: reply.inReplyTo!,
         duplicate,
       },
       answer: !duplicate,
