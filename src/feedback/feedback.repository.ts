@@ -115,6 +115,30 @@ export class FeedbackRepository {
     );
   }
 
+  /** What the user did about a reply, oldest first (the operator's trace view). */
+  async actsOf(replyId: string): Promise<
+    Array<{
+      kind: FeedbackKind;
+      rating: string | null;
+      reason: string | null;
+      text: string | null;
+      at: string;
+    }>
+  > {
+    const rows = await this.db.query<Row[]>(
+      `SELECT kind, rating, reason, text, created_at FROM feedback_events WHERE reply_id = $1
+        ORDER BY created_at, id LIMIT 200`,
+      [replyId],
+    );
+    return rows.map((r) => ({
+      kind: r.kind as FeedbackKind,
+      rating: (r.rating as string | null) ?? null,
+      reason: (r.reason as string | null) ?? null,
+      text: (r.text as string | null) ?? null,
+      at: (r.created_at as Date).toISOString(),
+    }));
+  }
+
   /** The reply's current rating: the latest `rating` act. */
   async ratingOf(replyId: string): Promise<'up' | 'down' | null> {
     const rows = await this.db.query<Array<{ rating: 'up' | 'down' }>>(

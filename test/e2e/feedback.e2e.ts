@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ack, SyncAck } from '../../src/gateway/chat.protocol.js';
 import { ChatClient } from '../support/chat-client.js';
 import { sql } from '../support/sql.js';
+import { tokenFor } from '../support/tokens.js';
 import { sendAndAwaitReply, startTestApp, userApi, type TestApp } from '../support/test-app.js';
 
 /**
@@ -67,6 +68,14 @@ describe('feedback:send', () => {
       [start.replyId],
     );
     expect(rows.map((r) => r.rating)).toEqual(['up', 'down']);
+    // The reply's trace says how it was routed and what the user did about it.
+    const trace = (await (
+      await fetch(`${app.url}/v1/operator/turns/${start.replyId}/trace`, {
+        headers: { authorization: `Bearer ${tokenFor('op-1', { roles: ['moderator'] })}` },
+      })
+    ).json()) as { route: { route: string }; reactions: Array<{ kind: string; rating: string }> };
+    expect(trace.route).toMatchObject({ route: 'default', reason: 'default' });
+    expect(trace.reactions.map((r) => r.rating)).toEqual(['up', 'down']);
   });
 
   it("refuses another user's reply with reply_not_owned, and an unknown one with reply_not_found", async () => {
