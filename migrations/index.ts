@@ -1,6 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import { OperatorTools1796275671850 } from './1796275671850-OperatorTools.js';
 import { AnalyticsRollups1796300000000 } from './1796300000000-AnalyticsRollups.js';
+import { ModelLoop1796350000000 } from './1796350000000-ModelLoop.js';
 import { Moderation1796267409638 } from './1796267409638-Moderation.js';
 import { Safety1796251257757 } from './1796251257757-Safety.js';
 import { TrustAndLimits1796242713554 } from './1796242713554-TrustAndLimits.js';
@@ -28,4 +29,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Moderation1796267409638,
   OperatorTools1796275671850,
   AnalyticsRollups1796300000000,
+  ModelLoop1796350000000,
 ];

@@ -13,6 +13,7 @@ import { ConsoleModule } from './console/console.module.js';
 import { ConversationModule } from './conversation/conversation.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { RelaxedWritesModule } from './database/statements.js';
+import { FeedbackApiModule } from './feedback/feedback-api.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ModerationApiModule } from './moderation/moderation-api.module.js';
@@ -80,6 +81,7 @@ export class AppModule {
               SafetyApiModule,
               ModerationApiModule,
               AnalyticsApiModule,
+              FeedbackApiModule,
               ConsoleModule,
             ]
           : []),

@@ -3,6 +3,7 @@ import { AffectModule } from '../affect/affect.module.js';
 import { AnalyticsModule } from '../analytics/analytics.module.js';
 import { ConversationModule } from '../conversation/conversation.module.js';
 import { RealtimeModule } from '../gateway/realtime.module.js';
+import { FeedbackModule } from '../feedback/feedback.module.js';
 import { MemoryModule } from '../memory/memory.module.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { OperatorAuditModule } from '../operator/operator-audit.module.js';
@@ -29,6 +30,7 @@ import { AccountService } from './account.service.js';
     SafetyModule,
     ModerationModule,
     AnalyticsModule,
+    FeedbackModule,
   ],
   providers: [AccountService, AccountDeletionRepository, AccountDeletionJob],
   exports: [AccountService, AccountDeletionJob],

@@ -4,6 +4,8 @@ import { AnalyticsService } from '../analytics/analytics.service.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
 import { MemoryRepository } from '../memory/memory.repository.js';
+import { ExperimentRepository } from '../feedback/experiments/experiment.repository.js';
+import { FeedbackService } from '../feedback/feedback.service.js';
 import { ModerationService } from '../moderation/moderation.service.js';
 import { OperatorAuditRepository } from '../operator/operator-audit.repository.js';
 import { SafetyRepository } from '../safety/safety.repository.js';
@@ -40,6 +42,8 @@ export class AccountService {
     private readonly safety: SafetyRepository,
     private readonly moderation: ModerationService,
     private readonly analytics: AnalyticsService,
+    private readonly feedback: FeedbackService,
+    private readonly experiments: ExperimentRepository,
   ) {}
 
   /**
@@ -48,7 +52,7 @@ export class AccountService {
    * summaries and moods), messages (transcripts included), voice clips (their audio, base64, one
    * at a time, only when asked), how each message was read, memories (every version), forgets,
    * the memory cursor, the user's turn traces, safety (risk states, crisis events, flags, notices
-   * given), moderation (the restriction in force and every event about the user), and a last line with the counts. A consumer that
+   * given), training consent (every answer), reactions to replies, experiment exposures, moderation (the restriction in force and every event about the user), and a last line with the counts. A consumer that
    * misses the last line knows the export was cut short.
    */
   async *export(userId: string, includeAudio: boolean): AsyncGenerator<ExportLine> {
@@ -86,6 +90,10 @@ export class AccountService {
       for await (const t of this.traces.exportTraces(userId)) yield line('turnTrace', t);
       for await (const { type, row } of this.safety.exportUserData(userId)) yield line(type, row);
     }
+    // Consent and reactions are kept by user id alone: consent may come before any chat.
+    for await (const { type, row } of this.feedback.exportUserData(userId)) yield line(type, row);
+    for (const row of await this.experiments.exportUserData(userId))
+      yield line('experimentExposure', row);
     // Moderation is kept by user id alone: a user who never chatted may still have been acted on.
     for await (const { type, row } of this.moderation.exportUserData(userId)) yield line(type, row);
     yield { type: 'end', counts };
@@ -120,6 +128,8 @@ export class AccountService {
       deleted.turn_traces = await this.traces.deleteUserData(userId);
       Object.assign(deleted, await this.safety.deleteUserData(userId));
       Object.assign(deleted, await this.moderation.deleteUserData(userId));
+      Object.assign(deleted, await this.feedback.deleteUserData(userId));
+      deleted.experiment_exposures = await this.experiments.deleteUserData(userId);
       Object.assign(deleted, await this.affect.deleteUserData(userId));
       Object.assign(deleted, await this.memories.deleteUserData(userId));
       // The user's analytics roll-ups (totals already exported stay as they were).

@@ -12,6 +12,8 @@ export interface Principal {
   timeZone?: string;
   /** The `age_band` claim (`minor` or `adult`), when the identity provider knows it. */
   ageBand?: 'minor' | 'adult';
+  /** The `tier` claim (the user's plan, e.g. `free`, `plus`); `free` when absent or malformed. */
+  tier: string;
 }
 
 export interface TokenKeys {
@@ -32,6 +34,10 @@ export interface TokenKeys {
 const CLOCK_SKEW_SEC = 60;
 
 const USER_ID = /^[A-Za-z0-9._:@|-]{1,128}$/;
+const TIER = /^[a-z0-9_-]{1,32}$/;
+
+/** The tier of a token without a usable `tier` claim. */
+export const DEFAULT_TIER = 'free';
 
 /** Verifies the JWTs the identity provider issues; `sub` is the user id. */
 export class TokenVerifier {
@@ -74,10 +80,13 @@ export class TokenVerifier {
       const timeZone = validTimeZone(claims.zoneinfo);
       const band: unknown = claims.age_band;
       const ageBand = band === 'minor' || band === 'adult' ? band : undefined;
+      const tier =
+        typeof claims.tier === 'string' && TIER.test(claims.tier) ? claims.tier : DEFAULT_TIER;
       return {
         userId: claims.sub,
         roles: readRoles(claims),
         expiresAt: claims.exp,
+        tier,
         ...(locale ? { locale } : {}),
         ...(timeZone ? { timeZone } : {}),
         ...(ageBand ? { ageBand } : {}),

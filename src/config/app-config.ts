@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { validTimeZone } from '../common/time-zone.js';
 import type { CrisisResourceTable } from '../safety/crisis-resources.js';
 import { DEFAULT_NOTICE_POLICY, type NoticePolicyTable } from '../safety/notice-policy.js';
+import { readRoutingFile, type RoutingFile } from '../routing/routing-config.js';
 import { envSchema, type Env } from './config.schema.js';
 
 /**
@@ -156,6 +157,19 @@ export interface AppConfig {
   };
   /** Retention analytics (docs/analytics.md). */
   analytics: AnalyticsConfig;
+  /** Reactions to replies and training consent (docs/model-loop.md). */
+  feedback: {
+    editMaxChars: number;
+    /** A message read at or above this valence counts as a positive answer to the reply before it. */
+    followupValence: number;
+    /** The version of the consent text users answer now. */
+    consentVersion: string;
+  };
+  /**
+   * Endpoints, routes, the routing policy and experiments from ROUTING_CONFIG_FILE; null without
+   * one (one endpoint and route from the LLM_* variables: the behaviour without routing).
+   */
+  routing: RoutingFile | null;
   /** The user's own REST API (/v1/me). */
   userApi: { requestsPerMinute: number; exportsPerHour: number };
   shutdownGraceMs: number;
@@ -261,6 +275,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (e.PROMPT_BUDGET_TOKENS <= e.LLM_MAX_TOKENS / 4) {
     problems.push('PROMPT_BUDGET_TOKENS: too small for the history next to LLM_MAX_TOKENS');
+  }
+  let routing: RoutingFile | null = null;
+  if (e.ROUTING_CONFIG_FILE) {
+    const read = readRoutingFile(resolve(e.ROUTING_CONFIG_FILE));
+    if ('problems' in read) problems.push(...read.problems.map((p) => `ROUTING_CONFIG_FILE: ${p}`));
+    else routing = read.file;
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -406,6 +426,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       maxRangeDays: e.ANALYTICS_MAX_RANGE_DAYS,
     },
+    feedback: {
+      editMaxChars: e.FEEDBACK_EDIT_MAX_CHARS,
+      followupValence: e.FEEDBACK_FOLLOWUP_VALENCE,
+      consentVersion: e.TRAINING_CONSENT_VERSION,
+    },
+    routing,
     userApi: {
       requestsPerMinute: e.USER_API_RATE_LIMIT_PER_MINUTE,
       exportsPerHour: e.USER_EXPORTS_PER_HOUR,

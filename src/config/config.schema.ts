@@ -213,6 +213,15 @@ export const envSchema = z.object({
   WS_ALLOWED_ORIGINS: list.default([]),
   SYNC_PAGE_SIZE: int(1, 1000).default(200),
 
+  FEEDBACK_EDIT_MAX_CHARS: int(1, 100_000).default(4_000),
+  FEEDBACK_FOLLOWUP_VALENCE: num(-1, 1).default(0.4),
+  TRAINING_CONSENT_VERSION: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,32}$/, 'letters, digits and . _ - (at most 32)')
+    .default('1'),
+  /** A JSON file of endpoints, routes, policy and experiments (docs/model-loop.md). */
+  ROUTING_CONFIG_FILE: z.string().min(1).optional(),
+
   REPLY_LEASE_MS: int(500, 600_000).default(15_000),
   REPLY_MAX_ATTEMPTS: int(1, 10).default(3),
   CONVERSATION_ROLLUP_DELAY_MS: int(0, 3_600_000).default(10_000),

@@ -17,6 +17,26 @@ export type MessageKind = 'text' | 'voice';
  * `completed`, `cancelled` (stopped by the user, content is what was produced) or `failed`
  * (errorCode says why; content is empty or what was produced before a mid-stream failure).
  */
+/** How a reply was routed, stored with it (src/routing). */
+export interface ReplyRoute {
+  route: string;
+  endpoint: string;
+  model: string;
+  promptSet: string;
+  reason: string;
+  sampling: {
+    temperature: number;
+    topP: number;
+    topK: number;
+    presencePenalty: number;
+    maxTokens: number;
+  };
+  /** The route asked for first, when a fallback served the reply. */
+  fallbackFrom?: string;
+  experiment?: string;
+  variant?: string;
+}
+
 export type MessageStatus = 'received' | 'streaming' | 'completed' | 'cancelled' | 'failed';
 
 @Entity('messages')
@@ -144,6 +164,20 @@ export class MessageEntity {
 
   @Column('varchar', { name: 'prompt_version', length: 100, nullable: true })
   promptVersion!: string | null;
+
+  /**
+   * For a reply: how the turn was routed (docs/model-loop.md): route, endpoint, model or adapter,
+   * prompt set, sampling, reason code, and the experiment variant when one was served.
+   */
+  @Column('jsonb', { nullable: true })
+  route!: ReplyRoute | null;
+
+  /**
+   * For a reply: another version of it (a regenerate, or the user's choice of another) is the one
+   * the conversation shows; this one is kept, out of prompts and recall.
+   */
+  @Column('timestamptz', { name: 'replaced_at', nullable: true })
+  replacedAt!: Date | null;
 
   @Column('integer', { name: 'ttft_ms', nullable: true })
   ttftMs!: number | null;

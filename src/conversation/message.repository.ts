@@ -12,7 +12,7 @@ import { updatedRows, type Row } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
 import { encodeTerms } from '../memory/recall/text-terms.js';
 import { ConversationErrorCode, ConversationException } from './conversation.exception.js';
-import type { MessageEntity, MessageKind, MessageStatus } from './message.entity.js';
+import type { MessageEntity, MessageKind, MessageStatus, ReplyRoute } from './message.entity.js';
 
 const PG_UNIQUE_VIOLATION = '23505';
 
@@ -40,6 +40,8 @@ export interface ReplyOutcome {
   source?: 'model' | 'protocol' | 'operator';
   /** The category of the sentence the output check withheld, with everything after it. */
   outputBlocked?: string | null;
+  /** How the turn was routed (absent for a reply no route chose: the crisis protocol). */
+  route?: ReplyRoute | null;
 }
 
 /** One user's local day of messages, as the analytics roll-up reads it. */
@@ -68,6 +70,40 @@ export interface SessionRow {
   seconds: number;
   messages: number;
 }
+
+/** An experiment variant's replies, as results and guardrails read them. */
+export interface VariantTurnStats {
+  variant: string;
+  users: number;
+  turns: number;
+  failed: number;
+  /** Replies of the crisis protocol. */
+  crisis: number;
+  p95Ms: number | null;
+  turnsPerConversation: number;
+  d1: { returned: number; eligible: number };
+  d7: { returned: number; eligible: number };
+}
+
+/** A message as training-data exports read it. */
+export interface TrainingMessage {
+  id: string;
+  userId: string;
+  conversationId: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: MessageStatus;
+  source: string;
+  inReplyTo: string | null;
+  /** Deleted by an operator, or forgotten at the user's asking: never trained on. */
+  gone: boolean;
+  /** Another version of the reply is the one shown. */
+  replaced: boolean;
+}
+
+/** Why a regenerate or a choice of version was refused (the feedback module's codes). */
+export type VersionOutcome =
+  'ok' | 'reply_not_found' | 'reply_not_owned' | 'reply_streaming' | 'reply_not_latest';
 
 /** The user message a claimed reply answers, as the turn needs it. */
 export interface AnsweringMessage {
@@ -156,13 +192,14 @@ export interface ExtractionTurnRow {
 const MESSAGE_COLUMNS = `id, conversation_id, user_id, seq, role, kind, content, content_tokens, search_terms,
   memory_excluded, client_msg_id, in_reply_to, status, error_code, model, prompt_version, ttft_ms, total_ms,
   prompt_tokens, completion_tokens, lease_owner, lease_expires_at, reply_due_at, reply_attempts, turn_id,
-  source, output_blocked, deleted_at, created_at, completed_at`;
+  source, output_blocked, deleted_at, route, replaced_at, created_at, completed_at`;
 
 /**
  * The turns a prompt, recall, extraction and summaries may use: user messages, and replies the
- * user saw to the end or stopped. Failed and streaming replies never reach a prompt.
+ * user saw to the end or stopped. Failed and streaming replies never reach a prompt, nor a reply
+ * version another one replaced (a regenerate, the user's choice).
  */
-const SHOWN_TURN = `content <> '' AND (role = 'user' OR status IN ('completed', 'cancelled'))`;
+const SHOWN_TURN = `content <> '' AND replaced_at IS NULL AND (role = 'user' OR status IN ('completed', 'cancelled'))`;
 
 /**
  * The one owner of `users`, `conversations` and `messages`: every statement against them is
@@ -388,7 +425,7 @@ export class MessageRepository {
   async finishReply(replyId: string, outcome: ReplyOutcome): Promise<FinishedReply | null> {
     const rows = await this.sql.query<Row[]>(
       `SELECT (f.reply).*, f.more_due
-         FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) f`,
+         FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) f`,
       [
         replyId,
         outcome.status,
@@ -404,10 +441,123 @@ export class MessageRepository {
         outcome.content ? encodeTerms(outcome.content) : null,
         outcome.source ?? 'model',
         outcome.outputBlocked ?? null,
+        outcome.route ? JSON.stringify(outcome.route) : null,
       ],
     );
     const r = rows[0];
     return r ? { ...rowToMessage(r), moreDue: Boolean(r.more_due) } : null;
+  }
+
+  /**
+   * Asks for a new version of the user's latest reply (companion_regenerate_reply): the versions
+   * so far are marked replaced and the message they answer is owed a reply again, under the
+   * conversation's lock. The caller starts the turn that answers it.
+   */
+  async regenerate(
+    replyId: string,
+    userId: string,
+  ): Promise<{ outcome: VersionOutcome; conversationId: string | null }> {
+    const rows = await this.db.query<Array<{ outcome: VersionOutcome; conversation_id: string }>>(
+      `SELECT outcome, conversation_id FROM companion_regenerate_reply($1, $2)`,
+      [replyId, userId],
+    );
+    return { outcome: rows[0].outcome, conversationId: rows[0].conversation_id ?? null };
+  }
+
+  /** Shows this version of a reply and marks the other versions replaced (companion_choose_reply). */
+  async chooseVersion(
+    replyId: string,
+    userId: string,
+  ): Promise<{ outcome: VersionOutcome; conversationId: string | null; versions: number }> {
+    const rows = await this.db.query<
+      Array<{ outcome: VersionOutcome; conversation_id: string; versions: number | null }>
+    >(`SELECT outcome, conversation_id, versions FROM companion_choose_reply($1, $2)`, [
+      replyId,
+      userId,
+    ]);
+    return {
+      outcome: rows[0].outcome,
+      conversationId: rows[0].conversation_id ?? null,
+      versions: Number(rows[0].versions ?? 0),
+    };
+  }
+
+  /**
+   * Messages as training-data exports read them (docs/model-loop.md): these ids, and every reply
+   * version answering the messages in `answering` (regenerates), without the embedding.
+   */
+  async trainingMessages(
+    ids: readonly string[],
+    answering: readonly string[] = [],
+  ): Promise<TrainingMessage[]> {
+    const rows = await this.db.query<Row[]>(
+      // Two index scans (primary key, IDX_messages_in_reply_to), not one OR that scans the table.
+      `SELECT id, user_id, conversation_id, role, content, status, source, in_reply_to, deleted_at,
+              memory_excluded, replaced_at
+         FROM messages WHERE id = ANY($1::uuid[])
+       UNION
+       SELECT id, user_id, conversation_id, role, content, status, source, in_reply_to, deleted_at,
+              memory_excluded, replaced_at
+         FROM messages WHERE in_reply_to = ANY($2::uuid[]) AND role = 'assistant'`,
+      [ids, answering],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      userId: r.user_id as string,
+      conversationId: r.conversation_id as string,
+      role: r.role as 'user' | 'assistant',
+      content: r.content as string,
+      status: r.status as MessageStatus,
+      source: r.source as string,
+      inReplyTo: (r.in_reply_to as string | null) ?? null,
+      gone: r.deleted_at !== null || Boolean(r.memory_excluded),
+      replaced: r.replaced_at !== null,
+    }));
+  }
+
+  /**
+   * An experiment's replies per variant (`route->>'experiment'`): users, turns, failures, crisis
+   * protocol replies, the 95th percentile of reply time, turns per conversation, and the users
+   * who came back one day and seven days after their first reply of it (D1, D7: the return seam
+   * until the analytics roll-ups give them).
+   */
+  async variantTurnStats(key: string): Promise<VariantTurnStats[]> {
+    const rows = await this.db.query<Row[]>(
+      `WITH r AS (
+         SELECT user_id, conversation_id, created_at, status, total_ms, source, route->>'variant' AS variant
+           FROM messages
+          WHERE role = 'assistant' AND route->>'experiment' = $1 AND status <> 'streaming'),
+       firsts AS (SELECT variant, user_id, min(created_at) AS first_at FROM r GROUP BY variant, user_id),
+       back AS (
+         SELECT f.variant,
+                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r x WHERE x.user_id = f.user_id AND x.variant = f.variant
+                  AND x.created_at >= f.first_at + interval '1 day' AND x.created_at < f.first_at + interval '2 days')) AS d1,
+                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r x WHERE x.user_id = f.user_id AND x.variant = f.variant
+                  AND x.created_at >= f.first_at + interval '7 days' AND x.created_at < f.first_at + interval '8 days')) AS d7,
+                count(*) FILTER (WHERE f.first_at <= now() - interval '2 days') AS d1_eligible,
+                count(*) FILTER (WHERE f.first_at <= now() - interval '8 days') AS d7_eligible
+           FROM firsts f GROUP BY f.variant)
+       SELECT r.variant, count(DISTINCT r.user_id) AS users, count(*) AS turns,
+              count(*) FILTER (WHERE r.status = 'failed') AS failed,
+              count(*) FILTER (WHERE r.source = 'protocol') AS crisis,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY r.total_ms) AS p95_ms,
+              count(*)::float / greatest(count(DISTINCT r.conversation_id), 1) AS turns_per_conversation,
+              b.d1, b.d7, b.d1_eligible, b.d7_eligible
+         FROM r JOIN back b ON b.variant = r.variant
+        GROUP BY r.variant, b.d1, b.d7, b.d1_eligible, b.d7_eligible`,
+      [key],
+    );
+    return rows.map((r) => ({
+      variant: r.variant as string,
+      users: Number(r.users),
+      turns: Number(r.turns),
+      failed: Number(r.failed),
+      crisis: Number(r.crisis),
+      p95Ms: r.p95_ms === null ? null : Number(r.p95_ms),
+      turnsPerConversation: Number(r.turns_per_conversation),
+      d1: { returned: Number(r.d1), eligible: Number(r.d1_eligible) },
+      d7: { returned: Number(r.d7), eligible: Number(r.d7_eligible) },
+    }));
   }
 
   async renewLeases(replyIds: string[], owner: string, leaseMs: number): Promise<void> {
@@ -1244,6 +1394,8 @@ export function rowToMessage(r: Row): MessageEntity {
     searchTerms: (r.search_terms as string | null) ?? null,
     memoryExcluded: Boolean(r.memory_excluded),
     deletedAt: (r.deleted_at as Date | null | undefined) ?? null,
+    route: (r.route as ReplyRoute | null | undefined) ?? null,
+    replacedAt: (r.replaced_at as Date | null | undefined) ?? null,
     source: (r.source as string | undefined) ?? 'model',
     outputBlocked: (r.output_blocked as string | null | undefined) ?? null,
     clientMsgId: (r.client_msg_id as string | null) ?? null,

@@ -12,6 +12,12 @@ import { TurnAffectEntity } from '../affect/turn-affect.entity.js';
 import { ConversationEntity } from '../conversation/conversation.entity.js';
 import { MessageEntity } from '../conversation/message.entity.js';
 import { UserEntity } from '../conversation/user.entity.js';
+import { FeedbackEventEntity } from '../feedback/feedback-event.entity.js';
+import { TrainingConsentEntity } from '../feedback/training-consent.entity.js';
+import {
+  ExperimentEntity,
+  ExperimentExposureEntity,
+} from '../feedback/experiments/experiment.entity.js';
 import { MemoryCursorEntity } from '../memory/memory-cursor.entity.js';
 import { MemoryForgetEntity } from '../memory/memory-forget.entity.js';
 import { MemoryEntity } from '../memory/memory.entity.js';
@@ -59,4 +65,8 @@ export const ENTITIES = [
   AnalyticsUserDayEntity,
   AnalyticsSessionEntity,
   AnalyticsRollupDayEntity,
+  FeedbackEventEntity,
+  TrainingConsentEntity,
+  ExperimentEntity,
+  ExperimentExposureEntity,
 ];

@@ -9,6 +9,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import { FeedbackService } from '../feedback/feedback.service.js';
 import { Metrics } from '../observability/metrics.js';
 import { GatewayErrorCode } from './chat.exception.js';
 import { CANCEL_ON_POD, ChatService } from './chat.service.js';
@@ -33,6 +34,7 @@ export class ChatGateway
     private readonly emitter: ClientEmitter,
     private readonly guard: ConnectionGuard,
     private readonly metrics: Metrics,
+    private readonly feedback: FeedbackService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -87,6 +89,34 @@ export class ChatGateway
   cancel(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
     return respond(socket, this.emitter, 'reply:cancel', () =>
       this.chat.cancel(principalOf(socket), body),
+    );
+  }
+
+  @SubscribeMessage('feedback:send')
+  rate(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return respond(socket, this.emitter, 'feedback:send', () =>
+      this.feedback.rate(principalOf(socket), body),
+    );
+  }
+
+  @SubscribeMessage('reply:regenerate')
+  regenerate(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return respond(socket, this.emitter, 'reply:regenerate', () =>
+      this.chat.regenerate(principalOf(socket), socket, body),
+    );
+  }
+
+  @SubscribeMessage('reply:choose')
+  choose(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return respond(socket, this.emitter, 'reply:choose', () =>
+      this.feedback.choose(principalOf(socket), body),
+    );
+  }
+
+  @SubscribeMessage('reply:edit')
+  edit(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
+    return respond(socket, this.emitter, 'reply:edit', () =>
+      this.feedback.edit(principalOf(socket), body),
     );
   }
 

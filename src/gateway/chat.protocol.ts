@@ -68,6 +68,11 @@ export interface MessageView {
   errorCode: string | null;
   /** The output check withheld part of this reply; what the user sees ends with a safe line. */
   withheld?: true;
+  /**
+   * Another version of this reply (same `inReplyTo`: a regenerate, or the version the user
+   * chose) is the one the conversation shows; this one is kept.
+   */
+  replaced?: true;
   createdAt: string;
   completedAt: string | null;
 }

@@ -6,6 +6,8 @@ import { MessageRepository } from '../conversation/message.repository.js';
 import { Lifecycle } from '../observability/lifecycle.js';
 import { withTurnId } from '../observability/log-context.js';
 import { Metrics } from '../observability/metrics.js';
+import { FeedbackService } from '../feedback/feedback.service.js';
+import type { RegenerateAck } from '../feedback/feedback.protocol.js';
 import { ModerationService } from '../moderation/moderation.service.js';
 import { PromptService } from '../prompting/prompt.service.js';
 import { TurnErrorCode, TurnException } from '../turn/turn.exception.js';
@@ -47,6 +49,7 @@ export class ChatService {
     private readonly metrics: Metrics,
     private readonly tokens: TokenVerifier,
     private readonly moderation: ModerationService,
+    private readonly feedback: FeedbackService,
   ) {}
 
   /**
@@ -213,7 +216,49 @@ export class ChatService {
     }
     data.expiresAt = principal.expiresAt;
     data.roles = principal.roles;
+    data.tier = principal.tier;
     return { expiresAt: principal.expiresAt };
+  }
+
+  /**
+   * `reply:regenerate`: a new version of the user's latest reply, answered by a new turn (the
+   * message's rate limit applies: it costs a turn). A repeat of the clientMsgId acks again and
+   * starts nothing.
+   */
+  async regenerate(user: Principal, socket: Socket, payload: unknown): Promise<RegenerateAck> {
+    if (this.lifecycle.draining) {
+      throw new ChatException(
+        GatewayErrorCode.Unavailable,
+        'this server is restarting: reconnect and try again',
+        {
+          retryAfterMs: 1000,
+        },
+      );
+    }
+    const rate = await this.limiter.take(user.userId);
+    if (!rate.allowed) {
+      throw new ChatException(GatewayErrorCode.RateLimited, 'too many messages; wait a moment', {
+        retryAfterMs: rate.retryAfterMs,
+      });
+    }
+    let result: Awaited<ReturnType<FeedbackService['regenerate']>>;
+    try {
+      result = await this.feedback.regenerate(user, payload);
+    } catch (e) {
+      await this.limiter.refund(user.userId);
+      throw e;
+    }
+    if (!result.answer) {
+      await this.limiter.refund(user.userId);
+      return result.ack;
+    }
+    this.turns.answer({
+      conversationId: result.ack.conversationId,
+      userId: user.userId,
+      user: handshakeUser(socket),
+      why: 'regenerate',
+    });
+    return result.ack;
   }
 
   /** Stops a reply in flight, on whichever pod runs it; it ends as `cancelled` with its text so far. */

@@ -111,12 +111,13 @@ export class ConnectionGuard {
     const locale = validLocale(auth?.locale) ?? principal.locale;
     if (locale) data.locale = locale;
     if (principal.ageBand) data.ageBand = principal.ageBand;
-    // The app's platform and version (analytics breakdowns): ignored when not valid, like the
+    // The app's platform and version (analytics breakdowns, experiments' targeting): ignored when not valid, like the
     // time zone; never refused, so an older app without them connects as before.
     const platform = validPlatform(auth?.platform);
     if (platform) data.platform = platform;
     const appVersion = validAppVersion(auth?.appVersion);
     if (appVersion) data.appVersion = appVersion;
+    data.tier = principal.tier;
     // The token is verified; keeping it on every idle socket only costs memory.
     socket.handshake.auth = {};
     next();

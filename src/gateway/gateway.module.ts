@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConversationModule } from '../conversation/conversation.module.js';
+import { FeedbackModule } from '../feedback/feedback.module.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { PromptingModule } from '../prompting/prompting.module.js';
 import { TurnModule } from '../turn/turn.module.js';
@@ -15,7 +16,14 @@ import { RealtimeModule } from './realtime.module.js';
  * moderators and admins receive safety flags.
  */
 @Module({
-  imports: [RealtimeModule, ConversationModule, TurnModule, PromptingModule, ModerationModule],
+  imports: [
+    RealtimeModule,
+    ConversationModule,
+    TurnModule,
+    PromptingModule,
+    ModerationModule,
+    FeedbackModule,
+  ],
   providers: [ChatGateway, OperatorGateway, ChatService, ConnectionGuard],
 })
 export class GatewayModule {}

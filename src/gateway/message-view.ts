@@ -17,6 +17,7 @@ export function toMessageView(m: MessageEntity): MessageView {
     model: m.model,
     errorCode: m.errorCode,
     ...(m.outputBlocked ? { withheld: true } : {}),
+    ...(m.replacedAt ? { replaced: true } : {}),
     createdAt: m.createdAt.toISOString(),
     completedAt: m.completedAt ? m.completedAt.toISOString() : null,
   };

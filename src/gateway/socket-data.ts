@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/token-verifier.js';
+import { DEFAULT_TIER, type Principal } from '../auth/token-verifier.js';
 
 /**
  * What the gateway keeps on each socket and on engine.io's raw connection. Shared by the socket
@@ -18,6 +18,8 @@ export interface SocketData {
   appVersion?: string;
   /** The token's `age_band` claim. */
   ageBand?: 'minor' | 'adult';
+  /** The token's `tier` claim (`free` without one); auth:refresh updates it. */
+  tier?: string;
   /** Token bucket for the per-socket event limit. */
   bucket?: { tokens: number; at: number };
 }
@@ -50,7 +52,12 @@ export interface RawConnection {
 /** The authenticated user of a socket, as services take it. */
 export function principalOf(socket: { data: unknown }): Principal {
   const data = socket.data as SocketData;
-  return { userId: data.userId, roles: data.roles, expiresAt: data.expiresAt };
+  return {
+    userId: data.userId,
+    roles: data.roles,
+    expiresAt: data.expiresAt,
+    tier: data.tier ?? DEFAULT_TIER,
+  };
 }
 
 /** What the app told of the user in the handshake: hints for the turn. */
@@ -60,6 +67,7 @@ export function handshakeUser(socket: { data: unknown }): {
   ageBand: 'minor' | 'adult' | null;
   platform: AppPlatform | null;
   appVersion: string | null;
+  tier: string;
 } {
   const data = socket.data as SocketData;
   return {
@@ -68,5 +76,6 @@ export function handshakeUser(socket: { data: unknown }): {
     ageBand: data.ageBand ?? null,
     platform: data.platform ?? null,
     appVersion: data.appVersion ?? null,
+    tier: data.tier ?? DEFAULT_TIER,
   };
 }

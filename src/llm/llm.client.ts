@@ -29,6 +29,10 @@ export interface Usage {
 
 /** What a turn's route chose: which model (or LoRA adapter, by name) and how to sample. */
 export interface GenerationSettings {
+  /** The route's name (`default` without a routing file). */
+  route: string;
+  /** The endpoint it runs on (`default`: LLM_BASE_URL). */
+  endpoint: string;
   model: string;
   sampling: LlmSettings['sampling'];
   maxTokens: number;
@@ -47,6 +51,31 @@ export interface StreamOptions {
   permit?: ModelPermit;
   /** The route's choice; the configured model and sampling without one. */
   settings?: GenerationSettings;
+  /**
+   * Routes to try, in order, when `settings` fails before its first token (503, an error, no
+   * first token in time); each is tried once, the last with the configured retries.
+   */
+  fallbacks?: GenerationSettings[];
+  /** Told which route's stream reached the caller (the first delta or the end). */
+  onServed?: (settings: GenerationSettings) => void;
+}
+
+/** An OpenAI-compatible endpoint the client can send to. */
+export interface EndpointTarget {
+  name: string;
+  baseUrl: string;
+  apiKey?: string;
+}
+
+/**
+ * Endpoint health as the client reports it: a circuit breaker per endpoint (src/routing). Absent
+ * without a routing file: then one endpoint, no breaker, behaviour as it always was.
+ */
+export interface EndpointHealth {
+  allows(endpoint: string): boolean;
+  begin(endpoint: string): void;
+  success(endpoint: string): void;
+  failure(endpoint: string): void;
 }
 
 export type LlmEvent =
@@ -66,18 +95,32 @@ interface VllmExtras {
  * (`<think>`) is removed before it is yielded.
  */
 export class LlmClient {
-  private readonly client: OpenAI;
+  private readonly clients = new Map<string, OpenAI>();
 
+  /**
+   * `endpoints`: every endpoint of the routing file; without them, one named `default` at
+   * `settings.baseUrl`. `health`: the endpoints' breakers (with a routing file).
+   */
   constructor(
     private readonly settings: LlmSettings,
     private readonly gate: LlmGate,
+    endpoints: EndpointTarget[] = [],
+    private readonly health: EndpointHealth | null = null,
   ) {
-    this.client = new OpenAI({
-      baseURL: settings.baseUrl,
-      apiKey: settings.apiKey || 'none',
-      maxRetries: 0,
-      timeout: settings.totalTimeoutMs,
-    });
+    const targets = endpoints.length
+      ? endpoints
+      : [{ name: 'default', baseUrl: settings.baseUrl, apiKey: settings.apiKey }];
+    for (const t of targets) {
+      this.clients.set(
+        t.name,
+        new OpenAI({
+          baseURL: t.baseUrl,
+          apiKey: t.apiKey || 'none',
+          maxRetries: 0,
+          timeout: settings.totalTimeoutMs,
+        }),
+      );
+    }
   }
 
   get model(): string {
@@ -87,7 +130,7 @@ export class LlmClient {
   /** The configured model and sampling: what a route chooses when nothing says otherwise. */
   get defaults(): GenerationSettings {
     const { model, sampling, maxTokens, enableThinking } = this.settings;
-    return { model, sampling, maxTokens, enableThinking };
+    return { route: 'default', endpoint: 'default', model, sampling, maxTokens, enableThinking };
   }
 
   /**
@@ -113,31 +156,45 @@ export class LlmClient {
     options: StreamOptions = {},
   ): AsyncGenerator<LlmEvent> {
     const permit = options.permit ?? (await this.admit(signal));
-    const settings = options.settings ?? this.defaults;
+    const candidates = [options.settings ?? this.defaults, ...(options.fallbacks ?? [])];
     const deadline = Date.now() + this.settings.totalTimeoutMs;
+    const health = this.health;
     try {
-      for (let attempt = 0; ; attempt++) {
-        let yielded = false;
-        try {
-          for await (const event of this.attempt(
-            messages,
-            settings,
-            signal,
-            deadline,
-            options.onRequest,
-          )) {
-            yielded = true;
-            yield event;
+      for (let c = 0; c < candidates.length; c++) {
+        const settings = candidates[c];
+        const last = c === candidates.length - 1;
+        // A route whose endpoint's breaker is open is skipped while another remains.
+        if (health && !last && !health.allows(settings.endpoint)) continue;
+        for (let attempt = 0; ; attempt++) {
+          let yielded = false;
+          health?.begin(settings.endpoint);
+          try {
+            for await (const event of this.attempt(
+              messages,
+              settings,
+              signal,
+              deadline,
+              options.onRequest,
+            )) {
+              if (!yielded) options.onServed?.(settings);
+              yielded = true;
+              yield event;
+            }
+            health?.success(settings.endpoint);
+            return;
+          } catch (e) {
+            const error = e instanceof LlmError ? e : new LlmError('upstream', String(e));
+            if (error.failure !== 'cancelled' && !yielded) health?.failure(settings.endpoint);
+            if (yielded || signal.aborted || error.failure === 'cancelled') throw error;
+            // Before the first token: the next route, when there is one.
+            if (!last) break;
+            const retryable = attempt < this.settings.retries && isRetryable(error);
+            if (!retryable) throw error;
+            await sleep(Math.min(250 * 2 ** attempt, 2000), signal);
           }
-          return;
-        } catch (e) {
-          const error = e instanceof LlmError ? e : new LlmError('upstream', String(e));
-          const retryable =
-            !yielded && attempt < this.settings.retries && isRetryable(error) && !signal.aborted;
-          if (!retryable) throw error;
-          await sleep(Math.min(250 * 2 ** attempt, 2000), signal);
         }
       }
+      throw new LlmError('upstream', 'no route could be tried');
     } finally {
       permit.release();
     }
@@ -185,7 +242,9 @@ export class LlmClient {
         chat_template_kwargs: { enable_thinking: settings.enableThinking },
       };
       onRequest?.();
-      const stream = await this.client.chat.completions.create(body, { signal: abort.signal });
+      const client = this.clients.get(settings.endpoint);
+      if (!client) throw new LlmError('upstream', `no endpoint named ${settings.endpoint}`);
+      const stream = await client.chat.completions.create(body, { signal: abort.signal });
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
         if (chunk.model) model = chunk.model;
         if (chunk.usage) {

@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
 import { Metrics } from '../observability/metrics.js';
 import { LlmClient } from './llm.client.js';
 import { LlmGate } from './llm-gate.js';
 import { LlmProbe } from './llm-probe.js';
+import { ModelRouter } from './model-router.js';
 
 @Module({
   providers: [
@@ -21,10 +22,36 @@ import { LlmProbe } from './llm-probe.js';
       },
     },
     {
+      provide: ModelRouter,
+      inject: [APP_CONFIG, LlmGate],
+      useFactory: (config: AppConfig, gate: LlmGate) => {
+        const { model, sampling, maxTokens, enableThinking } = config.llm;
+        const line = {
+          get waiting() {
+            return gate.waiting;
+          },
+          maxWaiting: config.llm.maxWaiting,
+        };
+        const router = new ModelRouter(
+          config.routing,
+          { route: 'default', endpoint: 'default', model, sampling, maxTokens, enableThinking },
+          line,
+        );
+        // Endpoints' load and models are read in the background, never on a turn's path.
+        router.start(ModelRouter.targets(config.routing));
+        return router;
+      },
+    },
+    {
       provide: LlmClient,
-      inject: [APP_CONFIG, RUNTIME, LlmGate],
-      useFactory: (config: AppConfig, runtime: Runtime, gate: LlmGate) =>
-        new LlmClient({ ...config.llm, baseUrl: runtime.llmBaseUrl }, gate),
+      inject: [APP_CONFIG, RUNTIME, LlmGate, ModelRouter],
+      useFactory: (config: AppConfig, runtime: Runtime, gate: LlmGate, router: ModelRouter) =>
+        new LlmClient(
+          { ...config.llm, baseUrl: runtime.llmBaseUrl },
+          gate,
+          ModelRouter.targets(config.routing),
+          router.configured ? router : null,
+        ),
     },
     {
       provide: LlmProbe,
@@ -33,6 +60,12 @@ import { LlmProbe } from './llm-probe.js';
         new LlmProbe(runtime.llmBaseUrl, config.llm.apiKey),
     },
   ],
-  exports: [LlmClient, LlmGate, LlmProbe],
+  exports: [LlmClient, LlmGate, LlmProbe, ModelRouter],
 })
-export class LlmModule {}
+export class LlmModule implements OnModuleDestroy {
+  constructor(private readonly router: ModelRouter) {}
+
+  onModuleDestroy(): void {
+    this.router.stop();
+  }
+}

@@ -84,6 +84,37 @@ const MEMORY_COLUMNS = `id, user_id, kind, text, language, importance, emotional
 export class MemoryRepository implements MemorySource {
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * What training-data exports need of memory (docs/model-loop.md): which of these memories are
+   * sensitive (a record whose prompt recalled one is left out), and the users' memories about
+   * people (their names are replaced).
+   */
+  async trainingHints(
+    memoryIds: readonly string[],
+    userIds: readonly string[],
+  ): Promise<{
+    sensitive: Set<string>;
+    people: Map<string, Array<{ kind: string; text: string }>>;
+  }> {
+    const [sensitive, people] = await Promise.all([
+      this.db.query<Array<{ id: string }>>(
+        `SELECT id FROM memories WHERE id = ANY($1::uuid[]) AND sensitive`,
+        [memoryIds],
+      ),
+      this.db.query<Array<{ user_id: string; kind: string; text: string }>>(
+        `SELECT user_id, kind, text FROM memories WHERE user_id = ANY($1::varchar[]) AND kind = 'person'`,
+        [userIds],
+      ),
+    ]);
+    const byUser = new Map<string, Array<{ kind: string; text: string }>>();
+    for (const p of people) {
+      const list = byUser.get(p.user_id) ?? [];
+      list.push({ kind: p.kind, text: p.text });
+      byUser.set(p.user_id, list);
+    }
+    return { sensitive: new Set(sensitive.map((r) => r.id)), people: byUser };
+  }
+
   /** The user's current memories (not superseded), newest first. */
   async current(userId: string, limit = 2000): Promise<Memory[]> {
     const rows = await this.db.query<Row[]>(

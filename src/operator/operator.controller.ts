@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ApiController, ApiErrors, ApiJson } from '../openapi/openapi.decorators.js';
+import { FeedbackRepository } from '../feedback/feedback.repository.js';
 import { TurnTracesService } from '../turn/turn-traces.service.js';
 import { OperatorAuditRepository } from './operator-audit.repository.js';
 import { OperatorGuard, type OperatorRequest } from './operator.guard.js';
@@ -23,6 +24,7 @@ export class OperatorController {
   constructor(
     private readonly traces: TurnTracesService,
     private readonly audit: OperatorAuditRepository,
+    private readonly feedback: FeedbackRepository,
   ) {}
 
   /** Why a reply said what it said: by the reply's id, or by the user message it answers. */
@@ -55,6 +57,20 @@ export class OperatorController {
           },
         },
       },
+      reactions: {
+        type: 'array',
+        description: 'what the user did about the reply, oldest first (docs/model-loop.md)',
+        items: {
+          type: 'object',
+          properties: {
+            kind: { type: 'string', enum: ['rating', 'edit', 'regenerate', 'choose', 'followup'] },
+            rating: { type: 'string', nullable: true },
+            reason: { type: 'string', nullable: true },
+            text: { type: 'string', nullable: true },
+            at: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
     },
     additionalProperties: true,
   })
@@ -80,6 +96,8 @@ export class OperatorController {
       targetId: found.trace.replyId,
       subjectUserId: found.trace.userId,
     });
-    return { ...found.trace, messages: found.messages };
+    // What the user did about the reply (thumbs, edits, regenerates, choices), by its id.
+    const reactions = await this.feedback.actsOf(found.trace.replyId);
+    return { ...found.trace, messages: found.messages, reactions };
   }
 }

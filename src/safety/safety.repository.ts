@@ -119,6 +119,30 @@ export class SafetyRepository {
     this.relaxed = relaxed ?? db;
   }
 
+  /**
+   * What training-data exports leave out (docs/model-loop.md): of these conversations, those with
+   * a crisis event; of these users, those known to be minors.
+   */
+  async trainingExclusions(
+    conversationIds: readonly string[],
+    userIds: readonly string[],
+  ): Promise<{ crisisConversations: Set<string>; minors: Set<string> }> {
+    const [crisis, minors] = await Promise.all([
+      this.db.query<Array<{ conversation_id: string }>>(
+        `SELECT DISTINCT conversation_id FROM crisis_events WHERE conversation_id = ANY($1::uuid[])`,
+        [conversationIds],
+      ),
+      this.db.query<Array<{ user_id: string }>>(
+        `SELECT user_id FROM safety_user_states WHERE user_id = ANY($1::varchar[]) AND age_band = 'minor'`,
+        [userIds],
+      ),
+    ]);
+    return {
+      crisisConversations: new Set(crisis.map((r) => r.conversation_id)),
+      minors: new Set(minors.map((r) => r.user_id)),
+    };
+  }
+
   /** The state a turn starts from (defaults when nothing is stored yet). */
   async state(userId: string, conversationId: string): Promise<SafetyState> {
     const [r] = await this.db.query<Row[]>(

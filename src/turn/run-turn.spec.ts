@@ -24,7 +24,7 @@ const request: TurnRequest = {
 function start(): TurnStart {
   return {
     turnId: 't1',
-    user: { id: 'u1', locale: 'zh-CN', timeZone: 'Asia/Shanghai', ageBand: null },
+    user: { id: 'u1', locale: 'zh-CN', timeZone: 'Asia/Shanghai', ageBand: null, tier: 'free' },
     conversationId: 'c1',
     reply: { id: 'r1', seq: 4 },
     answering: {

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { ReplyRoute } from '../conversation/message.entity.js';
 import { MessageRepository, type FinishedReply } from '../conversation/message.repository.js';
+import { ExperimentsService } from '../feedback/experiments/experiments.service.js';
+import { FeedbackService } from '../feedback/feedback.service.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
 import { toMessageView } from '../gateway/message-view.js';
 import type { ErrorCode } from '../gateway/chat.protocol.js';
@@ -34,13 +37,16 @@ export class TurnFinisher {
     private readonly prompts: PromptService,
     private readonly llm: LlmClient,
     private readonly metrics: Metrics,
+    private readonly experiments: ExperimentsService,
+    private readonly feedback: FeedbackService,
   ) {}
 
   async finish(turn: Turn): Promise<FinishedReply | null> {
     const output = turn.output!;
     const { reply } = turn;
     const log = { turnId: turn.turnId, replyId: reply.id, conversationId: turn.conversationId };
-    const route = turn.route?.settings;
+    const route = output.servedBy ?? turn.route?.settings;
+    const replyRoute = routeOf(turn, output.source === 'protocol' ? this.assignment(turn) : null);
     const stored = await this.messages.finishReply(reply.id, {
       status: output.status,
       content: output.content,
@@ -54,6 +60,7 @@ export class TurnFinisher {
       completionTokens: output.usage?.completionTokens ?? null,
       source: output.source ?? 'model',
       outputBlocked: output.withheld?.category ?? null,
+      route: replyRoute,
     });
     this.metrics.replies.inc({ status: output.status, code: output.errorCode ?? '' });
     this.metrics.replyDuration.observe(
@@ -116,6 +123,7 @@ export class TurnFinisher {
         retryAfterMs: output.retryAfterMs,
       });
     }
+    this.observe(turn, replyRoute);
     const { llm } = this.config;
     this.traces
       .save(
@@ -149,4 +157,80 @@ export class TurnFinisher {
       );
     return stored;
   }
+
+  /** The user's variant, for a reply no route chose (the crisis protocol: its rate per variant). */
+  private assignment(turn: Turn) {
+    return this.experiments.assign({
+      userId: turn.user.id,
+      tier: turn.user.tier,
+      locale: turn.user.locale,
+      platform: turn.user.platform ?? null,
+      isNew: !turn.conversation.olderTurns,
+    });
+  }
+
+  /**
+   * What the model loop learns from a finished turn: a variant's reply that reached the user is
+   * an exposure (stored the first time: sticky), and a message read as positive answers the reply
+   * before it well (a `followup`). Both are batched, never waited on.
+   */
+  private observe(turn: Turn, route: ReplyRoute | null): void {
+    if (route?.experiment && route.variant && turn.output?.ttftMs !== null) {
+      this.experiments.expose(turn.user.id, route.experiment, route.variant);
+    }
+    const valence = turn.affect?.affect.valence;
+    const history = turn.conversation.history;
+    const before = history.length >= 2 ? history[history.length - 2] : null;
+    if (valence !== undefined && before?.role === 'assistant' && turn.why !== 'regenerate') {
+      this.feedback.observeFollowup({
+        userId: turn.user.id,
+        conversationId: turn.conversationId,
+        replyId: before.id,
+        valence,
+      });
+    }
+  }
+}
+
+/**
+ * How the reply was routed, as stored with it: the route that served it (a fallback's when one
+ * did), why, and the experiment variant when the variant's own route served it. A crisis
+ * protocol reply carries only the user's variant (reason `crisis_protocol`); null for a turn that
+ * ended before the route stage.
+ */
+export function routeOf(
+  turn: Turn,
+  protocolVariant: { experiment: string; variant: string } | null = null,
+): ReplyRoute | null {
+  const r = turn.route;
+  const output = turn.output;
+  if (output?.source === 'protocol') {
+    // No route chose it; kept with the user's variant so that crisis rates compare by variant.
+    if (!protocolVariant) return null;
+    return {
+      route: 'protocol',
+      endpoint: '',
+      model: '',
+      promptSet: output.version ?? '',
+      reason: 'crisis_protocol',
+      sampling: { temperature: 0, topP: 0, topK: 0, presencePenalty: 0, maxTokens: 0 },
+      experiment: protocolVariant.experiment,
+      variant: protocolVariant.variant,
+    };
+  }
+  if (!r) return null;
+  const s = output?.servedBy ?? r.settings;
+  const fallbackFrom = output?.servedBy ? r.settings.route : r.movedFrom;
+  return {
+    route: s.route,
+    endpoint: s.endpoint,
+    model: output?.model ?? s.model,
+    promptSet: r.promptSet,
+    reason: r.reason,
+    sampling: { ...s.sampling, maxTokens: s.maxTokens },
+    ...(fallbackFrom ? { fallbackFrom } : {}),
+    ...(r.experiment && !output?.servedBy
+      ? { experiment: r.experiment.key, variant: r.experiment.variant }
+      : {}),
+  };
 }

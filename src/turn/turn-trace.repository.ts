@@ -45,6 +45,15 @@ export class TurnTraceRepository {
     return rows[0]?.trace ?? null;
   }
 
+  /** The traces of these replies, by reply id (training-data exports). */
+  async tracesOf(replyIds: readonly string[]): Promise<Map<string, TurnTrace>> {
+    const rows = await this.db.query<Array<{ reply_id: string; trace: TurnTrace }>>(
+      `SELECT reply_id, trace FROM turn_traces WHERE reply_id = ANY($1::uuid[])`,
+      [replyIds],
+    );
+    return new Map(rows.map((r) => [r.reply_id, r.trace]));
+  }
+
   /** The user's own traces, in time order, page by page (their export). */
   exportTraces(userId: string): AsyncGenerator<Record<string, unknown>> {
     return keysetRows(

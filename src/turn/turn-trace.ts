@@ -23,7 +23,16 @@ export interface TurnTrace {
   /** Optional stages that failed; the turn went on without them. */
   degraded: Array<{ stage: StageName; error: string }>;
   model: string;
-  route: { reason: string; promptSet: string } | null;
+  /** How the turn was routed (docs/model-loop.md); its reactions are keyed by `replyId`. */
+  route: {
+    reason: string;
+    promptSet: string;
+    route?: string;
+    endpoint?: string;
+    fallbackFrom?: string;
+    experiment?: string;
+    variant?: string;
+  } | null;
   sampling: {
     temperature: number;
     topP: number;
@@ -96,7 +105,19 @@ export function buildTrace(
     failedStage: turn.failed?.stage ?? null,
     degraded,
     model: stored.model ?? settings?.model ?? defaults.model,
-    route: route ? { reason: route.reason, promptSet: route.promptSet } : null,
+    route: route
+      ? {
+          reason: route.reason,
+          promptSet: route.promptSet,
+          route: (turn.output?.servedBy ?? settings)?.route,
+          endpoint: (turn.output?.servedBy ?? settings)?.endpoint,
+          ...(turn.output?.servedBy ? { fallbackFrom: settings!.route } : {}),
+          ...(route.movedFrom ? { fallbackFrom: route.movedFrom } : {}),
+          ...(route.experiment && !turn.output?.servedBy
+            ? { experiment: route.experiment.key, variant: route.experiment.variant }
+            : {}),
+        }
+      : null,
     sampling: settings
       ? { ...settings.sampling, maxTokens: settings.maxTokens }
       : defaults.sampling,

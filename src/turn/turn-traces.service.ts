@@ -35,6 +35,11 @@ export class TurnTracesService implements BeforeApplicationShutdown {
     return this.batcher.add(trace);
   }
 
+  /** The traces of these replies, by reply id (training-data exports). */
+  tracesOf(replyIds: readonly string[]): Promise<Map<string, TurnTrace>> {
+    return this.traces.tracesOf(replyIds);
+  }
+
   /** The user's own traces (their export). */
   exportTraces(userId: string): AsyncGenerator<Record<string, unknown>> {
     return this.traces.exportTraces(userId);

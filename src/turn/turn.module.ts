@@ -3,6 +3,7 @@ import { AffectModule } from '../affect/affect.module.js';
 import type { Role } from '../config/app-config.js';
 import { ConversationModule } from '../conversation/conversation.module.js';
 import { RealtimeModule } from '../gateway/realtime.module.js';
+import { FeedbackModule } from '../feedback/feedback.module.js';
 import { LlmModule } from '../llm/llm.module.js';
 import { MemoryModule } from '../memory/memory.module.js';
 import { PromptingModule } from '../prompting/prompting.module.js';
@@ -37,6 +38,7 @@ import { TurnService } from './turn.service.js';
     TurnTracesModule,
     VoiceStoreModule,
     SafetyModule,
+    FeedbackModule,
   ],
   providers: [
     AdmitStage,

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DEFAULT_TIER } from '../auth/token-verifier.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
@@ -11,6 +12,7 @@ import { runTurn, type TurnPlan, type TurnStage } from './run-turn.js';
 import { AdmitStage } from './stages/admit.stage.js';
 import { ProtocolStage } from './stages/protocol.stage.js';
 import { SafetyService } from '../safety/safety.service.js';
+import { ExperimentsService } from '../feedback/experiments/experiments.service.js';
 import { AffectStage } from './stages/affect.stage.js';
 import { GenerateStage } from './stages/generate.stage.js';
 import { PromptStage } from './stages/prompt.stage.js';
@@ -67,6 +69,7 @@ export class TurnService {
     private readonly metrics: Metrics,
     private readonly safetyService: SafetyService,
     private readonly emitter: ClientEmitter,
+    private readonly experiments: ExperimentsService,
   ) {
     this.stages = [safety, protocol, affect, recall, route, prompt, generate];
   }
@@ -107,6 +110,8 @@ export class TurnService {
 
   private async runTurn(request: TurnRequest): Promise<Turn | null> {
     let replyId: string | null = null;
+    // While an experiment runs, the user's stored variants are read beside admission and the claim.
+    void this.experiments.warm(request.userId);
     const plan: TurnPlan = {
       admit: (req) =>
         req.refuse
@@ -218,6 +223,8 @@ export class TurnService {
         // What the app says now, else what is kept on the user, else the configured default.
         timeZone: request.user?.timeZone ?? claimed.userTimeZone ?? this.config.defaultTimeZone,
         ageBand: request.user?.ageBand ?? null,
+        tier: request.user?.tier ?? DEFAULT_TIER,
+        platform: request.user?.platform ?? null,
       },
       conversationId: claimed.conversationId,
       reply: { id: claimed.id, seq: claimed.seq },

@@ -38,6 +38,10 @@ export interface TurnUser {
   timeZone: string | null;
   /** From the token's `age_band` claim; else safety reads the one the app set (profile). */
   ageBand: 'minor' | 'adult' | null;
+  /** The token's `tier` claim (`free` without one, and for turns a sweep starts). */
+  tier: string;
+  /** The app's platform from the handshake (`ios`, `android`, `web`), when it said. */
+  platform?: string | null;
 }
 
 /** What asked for a turn: a stored user message (text, transcript) or a sweep. */
@@ -46,7 +50,8 @@ export interface TurnRequest {
   userId: string;
   /** The correlation id of every log line of the turn; made when the request was received. */
   turnId: string;
-  user?: Pick<TurnUser, 'locale' | 'timeZone'> & Partial<Pick<TurnUser, 'ageBand'>>;
+  user?: Pick<TurnUser, 'locale' | 'timeZone'> &
+    Partial<Pick<TurnUser, 'ageBand' | 'tier' | 'platform'>>;
   /**
    * The message's text when the caller has it (a typed message, a transcript): screened for a
    * crisis before the turn waits for a place at the model.
@@ -56,7 +61,7 @@ export interface TurnRequest {
   receivedAt?: number;
   /** What the voice analysis of a message just measured (saves reading it back). */
   voice?: VoiceFindings | null;
-  why: 'message' | 'transcript' | 'resend' | 'follow-up' | 'sweep';
+  why: 'message' | 'transcript' | 'resend' | 'follow-up' | 'sweep' | 'regenerate';
   /** End the turn with this coded outcome instead of answering (a sweep that gives up). */
   refuse?: { code: string; message: string };
 }
@@ -159,7 +164,14 @@ export interface TurnRecall {
 export interface Route {
   settings: GenerationSettings;
   promptSet: string;
+  /** The policy's reason code (docs/model-loop.md), or `care` when the care prompt set serves. */
   reason: string;
+  /** Routes to fall back to, in order, when this one fails before its first token. */
+  fallbacks: GenerationSettings[];
+  /** The route the policy chose before an endpoint's breaker moved it. */
+  movedFrom?: string;
+  /** The experiment variant served, when the user is assigned one. */
+  experiment?: { key: string; variant: string };
 }
 
 export type TurnPrompt = BuiltPrompt & {
@@ -174,6 +186,8 @@ export interface TurnOutput {
   errorCode: string | null;
   /** The model that answered (as its stream named it), when one did. */
   model: string | null;
+  /** The route whose stream served the reply, when a fallback did instead of the route's own. */
+  servedBy?: GenerationSettings;
   ttftMs: number | null;
   /** When the model request went out (epoch ms). */
   upstreamAt: number | null;

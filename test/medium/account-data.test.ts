@@ -10,6 +10,9 @@ import { MessageRepository } from '../../src/conversation/message.repository.js'
 import { dataSourceOptions } from '../../src/database/data-source.js';
 import { statementsOf } from '../../src/database/statements.js';
 import type { ClientEmitter } from '../../src/gateway/client-emitter.js';
+import { ExperimentRepository } from '../../src/feedback/experiments/experiment.repository.js';
+import { FeedbackRepository } from '../../src/feedback/feedback.repository.js';
+import { FeedbackService } from '../../src/feedback/feedback.service.js';
 import { ModerationRepository } from '../../src/moderation/moderation.repository.js';
 import { ModerationService } from '../../src/moderation/moderation.service.js';
 import { MemoryRepository } from '../../src/memory/memory.repository.js';
@@ -60,6 +63,12 @@ beforeAll(async () => {
       {} as never,
     ),
     analytics,
+    new FeedbackService(
+      { feedback: { editMaxChars: 4000, followupValence: 0.4, consentVersion: '1' } } as never,
+      new FeedbackRepository(ds),
+      messages,
+    ),
+    new ExperimentRepository(ds),
   );
 });
 afterAll(async () => {
@@ -121,6 +130,12 @@ async function seed(userId: string): Promise<void> {
           mev AS (INSERT INTO moderation_events (id, subject_kind, subject_id, user_id, actor, action, reason, until)
                   VALUES (gen_random_uuid(), 'user', $1, $1, 'op-1', 'mute', 'spam', now() + interval '1 hour')),
           ur AS (INSERT INTO user_restrictions (user_id, muted_until) VALUES ($1, now() + interval '1 hour')),
+          fe AS (INSERT INTO feedback_events (id, user_id, reply_id, conversation_id, kind, rating, client_msg_id)
+                 SELECT gen_random_uuid(), $1, r.id, m.conversation_id, 'rating', 'up', 'f-1' FROM r, m),
+          tc AS (INSERT INTO training_consents (id, user_id, training, version)
+                 VALUES (gen_random_uuid(), $1, true, '1')),
+          ee AS (INSERT INTO experiment_exposures (experiment_key, user_id, variant)
+                 VALUES ('warmth', $1, 'b')),
           ne AS (INSERT INTO compliance_events (id, user_id, conversation_id, kind, policy, text_version)
                  SELECT gen_random_uuid(), $1, c.id, 'ai_disclosure', 'us-ca:adult', 'safety/v1@0' FROM c)
      SELECT 1`,
@@ -189,6 +204,9 @@ describe("a user's data", () => {
       'complianceNotice',
       'moderationEvent',
       'moderationRestriction',
+      'trainingConsent',
+      'feedback',
+      'experimentExposure',
     ]) {
       expect(types).toContain(type);
     }

@@ -6,7 +6,9 @@ import { listenLocal, readBody, sendJson } from '../../common/local-http.js';
  * An HTTP server that speaks the part of vLLM's OpenAI-compatible API the service uses, byte for
  * byte as vLLM writes it: `POST /v1/chat/completions` (SSE chunks: a role chunk, content chunks,
  * a finish chunk, the usage chunk when `stream_options.include_usage` is set, then `[DONE]`),
- * `GET /v1/models` and `GET /health`. Embedded mode starts it when LLM_BASE_URL is unset; tests
+ * `GET /v1/models` (the model and any LoRA adapters it is given), `GET /metrics` (the two gauges
+ * routing reads, `vllm:num_requests_waiting` and `vllm:kv_cache_usage_perc`, as a test sets them)
+ * and `GET /health`. Embedded mode starts it when LLM_BASE_URL is unset; tests
  * script it. It produces placeholder text, never a model's answer.
  */
 
@@ -50,6 +52,8 @@ export interface VllmStandIn {
   url: string;
   requests: RecordedRequest[];
   setResponder(responder: Responder): void;
+  /** What `GET /metrics` reports from now on. */
+  setLoad(load: { waiting: number; kvCache: number }): void;
   close(): Promise<void>;
 }
 
@@ -58,8 +62,12 @@ export async function startVllmStandIn(options: {
   port?: number;
   host?: string;
   responder?: Responder;
+  /** LoRA adapters served beside the model (listed in /v1/models and accepted as `model`). */
+  adapters?: string[];
 }): Promise<VllmStandIn> {
   let responder = options.responder ?? placeholderResponder;
+  let load = { waiting: 0, kvCache: 0 };
+  const served = [options.model, ...(options.adapters ?? [])];
   const requests: RecordedRequest[] = [];
 
   const server: Server = createServer((req, res) => {
@@ -73,7 +81,27 @@ export async function startVllmStandIn(options: {
       return;
     }
     if (req.method === 'GET' && path === '/v1/models') {
-      return sendJson(res, 200, modelList(options.model));
+      const list = modelList(options.model) as { data: Array<Record<string, unknown>> };
+      for (const adapter of options.adapters ?? []) {
+        list.data.push({ ...list.data[0], id: adapter, root: adapter, parent: options.model });
+      }
+      return sendJson(res, 200, list);
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      const labels = `{engine="0",model_name="${options.model}"}`;
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(
+        [
+          '# HELP vllm:num_requests_waiting Number of requests waiting to be processed.',
+          '# TYPE vllm:num_requests_waiting gauge',
+          `vllm:num_requests_waiting${labels} ${load.waiting.toFixed(1)}`,
+          '# HELP vllm:kv_cache_usage_perc KV-cache usage. 1 means 100 percent usage.',
+          '# TYPE vllm:kv_cache_usage_perc gauge',
+          `vllm:kv_cache_usage_perc${labels} ${load.kvCache}`,
+          '',
+        ].join('\n'),
+      );
+      return;
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
       return sendJson(res, 404, { detail: 'Not Found' });
@@ -89,7 +117,7 @@ export async function startVllmStandIn(options: {
     res.on('close', () => {
       if (!record.finished) record.aborted = true;
     });
-    if (body.model !== options.model) {
+    if (!served.includes(String(body.model))) {
       return sendJson(
         res,
         404,
@@ -125,7 +153,8 @@ export async function startVllmStandIn(options: {
   ): Promise<void> {
     const id = `chatcmpl-${randomBytes(16).toString('hex')}`;
     const created = Math.floor(Date.now() / 1000);
-    const model = options.model;
+    // vLLM names the served model asked for (a LoRA adapter's name for an adapter).
+    const model = String(body.model);
     const pieces = script.pieces ?? [];
     const head = (choices: unknown[]) => ({
       id,
@@ -235,6 +264,7 @@ export async function startVllmStandIn(options: {
     url: listening.url,
     requests,
     setResponder: (r) => (responder = r),
+    setLoad: (l) => (load = l),
     close: listening.close,
   };
 }

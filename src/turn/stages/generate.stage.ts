@@ -63,6 +63,10 @@ export class GenerateStage implements TurnStage<'output'> {
       const stream = this.llm.stream(turn.prompt!.messages, turn.signal, {
         permit: turn.permit,
         settings: route.settings,
+        fallbacks: route.fallbacks,
+        onServed: (served) => {
+          if (served.route !== route.settings.route) output.servedBy = served;
+        },
         onRequest: () => {
           if (output.upstreamAt !== null) return; // a retry: the first attempt is the one that counts
           output.upstreamAt = Date.now();

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ConsentController } from './consent.controller.js';
+import { DatasetController } from './dataset/dataset.controller.js';
+import { ExperimentsController } from './experiments/experiments.controller.js';
+import { FeedbackModule } from './feedback.module.js';
+
+/** The model loop's HTTP API, for processes that serve HTTP APIs: consent, experiments, exports. */
+@Module({
+  imports: [FeedbackModule],
+  controllers: [ConsentController, DatasetController, ExperimentsController],
+})
+export class FeedbackApiModule {}
