@@ -16,6 +16,8 @@
  * The answers of 3 and 4 must be identical (every elapsed cell); the goal is 3 at least ten
  * times faster than 4. Prints JSON lines: the load, each timing, and a summary with the verdict.
  */
+import { FeedbackRepository } from '../src/feedback/feedback.repository.js';
+import { ExperimentRepository } from '../src/feedback/experiments/experiment.repository.js';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { Writable } from 'node:stream';
@@ -91,6 +93,8 @@ try {
     new MessageRepository(ds),
     new SafetyRepository(ds),
     new AffectRepository(ds),
+    new FeedbackRepository(ds),
+    new ExperimentRepository(ds),
   );
 
   let t = Date.now();

@@ -6,6 +6,8 @@
  * Every option of the HTTP API's query is a `--name value` here; without --out the file goes to
  * standard output. --backfill rolls up the days instead (idempotent; a day at a time).
  */
+import { FeedbackRepository } from '../src/feedback/feedback.repository.js';
+import { ExperimentRepository } from '../src/feedback/experiments/experiment.repository.js';
 import { createWriteStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -52,6 +54,8 @@ try {
     messages,
     new SafetyRepository(ds),
     new AffectRepository(ds),
+    new FeedbackRepository(ds),
+    new ExperimentRepository(ds),
   );
   const parsed = analyticsQuerySchema.safeParse(options);
   if (!parsed.success) {

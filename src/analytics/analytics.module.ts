@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AffectModule } from '../affect/affect.module.js';
+import { FeedbackModule } from '../feedback/feedback.module.js';
 import { ConversationModule } from '../conversation/conversation.module.js';
 import { SafetyModule } from '../safety/safety.module.js';
 import { AnalyticsRollupJob } from './analytics-rollup.job.js';
@@ -12,7 +13,7 @@ import { AnalyticsService } from './analytics.service.js';
  * is AnalyticsApiModule.
  */
 @Module({
-  imports: [ConversationModule, SafetyModule, AffectModule],
+  imports: [ConversationModule, SafetyModule, AffectModule, FeedbackModule],
   providers: [AnalyticsRepository, AnalyticsService, AnalyticsRollupJob],
   exports: [AnalyticsService],
 })

@@ -2,6 +2,8 @@ import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common'
 import { createHmac } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { AffectRepository } from '../affect/affect.repository.js';
+import { ExperimentRepository } from '../feedback/experiments/experiment.repository.js';
+import { FeedbackRepository } from '../feedback/feedback.repository.js';
 import { APP_CONFIG, type AnalyticsConfig, type AppConfig } from '../config/app-config.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { SafetyRepository } from '../safety/safety.repository.js';
@@ -155,6 +157,8 @@ export class AnalyticsService {
     private readonly messages: MessageRepository,
     private readonly safety: SafetyRepository,
     private readonly affect: AffectRepository,
+    private readonly feedback: FeedbackRepository,
+    private readonly experiments: ExperimentRepository,
   ) {
     this.settings = config.analytics;
     this.key = config.analytics.pseudonymKey ?? devPseudonymKey(config.dataDir);
@@ -208,15 +212,36 @@ export class AnalyticsService {
       userIds,
     };
     const startedAt = Date.now();
-    const [activity, sessions, safety, valence] = await Promise.all([
+    const [activity, sessions, safety, valence, reactions] = await Promise.all([
       this.messages.dailyActivity(window, this.settings.lateNight, zone),
       this.messages.sessionsStarted(window, this.settings.sessionGapMs),
       this.safety.dailyActivity(window),
       this.affect.dailyValence(window),
+      this.feedback.dailyReactions(window),
     ]);
-    const users = [...new Set([...activity, ...safety.days, ...valence].map((r) => r.userId))];
-    const ageBands = users.length ? await this.safety.ageBands(users) : new Map<string, string>();
-    const rows = mergeDays({ activity, sessions, safety: safety.days, valence, ageBands });
+    const users = [
+      ...new Set([...activity, ...safety.days, ...valence, ...reactions].map((r) => r.userId)),
+    ];
+    const [ageBands, variantOf] = users.length
+      ? await Promise.all([
+          this.safety.ageBands(users),
+          this.experiments.variantsAsOf(users, window.to),
+        ])
+      : [new Map<string, string>(), new Map<string, string>()];
+    const variants = [...variantOf].map(([userId, variant]) => ({
+      userId,
+      day: isoDay(day),
+      variant,
+    }));
+    const rows = mergeDays({
+      activity,
+      sessions,
+      safety: safety.days,
+      valence,
+      ageBands,
+      reactions,
+      variants,
+    });
     await this.store.replaceDays(
       {
         fromDay: isoDay(day),

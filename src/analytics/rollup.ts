@@ -35,8 +35,9 @@ export interface UserDayRow {
 }
 
 /**
- * The seam for reactions to replies (thumbs up/down, regenerate): the feedback feature provides
- * this per user and day. Until it does, the columns stay null ("not measured"), never 0.
+ * Reactions to replies (thumbs up/down, regenerate) per user and day, from the feedback module
+ * (`FeedbackRepository.dailyReactions`). When the source is given, a day without any says 0; a
+ * source left out keeps the columns null ("not measured").
  */
 export interface ReactionCounts {
   userId: string;
@@ -47,8 +48,8 @@ export interface ReactionCounts {
 }
 
 /**
- * The seam for experiment variants: the experiments feature provides the variant each user was
- * in on a day. Until it does, `experiment_variant` stays null (the breakdown says `none`).
+ * The experiment variant a user was in on a day (`experiment:variant`, from
+ * `ExperimentRepository.variantsAsOf`); a user in none keeps null (the breakdown says `none`).
  */
 export interface ExperimentVariant {
   userId: string;
@@ -151,7 +152,19 @@ export function mergeDays(s: DaySources): UserDayRow[] {
       regenerates: x.regenerates,
     });
   }
-  for (const x of s.variants ?? []) at(x.userId, x.day).experimentVariant = x.variant;
+  // Reactions measured: a day without any says 0, not "not measured".
+  if (s.reactions) {
+    for (const row of rows.values()) {
+      row.thumbsUp ??= 0;
+      row.thumbsDown ??= 0;
+      row.regenerates ??= 0;
+    }
+  }
+  // A variant describes a user's day; it never makes a day of its own.
+  for (const x of s.variants ?? []) {
+    const row = rows.get(`${x.userId}\u0000${x.day}`);
+    if (row) row.experimentVariant = x.variant;
+  }
   const out = [...rows.values()];
   for (const row of out) row.ageBand = s.ageBands.get(row.userId) ?? null;
   return out.sort((a, b) =>

@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import type { Row } from '../common/sql-rows.js';
+import { userFilter, type DayWindow } from '../common/day-window.js';
 import { uuidv7 } from '../common/uuid.js';
 import { RelaxedWrites, type Queryable } from '../database/statements.js';
 
@@ -52,6 +53,49 @@ export class FeedbackRepository {
     @Optional() relaxed?: RelaxedWrites,
   ) {
     this.relaxed = relaxed ?? db;
+  }
+
+  /**
+   * Reactions per user and local day, as the analytics roll-up reads them (counts only): the
+   * replies whose rating the user settled on that day (the last rating of a reply counts, on the
+   * day it was given), by rating, and the regenerates asked for that day.
+   */
+  async dailyReactions(
+    window: DayWindow,
+  ): Promise<
+    Array<{
+      userId: string;
+      day: string;
+      thumbsUp: number;
+      thumbsDown: number;
+      regenerates: number;
+    }>
+  > {
+    const params: unknown[] = [window.from, window.to, window.timeZone];
+    const users = userFilter(window, 'f.user_id', params);
+    const rows = await this.db.query<Row[]>(
+      `SELECT user_id, to_char(day, 'YYYY-MM-DD') AS day,
+              count(*) FILTER (WHERE kind = 'rating' AND rating = 'up' AND last)::int AS up,
+              count(*) FILTER (WHERE kind = 'rating' AND rating = 'down' AND last)::int AS down,
+              count(*) FILTER (WHERE kind = 'regenerate')::int AS regenerates
+         FROM (SELECT f.user_id, f.kind, f.rating, (f.created_at AT TIME ZONE $3)::date AS day,
+                      f.kind <> 'rating' OR NOT EXISTS (
+                        SELECT 1 FROM feedback_events g
+                         WHERE g.reply_id = f.reply_id AND g.kind = 'rating'
+                           AND (g.created_at, g.id) > (f.created_at, f.id)) AS last
+                 FROM feedback_events f
+                WHERE f.created_at >= $1 AND f.created_at < $2
+                  AND f.kind IN ('rating', 'regenerate')${users}) e
+        GROUP BY user_id, day`,
+      params,
+    );
+    return rows.map((r) => ({
+      userId: r.user_id as string,
+      day: r.day as string,
+      thumbsUp: Number(r.up),
+      thumbsDown: Number(r.down),
+      regenerates: Number(r.regenerates),
+    }));
   }
 
   /** The act stored under this clientMsgId of the user, if any (a retry). */

@@ -42,6 +42,8 @@ beforeAll(async () => {
     messages,
     new SafetyRepository(ds),
     new AffectRepository(ds),
+    new FeedbackRepository(ds),
+    new ExperimentRepository(ds),
   );
   account = new AccountService(
     messages,

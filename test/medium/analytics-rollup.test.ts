@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FeedbackRepository } from '../../src/feedback/feedback.repository.js';
+import { ExperimentRepository } from '../../src/feedback/experiments/experiment.repository.js';
 import { parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { PassThrough } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -35,6 +37,8 @@ beforeAll(async () => {
     messages,
     new SafetyRepository(ds),
     new AffectRepository(ds),
+    new FeedbackRepository(ds),
+    new ExperimentRepository(ds),
   );
   await seed();
 });
@@ -108,6 +112,25 @@ async function seed() {
      VALUES ($1, 'a1', $2, -0.5, 0.3, 'sad', 0.8, '{}', '2026-03-02T02:00:01Z')`,
     [m.id, conversation],
   );
+  // a1 rates the reply up, then changes to down (the last rating counts), and regenerates it;
+  // a1 is in an experiment's treatment from before the days rolled up.
+  const [reply] = await sql<{ id: string }>(
+    db.url,
+    `SELECT id FROM messages WHERE user_id = 'a1' AND role = 'assistant'`,
+  );
+  await sql(
+    db.url,
+    `INSERT INTO feedback_events (id, user_id, reply_id, conversation_id, kind, rating, created_at) VALUES
+       (gen_random_uuid(), 'a1', $1, $2, 'rating', 'up', '2026-03-02T03:00:00Z'),
+       (gen_random_uuid(), 'a1', $1, $2, 'rating', 'down', '2026-03-02T03:05:00Z'),
+       (gen_random_uuid(), 'a1', $1, $2, 'regenerate', NULL, '2026-03-02T03:10:00Z')`,
+    [reply.id, conversation],
+  );
+  await sql(
+    db.url,
+    `INSERT INTO experiment_exposures (experiment_key, user_id, variant, first_exposed_at)
+     VALUES ('tone-test', 'a1', 'warmer', '2026-02-28T00:00:00Z')`,
+  );
   // b1 writes only on 03-01 (Shanghai); test-bot-1 is a test account (left out of reads).
   await history('b1', [['2026-03-01T04:00:00Z', 'user', 'text']], { platform: 'android' });
   await history('test-bot-1', [
@@ -122,7 +145,7 @@ async function rows() {
     `SELECT user_id, to_char(day, 'YYYY-MM-DD') AS day, messages, voice_messages, replies, sessions,
             session_seconds, late_night_messages, crisis_events, crisis_referrals, notices_shown,
             valence_sum, affect_count, platform, age_band, to_char(signup_day, 'YYYY-MM-DD') AS signup_day,
-            thumbs_up, experiment_variant
+            thumbs_up, thumbs_down, regenerates, experiment_variant
        FROM analytics_user_days ORDER BY user_id, day`,
   );
 }
@@ -142,8 +165,10 @@ describe('the roll-up of a day', () => {
         platform: 'ios',
         age_band: 'minor',
         signup_day: '2026-02-20',
-        thumbs_up: null,
-        experiment_variant: null,
+        thumbs_up: 0,
+        thumbs_down: 0,
+        regenerates: 0,
+        experiment_variant: 'tone-test:warmer',
       }),
       expect.objectContaining({
         day: '2026-03-02',
@@ -159,9 +184,15 @@ describe('the roll-up of a day', () => {
         notices_shown: 1,
         valence_sum: -0.5,
         affect_count: 1,
+        thumbs_up: 0,
+        thumbs_down: 1,
+        regenerates: 1,
+        experiment_variant: 'tone-test:warmer',
       }),
     ]);
-    expect(got.filter((r) => r.user_id === 'b1').map((r) => r.day)).toEqual(['2026-03-01']);
+    expect(got.filter((r) => r.user_id === 'b1')).toEqual([
+      expect.objectContaining({ day: '2026-03-01', thumbs_up: 0, experiment_variant: null }),
+    ]);
     const [sessions] = await sql(db.url, `SELECT count(*)::int AS n FROM analytics_sessions`);
     expect(sessions.n).toBe(1 + 2 + 1 + 2);
   });

@@ -88,6 +88,22 @@ export class ExperimentRepository {
   }
 
   /** The user's stored variants, by experiment. */
+  /**
+   * For the analytics roll-up: each of these users' experiment variant as of `before`, named
+   * `experiment:variant` (the most recent first exposure when a user is in several).
+   */
+  async variantsAsOf(userIds: readonly string[], before: Date): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db.query<Row[]>(
+      `SELECT DISTINCT ON (user_id) user_id, experiment_key || ':' || variant AS variant
+         FROM experiment_exposures
+        WHERE user_id = ANY($1::varchar[]) AND first_exposed_at < $2
+        ORDER BY user_id, first_exposed_at DESC, experiment_key`,
+      [userIds, before],
+    );
+    return new Map(rows.map((r) => [r.user_id as string, r.variant as string]));
+  }
+
   async assignmentsOf(userId: string): Promise<Map<string, string>> {
     const rows = await this.db.query<Array<{ experiment_key: string; variant: string }>>(
       `SELECT experiment_key, variant FROM experiment_exposures WHERE user_id = $1`,
