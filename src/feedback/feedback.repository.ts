@@ -60,9 +60,7 @@ export class FeedbackRepository {
    * replies whose rating the user settled on that day (the last rating of a reply counts, on the
    * day it was given), by rating, and the regenerates asked for that day.
    */
-  async dailyReactions(
-    window: DayWindow,
-  ): Promise<
+  async dailyReactions(window: DayWindow): Promise<
     Array<{
       userId: string;
       day: string;
