@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROLES } from '../config/config.schema.js';
+import { parseRoutingFile } from '../routing/routing-config.js';
 import {
   applyJsonPatch,
   baseDir,
@@ -224,6 +225,43 @@ describe('the overlays', () => {
     });
     expect(built.small.some((m) => m.kind === 'Cluster')).toBe(false);
     expect(find(built.small, 'Deployment', 'redis').spec.replicas).toBe(1);
+  });
+
+  it("give production's gateways a routing file the service accepts, its peak on vLLM's cron window", () => {
+    const ms = built.production;
+    const gw = containerOf(find(ms, 'Deployment', 'companion-gateway'), 'gateway');
+    const path = gw.env.find((e: any) => e.name === 'ROUTING_CONFIG_FILE').value as string;
+    const mount = gw.volumeMounts.find((v: any) => path.startsWith(`${v.mountPath}/`));
+    const volume = find(ms, 'Deployment', 'companion-gateway').spec.template.spec.volumes.find(
+      (v: any) => v.name === mount.name,
+    );
+    const data = find(ms, 'ConfigMap', volume.configMap.name).data;
+    const parsed = parseRoutingFile(JSON.parse(data[path.slice(mount.mountPath.length + 1)]));
+    if (!('file' in parsed)) throw new Error(parsed.problems.join('; '));
+    const { file } = parsed;
+    // Its endpoints are Services of the build, and its routes ask for what vLLM serves.
+    for (const e of file.endpoints) {
+      const url = new URL(e.baseUrl);
+      expect(
+        find(ms, 'Service', url.hostname.split('.')[0]).spec.ports.map((p: any) => p.port),
+      ).toContain(Number(url.port));
+    }
+    const served = (containerOf(find(ms, 'Deployment', 'vllm'), 'vllm').args as string[]).join(' ');
+    for (const r of file.routes) expect(served).toContain(`${r.model}=`);
+    // The cheaper route takes over for free users in the window the GPUs are brought up for.
+    const cron = find(ms, 'ScaledObject', 'vllm').spec.triggers.find((t: any) => t.type === 'cron');
+    const at = (cronSpec: string) => {
+      const [min, hour] = cronSpec.split(' ');
+      return `${hour.padStart(2, '0')}:${min.padStart(2, '0')}`;
+    };
+    expect(file.policy.peak).toEqual({
+      timeZone: cron.metadata.timezone,
+      start: at(cron.metadata.start),
+      end: at(cron.metadata.end),
+    });
+    expect(
+      built.small.some((m) => m.kind === 'ConfigMap' && m.metadata.name === 'companion-routing'),
+    ).toBe(false);
   });
 
   it('keep the example Secret valid and free of real values', () => {
