@@ -10,6 +10,8 @@ export enum FeedbackErrorCode {
   ReplyStreaming = 'reply_streaming',
   /** Only the conversation's latest reply can be regenerated. */
   ReplyNotLatest = 'reply_not_latest',
+  /** Only the model's replies are regenerated: not a crisis protocol reply nor an operator's. */
+  ReplyNotRegenerable = 'reply_not_regenerable',
   /** An edit with no text, or longer than the limit. */
   EditEmpty = 'edit_empty',
   EditTooLong = 'edit_too_long',

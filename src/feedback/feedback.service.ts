@@ -110,6 +110,14 @@ export class FeedbackService implements BeforeApplicationShutdown {
         replyId: input.replyId,
       });
     }
+    if (!prior && reply.source !== 'model') {
+      // A person's words, or the pre-written crisis reply, are not the model's to redo.
+      throw new FeedbackException(
+        FeedbackErrorCode.ReplyNotRegenerable,
+        `a ${reply.source} reply is not regenerated`,
+        { clientMsgId: input.clientMsgId, replyId: input.replyId },
+      );
+    }
     if (prior) {
       const ack = {
         replyId: reply.id,

@@ -128,6 +128,12 @@ describe('takeover', () => {
       inReplyTo: sent.messageId,
       model: null,
     });
+    // The operator's words are not the model's to redo.
+    const redo = await c.request<{ ok: boolean; error?: { code: string } }>('reply:regenerate', {
+      clientMsgId: randomUUID(),
+      replyId: delivered.message.id,
+    });
+    expect(redo).toMatchObject({ ok: false, error: { code: 'reply_not_regenerable' } });
     const synced = await c.request<{ ok: true } & SyncAck>('sync', { conversationId, afterSeq: 0 });
     expect(synced.messages.map((m: MessageView) => m.source)).toEqual([
       'user',
