@@ -4,7 +4,13 @@ import type { Ack, SyncAck } from '../../src/gateway/chat.protocol.js';
 import { ChatClient } from '../support/chat-client.js';
 import { sql } from '../support/sql.js';
 import { tokenFor } from '../support/tokens.js';
-import { sendAndAwaitReply, startTestApp, userApi, type TestApp } from '../support/test-app.js';
+import {
+  sendAndAwaitReply,
+  startTestApp,
+  until,
+  userApi,
+  type TestApp,
+} from '../support/test-app.js';
 
 /**
  * Reactions over the socket (docs/model-loop.md): thumbs, edits, regenerates and the version kept,
@@ -68,12 +74,17 @@ describe('feedback:send', () => {
       [start.replyId],
     );
     expect(rows.map((r) => r.rating)).toEqual(['up', 'down']);
-    // The reply's trace says how it was routed and what the user did about it.
-    const trace = (await (
-      await fetch(`${app.url}/v1/operator/turns/${start.replyId}/trace`, {
+    // The reply's trace says how it was routed and what the user did about it. Traces are
+    // written in batches after the turn: wait for it.
+    const readTrace = async () =>
+      fetch(`${app.url}/v1/operator/turns/${start.replyId}/trace`, {
         headers: { authorization: `Bearer ${tokenFor('op-1', { roles: ['moderator'] })}` },
-      })
-    ).json()) as { route: { route: string }; reactions: Array<{ kind: string; rating: string }> };
+      });
+    const found = await until(readTrace, (res) => res.status === 200);
+    const trace = (await found.json()) as {
+      route: { route: string };
+      reactions: Array<{ kind: string; rating: string }>;
+    };
     expect(trace.route).toMatchObject({ route: 'default', reason: 'default' });
     expect(trace.reactions.map((r) => r.rating)).toEqual(['up', 'down']);
   });
