@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * npm run bench:chat [-- --clients 50 --messages 20 --rounds 3 --open-seconds 12 --idle 10000]
  *
@@ -187,6 +188,8 @@ function startServer(kind: Kind): Promise<RunningServer> {
       JWT_SECRET: SECRET,
       JWT_ISSUER: 'chat-bench',
       JWT_AUDIENCE: 'companion',
+      // Production requires the analytics key; the bench's own, never a real one.
+      ANALYTICS_PSEUDONYM_KEY: randomBytes(32).toString('hex'),
       RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',

@@ -193,6 +193,8 @@ function startServer(): Promise<RunningServer> {
         JWT_SECRET: SECRET,
         JWT_ISSUER: ISSUER,
         JWT_AUDIENCE: AUDIENCE,
+        // Production requires the analytics key; the bench's own, never a real one.
+        ANALYTICS_PSEUDONYM_KEY: randomBytes(32).toString('hex'),
         USER_EXPORTS_PER_HOUR: '1000',
         // The seeded clips keep their audio for a year (the bench needs all of it in the export).
         VOICE_RETENTION_DAYS: '365',
