@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 /**
  * npm run bench:chat [-- --clients 50 --messages 20 --rounds 3 --open-seconds 12 --idle 10000]
  *
@@ -41,6 +40,7 @@ import { randomBytes } from 'node:crypto';
  * service with the idle connections open).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
