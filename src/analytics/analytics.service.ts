@@ -292,6 +292,46 @@ export class AnalyticsService {
     };
   }
 
+  /**
+   * D1 and D7 return by variant of an experiment, from the roll-ups: recurring calendar cohorts
+   * (a user counts on each day they were active in the variant) since `since` (at most
+   * ANALYTICS_MAX_RANGE_DAYS back), summed over the cohorts whose day 7 (or day 1) has elapsed.
+   * Keyed by variant name; a variant with no elapsed cohort is left out.
+   */
+  async returnByVariant(
+    experimentKey: string,
+    since: Date,
+  ): Promise<Map<string, { d1: number | null; d7: number | null; userDays: number }>> {
+    const to = (await this.store.dataThrough()) ?? isoDay(dayNumber(this.today()) - 1);
+    const earliest = dayNumber(to) - this.settings.maxRangeDays + 1;
+    const from = isoDay(Math.max(earliest, dayOf(since.getTime(), this.settings.timeZone)));
+    const out = new Map<string, { d1: number | null; d7: number | null; userDays: number }>();
+    if (from > to) return out;
+    const r = await this.resolve({
+      from,
+      to,
+      offsets: [1, 7],
+      cohorts: 'recurring',
+      breakdowns: ['experiment_variant'],
+    });
+    const sums = new Map<string, { size: Record<number, number>; back: Record<number, number> }>();
+    for (const row of await this.retention(r)) {
+      if (row.dimension !== 'experiment_variant' || !row.value.startsWith(`${experimentKey}:`))
+        continue;
+      if (row.returned === null) continue;
+      const variant = row.value.slice(experimentKey.length + 1);
+      const s = sums.get(variant) ?? { size: {}, back: {} };
+      s.size[row.offset] = (s.size[row.offset] ?? 0) + row.size;
+      s.back[row.offset] = (s.back[row.offset] ?? 0) + row.returned;
+      sums.set(variant, s);
+    }
+    for (const [variant, s] of sums) {
+      const rate = (o: number) => (s.size[o] ? s.back[o] / s.size[o] : null);
+      out.set(variant, { d1: rate(1), d7: rate(7), userDays: s.size[1] ?? 0 });
+    }
+    return out;
+  }
+
   /** What every export and answer says of itself (docs/analytics.md#exports). */
   metadata(r: ResolvedQuery, dataset: Dataset): Record<string, unknown> {
     return {

@@ -14,7 +14,7 @@ import { ChatClient } from '../support/chat-client.js';
 import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { TEST_MODEL, TEST_WHISPER_MODEL, sleep } from '../support/test-app.js';
+import { TEST_MODEL, TEST_WHISPER_MODEL, sleep, until } from '../support/test-app.js';
 import { TEST_JWT_SECRET, tokenFor } from '../support/tokens.js';
 
 /**
@@ -146,5 +146,26 @@ describe('sticky assignment', () => {
       (u) => assignVariant(def, audience(u))!.variant === 'b',
     )!;
     expect((await turn(second, newcomer)).variant).toBe('a');
+
+    // Results per variant, for analysts: exposures counted; with no retention roll-up yet, the
+    // return figures come from the variant's own replies, and say so.
+    // First exposures are stored in batches: read until the newcomer's is in.
+    const servedA = [...served.values()].filter((v) => v === 'a').length + 1;
+    const read = async () => {
+      const res = await fetch(`${second.url}/v1/operator/experiments/warmth/results`, {
+        headers: { authorization: `Bearer ${tokenFor('analyst-1', { roles: ['analyst'] })}` },
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as {
+        variants: Array<{ variant: string; users: number; returnFrom: string }>;
+      };
+    };
+    const results = await until(
+      read,
+      (r) => r.variants.find((v) => v.variant === 'a')?.users === servedA,
+    );
+    const byName = Object.fromEntries(results.variants.map((v) => [v.variant, v]));
+    expect(byName.a).toMatchObject({ users: servedA, returnFrom: 'replies' });
+    expect(byName.b.users).toBe(users.length + 1 - servedA);
   }, 120_000);
 });

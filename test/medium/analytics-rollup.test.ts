@@ -220,6 +220,18 @@ describe('the roll-up of a day', () => {
     ]);
   });
 
+  it('gives D1 and D7 return by experiment variant, only for cohorts that have elapsed', async () => {
+    const byVariant = await analytics.returnByVariant(
+      'tone-test',
+      new Date('2026-02-28T00:00:00Z'),
+    );
+    // a1 was active in `warmer` on 03-01 and came back on 03-02; 03-02's next day is not in yet.
+    expect([...byVariant]).toEqual([['warmer', { d1: 1, d7: null, userDays: 1 }]]);
+    expect(
+      (await analytics.returnByVariant('another', new Date('2026-02-28T00:00:00Z'))).size,
+    ).toBe(0);
+  });
+
   it('refuses a range longer than ANALYTICS_MAX_RANGE_DAYS', async () => {
     await expect(analytics.resolve({ from: '2020-01-01', to: '2026-03-02' })).rejects.toMatchObject(
       { response: { code: 'range_too_large' } },

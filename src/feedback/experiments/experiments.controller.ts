@@ -5,6 +5,7 @@ import {
   Controller,
   Get,
   HttpCode,
+  Logger,
   NotFoundException,
   Param,
   Post,
@@ -23,6 +24,7 @@ import {
 } from '../../openapi/openapi.decorators.js';
 import { experimentDefinitionSchema } from './experiment-definition.js';
 import { ExperimentRepository, type ExperimentRow } from './experiment.repository.js';
+import { AnalyticsService } from '../../analytics/analytics.service.js';
 import { ExperimentResultsService } from './experiment-results.service.js';
 import { ExperimentsService } from './experiments.service.js';
 
@@ -56,10 +58,13 @@ const KEY_PARAM = () => ApiParam({ name: 'key', schema: { type: 'string', patter
 @UseGuards(OperatorRolesGuard)
 @ApiController('operator: model loop')
 export class ExperimentsController {
+  private readonly logger = new Logger(ExperimentsController.name);
+
   constructor(
     private readonly repo: ExperimentRepository,
     private readonly running: ExperimentsService,
     private readonly results: ExperimentResultsService,
+    private readonly analytics: AnalyticsService,
   ) {}
 
   @ApiOperation({ summary: 'Every experiment and its status' })
@@ -142,7 +147,24 @@ export class ExperimentsController {
   async read(@Param('key') key: string) {
     const r = await this.results.results(keyParam(key));
     if (!r) throw notFound(key);
-    return r;
+    // Return by variant from the retention roll-ups when they have it (docs/analytics.md); the
+    // proxy from the variant's own replies otherwise.
+    const row = await this.repo.find(key);
+    const rolled = row?.startedAt
+      ? await this.analytics.returnByVariant(key, row.startedAt).catch((e: unknown) => {
+          this.logger.warn({ experiment: key, err: String(e) }, 'return by variant unavailable');
+          return null;
+        })
+      : null;
+    return {
+      ...r,
+      variants: r.variants.map((v) => {
+        const a = rolled?.get(v.variant);
+        return a
+          ? { ...v, d1Return: a.d1, d7Return: a.d7, returnFrom: 'analytics' as const }
+          : { ...v, returnFrom: 'replies' as const };
+      }),
+    };
   }
 
   private async setStatus(key: string, status: 'running' | 'stopped') {
