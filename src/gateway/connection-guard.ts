@@ -111,8 +111,8 @@ export class ConnectionGuard {
     const locale = validLocale(auth?.locale) ?? principal.locale;
     if (locale) data.locale = locale;
     if (principal.ageBand) data.ageBand = principal.ageBand;
-    // The app's platform and version (analytics breakdowns, experiments' targeting): ignored when not valid, like the
-    // time zone; never refused, so an older app without them connects as before.
+    // The app's platform and version (analytics breakdowns, experiments' targeting): ignored
+    // when not valid, like the time zone; never refused, so an older app connects as before.
     const platform = validPlatform(auth?.platform);
     if (platform) data.platform = platform;
     const appVersion = validAppVersion(auth?.appVersion);
