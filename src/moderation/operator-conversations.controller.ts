@@ -11,7 +11,6 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
-import type { Principal } from '../auth/token-verifier.js';
 import {
   ApiController,
   ApiErrors,
@@ -34,10 +33,15 @@ import {
   operatorMessageSchema,
   reviewSchema,
 } from './moderation.protocol.js';
-import { CONTENT_ROLES, OperatorRolesGuard, Roles } from './operator-roles.guard.js';
+import {
+  CONTENT_ROLES,
+  OperatorRolesGuard,
+  Roles,
+  GUARDED,
+  operatorOf,
+} from './operator-roles.guard.js';
 import { OperatorConversationsService } from './operator-conversations.service.js';
 
-const GUARDED = { 401: ['unauthorized'], 403: ['forbidden'] };
 const CONVERSATION_ID = () => ApiUuidParam('id', "the conversation's id");
 
 /**
@@ -65,7 +69,7 @@ export class OperatorConversationsController {
   @Roles(...CONTENT_ROLES)
   view(@Param('id') id: string, @Query() query: unknown, @Req() req: OperatorRequest) {
     const q = parseHttp(conversationPageQuerySchema, query);
-    return this.conversations.view(uuidParam('id', id), operator(req), {
+    return this.conversations.view(uuidParam('id', id), operatorOf(req), {
       limit: q.limit ?? 50,
       beforeSeq: q.beforeSeq,
     });
@@ -86,7 +90,7 @@ export class OperatorConversationsController {
   @Roles(...CONTENT_ROLES)
   takeOver(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
     const input = parseHttp(reviewSchema, body);
-    return this.conversations.takeOver(uuidParam('id', id), operator(req), input.reason);
+    return this.conversations.takeOver(uuidParam('id', id), operatorOf(req), input.reason);
   }
 
   @ApiOperation({
@@ -106,7 +110,7 @@ export class OperatorConversationsController {
   @Roles(...CONTENT_ROLES)
   handBack(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
     const input = parseHttp(reviewSchema, body);
-    return this.conversations.handBack(uuidParam('id', id), operator(req), input.reason);
+    return this.conversations.handBack(uuidParam('id', id), operatorOf(req), input.reason);
   }
 
   @ApiOperation({
@@ -127,7 +131,7 @@ export class OperatorConversationsController {
   @Roles(...CONTENT_ROLES)
   send(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
     const input = parseHttp(operatorMessageSchema, body);
-    return this.conversations.send(uuidParam('id', id), operator(req), input.text);
+    return this.conversations.send(uuidParam('id', id), operatorOf(req), input.text);
   }
 
   @ApiOperation({ summary: "The user's current memories (audited)" })
@@ -137,10 +141,6 @@ export class OperatorConversationsController {
   @Get('users/:userId/memories')
   @Roles(...CONTENT_ROLES)
   memories(@Param('userId') userId: string, @Req() req: OperatorRequest) {
-    return this.conversations.userMemories(userIdParam(userId), operator(req));
+    return this.conversations.userMemories(userIdParam(userId), operatorOf(req));
   }
-}
-
-function operator(req: OperatorRequest): Principal {
-  return req.operator!;
 }

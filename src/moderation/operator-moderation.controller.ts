@@ -12,7 +12,6 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
-import type { Principal } from '../auth/token-verifier.js';
 import {
   ApiController,
   ApiErrors,
@@ -48,10 +47,14 @@ import {
   statsSchema,
 } from './moderation.openapi.js';
 import { ModerationService } from './moderation.service.js';
-import { CONTENT_ROLES, OperatorRolesGuard, Roles } from './operator-roles.guard.js';
+import {
+  CONTENT_ROLES,
+  OperatorRolesGuard,
+  Roles,
+  GUARDED,
+  operatorOf,
+} from './operator-roles.guard.js';
 
-/** Every operator route: no valid token, or a token without one of the route's roles. */
-const GUARDED = { 401: ['unauthorized'], 403: ['forbidden'] };
 const FLAG_ID = () => ApiUuidParam('id', "the flag's id");
 
 /** Actions only an admin takes. */
@@ -106,7 +109,7 @@ export class OperatorModerationController {
   @Get('flags/:id')
   @Roles(...CONTENT_ROLES)
   flag(@Param('id') id: string, @Req() req: OperatorRequest) {
-    return this.moderation.flag(uuidParam('id', id), operator(req));
+    return this.moderation.flag(uuidParam('id', id), operatorOf(req));
   }
 
   @ApiOperation({ summary: 'Claim a flag for MODERATION_CLAIM_MIN minutes (again to renew)' })
@@ -122,7 +125,7 @@ export class OperatorModerationController {
   @HttpCode(200)
   @Roles(...CONTENT_ROLES)
   claim(@Param('id') id: string, @Req() req: OperatorRequest) {
-    return this.moderation.claim(uuidParam('id', id), operator(req));
+    return this.moderation.claim(uuidParam('id', id), operatorOf(req));
   }
 
   @ApiOperation({ summary: 'Resolve a flag (closed; its claim let go)' })
@@ -140,7 +143,7 @@ export class OperatorModerationController {
   resolve(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
     return this.moderation.review(
       uuidParam('id', id),
-      operator(req),
+      operatorOf(req),
       'resolve',
       parseHttp(reviewSchema, body),
     );
@@ -161,7 +164,7 @@ export class OperatorModerationController {
   escalate(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
     return this.moderation.review(
       uuidParam('id', id),
-      operator(req),
+      operatorOf(req),
       'escalate',
       parseHttp(reviewSchema, body),
     );
@@ -181,7 +184,11 @@ export class OperatorModerationController {
   @HttpCode(200)
   @Roles(...CONTENT_ROLES)
   label(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
-    return this.moderation.label(uuidParam('id', id), operator(req), parseHttp(labelsSchema, body));
+    return this.moderation.label(
+      uuidParam('id', id),
+      operatorOf(req),
+      parseHttp(labelsSchema, body),
+    );
   }
 
   @ApiOperation({ summary: "Users' appeals, oldest first: open (default) or resolved (audited)" })
@@ -192,7 +199,7 @@ export class OperatorModerationController {
   @Roles(...CONTENT_ROLES)
   appeals(@Query() query: unknown, @Req() req: OperatorRequest) {
     const q = parseHttp(appealsQuerySchema, query);
-    return this.moderation.appeals(q.status ?? 'open', operator(req), q.limit ?? 50, q.after);
+    return this.moderation.appeals(q.status ?? 'open', operatorOf(req), q.limit ?? 50, q.after);
   }
 
   @ApiOperation({
@@ -213,7 +220,7 @@ export class OperatorModerationController {
   resolveAppeal(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
     return this.moderation.resolveAppeal(
       uuidParam('id', id),
-      operator(req),
+      operatorOf(req),
       parseHttp(resolveAppealSchema, body),
     );
   }
@@ -230,7 +237,7 @@ export class OperatorModerationController {
   @Roles(...CONTENT_ROLES)
   act(@Param('userId') userId: string, @Body() body: unknown, @Req() req: OperatorRequest) {
     const input = parseHttp(userActionSchema, body);
-    const who = operator(req);
+    const who = operatorOf(req);
     if (ADMIN_ACTIONS.has(input.action) && !who.roles.includes('admin')) {
       throw new ForbiddenException({
         code: 'forbidden',
@@ -259,7 +266,7 @@ export class OperatorModerationController {
   deleteMessage(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
     return this.moderation.deleteMessage(
       uuidParam('id', id),
-      operator(req),
+      operatorOf(req),
       parseHttp(reviewSchema, body),
     );
   }
@@ -273,7 +280,12 @@ export class OperatorModerationController {
   @Roles(...CONTENT_ROLES)
   history(@Param('userId') userId: string, @Query() query: unknown, @Req() req: OperatorRequest) {
     const q = parseHttp(pageQuerySchema, query);
-    return this.moderation.userHistory(userIdParam(userId), operator(req), q.limit ?? 50, q.before);
+    return this.moderation.userHistory(
+      userIdParam(userId),
+      operatorOf(req),
+      q.limit ?? 50,
+      q.before,
+    );
   }
 
   @ApiOperation({ summary: 'The operator audit log, newest first' })
@@ -286,8 +298,4 @@ export class OperatorModerationController {
     const q = parseHttp(pageQuerySchema, query);
     return this.moderation.auditLog(q.limit ?? 50, q.before);
   }
-}
-
-function operator(req: OperatorRequest): Principal {
-  return req.operator!;
 }

@@ -6,7 +6,7 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { TokenVerifier } from '../auth/token-verifier.js';
+import { TokenVerifier, type Principal } from '../auth/token-verifier.js';
 import { bearerPrincipal } from '../auth/user.guard.js';
 import type { OperatorRequest } from '../operator/operator.guard.js';
 
@@ -33,6 +33,14 @@ export function routeRoles(
   return (
     reflector.getAllAndOverride<OperatorRole[] | undefined>(ROLES_KEY, [handler, controller]) ?? []
   );
+}
+
+/** What every operator route may answer besides its own errors: no token, or not the role. */
+export const GUARDED = { 401: ['unauthorized'], 403: ['forbidden'] };
+
+/** The operator a guarded request was let in for. */
+export function operatorOf(req: OperatorRequest): Principal {
+  return req.operator!;
 }
 
 /** Roles that work the queue and read content. */

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiParam } from '@nestjs/swagger';
 import { parseHttp } from '../../moderation/moderation-http.js';
-import { OperatorRolesGuard, Roles } from '../../moderation/operator-roles.guard.js';
+import { OperatorRolesGuard, Roles, GUARDED } from '../../moderation/operator-roles.guard.js';
 import {
   ApiController,
   ApiErrors,
@@ -28,7 +28,6 @@ import { AnalyticsService } from '../../analytics/analytics.service.js';
 import { ExperimentResultsService } from './experiment-results.service.js';
 import { ExperimentsService } from './experiments.service.js';
 
-const GUARDED = { 401: ['unauthorized'], 403: ['forbidden'] };
 const KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const experimentView: SchemaObject = {
   type: 'object',

@@ -22,10 +22,9 @@ import type { OperatorRequest } from '../../operator/operator.guard.js';
 import { parseHttp, uuidParam } from '../moderation-http.js';
 import { ruleDeletedSchema, ruleSchema, rulesSchema } from '../moderation.openapi.js';
 import { createRuleSchema, updateRuleSchema } from '../moderation.protocol.js';
-import { OperatorRolesGuard, Roles } from '../operator-roles.guard.js';
+import { OperatorRolesGuard, Roles, GUARDED, operatorOf } from '../operator-roles.guard.js';
 import { ModerationRulesService } from './moderation-rules.service.js';
 
-const GUARDED = { 401: ['unauthorized'], 403: ['forbidden'] };
 const RULE_ID = () => ApiUuidParam('id', "the rule's id");
 
 /** The keyword and regex rules (docs/operator.md#rules): admins only; every change audited. */
@@ -61,7 +60,7 @@ export class ModerationRulesController {
   @HttpCode(201)
   @Roles('admin')
   create(@Body() body: unknown, @Req() req: OperatorRequest) {
-    return this.rules.create(parseHttp(createRuleSchema, body), req.operator!);
+    return this.rules.create(parseHttp(createRuleSchema, body), operatorOf(req));
   }
 
   @ApiOperation({ summary: 'Change a rule (enable, disable, edit)' })
@@ -76,7 +75,11 @@ export class ModerationRulesController {
   @Patch(':id')
   @Roles('admin')
   update(@Param('id') id: string, @Body() body: unknown, @Req() req: OperatorRequest) {
-    return this.rules.update(uuidParam('id', id), parseHttp(updateRuleSchema, body), req.operator!);
+    return this.rules.update(
+      uuidParam('id', id),
+      parseHttp(updateRuleSchema, body),
+      operatorOf(req),
+    );
   }
 
   @ApiOperation({ summary: 'Delete a rule' })
@@ -87,6 +90,6 @@ export class ModerationRulesController {
   @HttpCode(200)
   @Roles('admin')
   remove(@Param('id') id: string, @Req() req: OperatorRequest) {
-    return this.rules.remove(uuidParam('id', id), req.operator!);
+    return this.rules.remove(uuidParam('id', id), operatorOf(req));
   }
 }
