@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { AnalyticsCohorts1796278732201 } from './1796278732201-AnalyticsCohorts.js';
 import { OperatorTools1796275671850 } from './1796275671850-OperatorTools.js';
 import { AnalyticsRollups1796300000000 } from './1796300000000-AnalyticsRollups.js';
 import { Moderation1796267409638 } from './1796267409638-Moderation.js';
@@ -28,4 +29,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Moderation1796267409638,
   OperatorTools1796275671850,
   AnalyticsRollups1796300000000,
+  AnalyticsCohorts1796278732201,
 ];

@@ -182,24 +182,42 @@ export class AnalyticsService {
     fromDay: string,
     toDay: string,
     userIds?: readonly string[],
-  ): Promise<{ days: number; userDays: number; sessions: number }> {
+  ): Promise<{
+    days: number;
+    userDays: number;
+    sessions: number;
+    cohortUsers: number;
+    cohortSeconds: number;
+  }> {
     const from = dayNumber(fromDay);
     const to = dayNumber(toDay);
     if (to < from) throw new Error('rollupDays: toDay is before fromDay');
     let userDays = 0;
     let sessions = 0;
+    let cohortUsers = 0;
+    let cohortMs = 0;
     for (let d = from; d <= to; d++) {
       const done = await this.rollupDay(d, userIds);
       userDays += done.userDays;
       sessions += done.sessions;
+      cohortUsers += done.cohortUsers;
+      cohortMs += done.cohortMs;
     }
-    return { days: to - from + 1, userDays, sessions };
+    return { days: to - from + 1, userDays, sessions, cohortUsers, cohortSeconds: cohortMs / 1000 };
+  }
+
+  /**
+   * Builds every user's cohort rows again from the rolled-up days (`analytics:export --
+   * --rebuild-cohorts`): for days rolled up before analytics_user_cohorts existed.
+   */
+  rebuildCohorts(): Promise<number> {
+    return this.store.rebuildCohorts();
   }
 
   private async rollupDay(
     day: number,
     userIds?: readonly string[],
-  ): Promise<{ userDays: number; sessions: number }> {
+  ): Promise<{ userDays: number; sessions: number; cohortUsers: number; cohortMs: number }> {
     const zone = this.settings.timeZone;
     const window = {
       from: new Date(dayStartMs(day, zone)),
@@ -217,7 +235,7 @@ export class AnalyticsService {
     const users = [...new Set([...activity, ...safety.days, ...valence].map((r) => r.userId))];
     const ageBands = users.length ? await this.safety.ageBands(users) : new Map<string, string>();
     const rows = mergeDays({ activity, sessions, safety: safety.days, valence, ageBands });
-    await this.store.replaceDays(
+    const cohorts = await this.store.replaceDays(
       {
         fromDay: isoDay(day),
         toDay: isoDay(day),
@@ -227,7 +245,7 @@ export class AnalyticsService {
       rows,
       sessions,
     );
-    return { userDays: rows.length, sessions: sessions.length };
+    return { userDays: rows.length, sessions: sessions.length, ...cohorts };
   }
 
   /** Removes a user's roll-up rows (account deletion); exported totals stay. */
@@ -292,11 +310,12 @@ export class AnalyticsService {
   }
 
   /**
-   * Retention cells. First-time calendar cohorts (the usual export) are counted in Postgres over
-   * the roll-ups; every other kind streams each user's days through the pure core. `engine`
-   * forces one (the tests compare them).
+   * Retention cells. First-time cohorts (every mode, granularity and return kind) are counted in
+   * Postgres over analytics_user_cohorts, a row per user; recurring cohorts stream each user's
+   * days through the pure core (their breakdowns and rolling starts are those of each period's
+   * first day). `engine` forces one (the tests compare them).
    */
-  async retention(r: ResolvedQuery, engine?: 'sql' | 'core'): Promise<RetentionRow[]> {
+  async retention(r: ResolvedQuery, engine?: 'cohorts' | 'core'): Promise<RetentionRow[]> {
     const spec: RetentionSpec = {
       granularity: r.granularity,
       offsets: r.offsets,
@@ -311,11 +330,11 @@ export class AnalyticsService {
       dataThroughDay: r.dataThrough ? dayNumber(r.dataThrough) : dayNumber(r.from) - 1,
       timeZone: this.settings.timeZone,
     };
-    const setBased = r.cohorts === 'first_time' && r.mode === 'calendar';
-    if ((engine ?? (setBased ? 'sql' : 'core')) === 'sql') {
-      if (!setBased) throw new Error('the set-based path counts first-time calendar cohorts only');
+    const firstTime = r.cohorts === 'first_time';
+    if ((engine ?? (firstTime ? 'cohorts' : 'core')) === 'cohorts') {
+      if (!firstTime) throw new Error('the cohort roll-up counts first-time cohorts only');
       if (!r.dataThrough) return [];
-      const counts = await this.store.firstTimeCalendarCounts(
+      const counts = await this.store.cohortCounts(
         { ...spec, from: r.from, to: r.to, through: r.dataThrough },
         this.filter(),
       );
