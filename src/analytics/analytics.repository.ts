@@ -35,13 +35,14 @@ export class AnalyticsRepository {
   /**
    * Replaces the roll-up of local days `fromDay..toDay` (inclusive) for every user, or for
    * `userIds` only, in one transaction: a re-run gives the same rows. A whole-day roll-up is
-   * recorded in analytics_rollup_days (complete when it started after the days ended).
+   * recorded in analytics_rollup_days (complete when it started after the days ended). Returns
+   * the users whose days changed, whose cohort rows are to be built again (`refreshCohorts`).
    */
   async replaceDays(
     span: { fromDay: string; toDay: string; userIds?: readonly string[]; complete?: boolean },
     rows: readonly UserDayRow[],
     sessions: readonly SessionRow[],
-  ): Promise<{ cohortUsers: number; cohortMs: number }> {
+  ): Promise<{ touched: string[] }> {
     return this.db.transaction(async (tx) => {
       const params: unknown[] = [span.fromDay, span.toDay];
       const users = span.userIds ? ' AND user_id = ANY($3::varchar[])' : '';
@@ -119,13 +120,22 @@ export class AnalyticsRepository {
           [span.fromDay, span.toDay, span.complete ?? false],
         );
       }
-      // Every user whose days changed (rows removed or written) gets their cohort rows again.
+      // The users whose days changed (rows removed or written): their cohort rows are next.
       const touched = new Set(span.userIds ?? rowsOf(replaced).map((r) => r.user_id as string));
       for (const r of rows) touched.add(r.userId);
-      const started = Date.now();
-      await refreshCohorts(tx, [...touched]);
-      return { cohortUsers: touched.size, cohortMs: Date.now() - started };
+      return { touched: [...touched] };
     });
+  }
+
+  /**
+   * Builds the cohort rows of `userIds` again from their rolled-up days (`rebuildCohortRows`), a
+   * transaction per INSERT_ROWS users.
+   */
+  async refreshCohorts(userIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < userIds.length; i += INSERT_ROWS) {
+      const batch = userIds.slice(i, i + INSERT_ROWS);
+      await this.db.transaction((tx) => rebuildCohortRows(tx, batch));
+    }
   }
 
   /**
@@ -142,7 +152,7 @@ export class AnalyticsRepository {
       );
       if (!batch.length) break;
       const ids = batch.map((r) => r.user_id as string);
-      await this.db.transaction((tx) => refreshCohorts(tx, ids));
+      await this.db.transaction((tx) => rebuildCohortRows(tx, ids));
       users += ids.length;
       after = ids[ids.length - 1];
     }
@@ -459,10 +469,11 @@ function countOf(result: unknown): number {
  * say now: per event, the first and last day with it, a bit per day between them, each day's
  * first and last instant, the first day's breakdown values, and the first week's voice and
  * readings. A pure function of the user's days, so re-running gives the same rows. Cohort
- * upkeep is serialised (one advisory lock, held to the commit): a transaction reads the days
- * after every earlier one committed, so a user's row never misses a day another roll-up wrote.
+ * upkeep is serialised (one advisory lock, held to the commit) and follows the commit of the
+ * days it is for: it reads the days after every earlier upkeep committed, so the last one to run
+ * for a user has seen every day written before it, whichever roll-up wrote them.
  */
-async function refreshCohorts(tx: EntityManager, userIds: readonly string[]): Promise<void> {
+async function rebuildCohortRows(tx: EntityManager, userIds: readonly string[]): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('analytics_user_cohorts'))`);
   await tx.query(`DELETE FROM analytics_user_cohorts WHERE user_id = ANY($1::varchar[])`, [
     userIds,

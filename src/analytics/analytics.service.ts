@@ -176,7 +176,8 @@ export class AnalyticsService {
 
   /**
    * Rolls up local days `fromDay..toDay` (a backfill, the nightly run), one day at a time, for
-   * every user or `userIds` only. Idempotent: a day is replaced whole for the users it covers.
+   * every user or `userIds` only, then the cohort rows of every user whose days changed.
+   * Idempotent: a day is replaced whole for the users it covers, a cohort row rebuilt whole.
    */
   async rollupDays(
     fromDay: string,
@@ -194,16 +195,23 @@ export class AnalyticsService {
     if (to < from) throw new Error('rollupDays: toDay is before fromDay');
     let userDays = 0;
     let sessions = 0;
-    let cohortUsers = 0;
-    let cohortMs = 0;
+    const touched = new Set<string>();
     for (let d = from; d <= to; d++) {
       const done = await this.rollupDay(d, userIds);
       userDays += done.userDays;
       sessions += done.sessions;
-      cohortUsers += done.cohortUsers;
-      cohortMs += done.cohortMs;
+      for (const u of done.touched) touched.add(u);
     }
-    return { days: to - from + 1, userDays, sessions, cohortUsers, cohortSeconds: cohortMs / 1000 };
+    // Once per run, not per day: a user active on many days of a backfill is rebuilt once.
+    const started = Date.now();
+    await this.store.refreshCohorts([...touched]);
+    return {
+      days: to - from + 1,
+      userDays,
+      sessions,
+      cohortUsers: touched.size,
+      cohortSeconds: (Date.now() - started) / 1000,
+    };
   }
 
   /**
@@ -217,7 +225,7 @@ export class AnalyticsService {
   private async rollupDay(
     day: number,
     userIds?: readonly string[],
-  ): Promise<{ userDays: number; sessions: number; cohortUsers: number; cohortMs: number }> {
+  ): Promise<{ userDays: number; sessions: number; touched: string[] }> {
     const zone = this.settings.timeZone;
     const window = {
       from: new Date(dayStartMs(day, zone)),
@@ -235,7 +243,7 @@ export class AnalyticsService {
     const users = [...new Set([...activity, ...safety.days, ...valence].map((r) => r.userId))];
     const ageBands = users.length ? await this.safety.ageBands(users) : new Map<string, string>();
     const rows = mergeDays({ activity, sessions, safety: safety.days, valence, ageBands });
-    const cohorts = await this.store.replaceDays(
+    const { touched } = await this.store.replaceDays(
       {
         fromDay: isoDay(day),
         toDay: isoDay(day),
@@ -245,7 +253,7 @@ export class AnalyticsService {
       rows,
       sessions,
     );
-    return { userDays: rows.length, sessions: sessions.length, ...cohorts };
+    return { userDays: rows.length, sessions: sessions.length, touched };
   }
 
   /** Removes a user's roll-up rows (account deletion); exported totals stay. */
