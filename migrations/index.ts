@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { AnalyticsCohorts1796360000000 } from './1796360000000-AnalyticsCohorts.js';
 import { OperatorTools1796275671850 } from './1796275671850-OperatorTools.js';
 import { AnalyticsRollups1796300000000 } from './1796300000000-AnalyticsRollups.js';
 import { ModelLoop1796350000000 } from './1796350000000-ModelLoop.js';
@@ -30,4 +31,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   OperatorTools1796275671850,
   AnalyticsRollups1796300000000,
   ModelLoop1796350000000,
+  AnalyticsCohorts1796360000000,
 ];

@@ -146,3 +146,70 @@ export class AnalyticsRollupDayEntity {
   @Column('integer', { name: 'user_days' })
   userDays!: number;
 }
+
+/**
+ * One user's retention facts for one event (`message`, `voice_message`), kept from their
+ * analytics_user_days rows by the same roll-ups (docs/analytics.md#the-cohort-roll-up): first-time
+ * retention of any granularity, mode and return kind reads one row per user instead of every
+ * user-day. Rebuilt whole for a user whenever one of their days is rolled up, so re-running a
+ * day gives the same row.
+ */
+@Entity('analytics_user_cohorts')
+// Retention reads the cohorts of a range of first days.
+@Index('IDX_analytics_user_cohorts_first', ['event', 'firstDay'])
+export class AnalyticsUserCohortEntity {
+  @PrimaryColumn('varchar', { name: 'user_id', length: 128 })
+  userId!: string;
+
+  /** The activity event these facts are about: `message` or `voice_message`. */
+  @PrimaryColumn('varchar', { length: 16 })
+  event!: string;
+
+  /** The first local day with the event (the first-time cohort day), and its first instant. */
+  @Column('date', { name: 'first_day' })
+  firstDay!: string;
+
+  @Column('timestamptz', { name: 'first_at' })
+  firstAt!: Date;
+
+  /** The last local day with the event. */
+  @Column('date', { name: 'last_day' })
+  lastDay!: string;
+
+  /** Bit i is 1 when the event happened on first_day + i (a bit per day to last_day). */
+  @Column('bit varying', { name: 'active_days' })
+  activeDays!: string;
+
+  /** The first and last instant of the event on each of those days, in day order (rolling). */
+  @Column('timestamptz', { name: 'day_firsts', array: true })
+  dayFirsts!: Date[];
+
+  @Column('timestamptz', { name: 'day_lasts', array: true })
+  dayLasts!: Date[];
+
+  /** What the first day's roll-up says (the breakdowns of a first-time cohort). */
+  @Column('date', { name: 'signup_day', nullable: true })
+  signupDay!: string | null;
+
+  @Column('varchar', { length: 16, nullable: true })
+  platform!: string | null;
+
+  @Column('varchar', { name: 'experiment_variant', length: 64, nullable: true })
+  experimentVariant!: string | null;
+
+  @Column('varchar', { name: 'age_band', length: 16, nullable: true })
+  ageBand!: string | null;
+
+  /** Over first_day and the six days after it: a voice message sent, and the turn readings. */
+  @Column('boolean', { name: 'first_week_voice' })
+  firstWeekVoice!: boolean;
+
+  @Column('double precision', { name: 'first_week_valence_sum' })
+  firstWeekValenceSum!: number;
+
+  @Column('integer', { name: 'first_week_affect_count' })
+  firstWeekAffectCount!: number;
+
+  @Column('timestamptz', { name: 'rolled_up_at', default: () => 'now()' })
+  rolledUpAt!: Date;
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { SessionRow } from '../conversation/message.repository.js';
 import type { Row } from '../common/sql-rows.js';
 import type { UserDayRow } from './rollup.js';
@@ -25,8 +25,8 @@ export interface ReadFilter {
 export const SESSION_BUCKETS = [0, 60, 300, 900, 1800, 3600, 7200, 10800] as const;
 
 /**
- * analytics_user_days, analytics_sessions and analytics_rollup_days: the analytics module's own
- * tables. Nothing else reads or writes them; account deletion asks `deleteUserData`.
+ * analytics_user_days, analytics_sessions, analytics_user_cohorts and analytics_rollup_days: the
+ * analytics module's own tables. Nothing else reads or writes them; account deletion asks `deleteUserData`.
  */
 @Injectable()
 export class AnalyticsRepository {
@@ -35,18 +35,22 @@ export class AnalyticsRepository {
   /**
    * Replaces the roll-up of local days `fromDay..toDay` (inclusive) for every user, or for
    * `userIds` only, in one transaction: a re-run gives the same rows. A whole-day roll-up is
-   * recorded in analytics_rollup_days (complete when it started after the days ended).
+   * recorded in analytics_rollup_days (complete when it started after the days ended). Returns
+   * the users whose days changed, whose cohort rows are to be built again (`refreshCohorts`).
    */
   async replaceDays(
     span: { fromDay: string; toDay: string; userIds?: readonly string[]; complete?: boolean },
     rows: readonly UserDayRow[],
     sessions: readonly SessionRow[],
-  ): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  ): Promise<{ touched: string[] }> {
+    return this.db.transaction(async (tx) => {
       const params: unknown[] = [span.fromDay, span.toDay];
       const users = span.userIds ? ' AND user_id = ANY($3::varchar[])' : '';
       if (span.userIds) params.push(span.userIds);
-      await tx.query(`DELETE FROM analytics_user_days WHERE day BETWEEN $1 AND $2${users}`, params);
+      const replaced = await tx.query<unknown>(
+        `DELETE FROM analytics_user_days WHERE day BETWEEN $1 AND $2${users} RETURNING user_id`,
+        params,
+      );
       await tx.query(`DELETE FROM analytics_sessions WHERE day BETWEEN $1 AND $2${users}`, params);
       for (let i = 0; i < rows.length; i += INSERT_ROWS) {
         const chunk = rows.slice(i, i + INSERT_ROWS);
@@ -116,7 +120,47 @@ export class AnalyticsRepository {
           [span.fromDay, span.toDay, span.complete ?? false],
         );
       }
+      // The users whose days changed (rows removed or written): their cohort rows are next.
+      const touched = new Set(span.userIds ?? rowsOf(replaced).map((r) => r.user_id as string));
+      for (const r of rows) touched.add(r.userId);
+      return { touched: [...touched] };
     });
+  }
+
+  /**
+   * Builds the cohort rows of `userIds` again from their rolled-up days (`rebuildCohortRows`), a
+   * transaction per INSERT_ROWS users.
+   */
+  async refreshCohorts(userIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < userIds.length; i += INSERT_ROWS) {
+      const batch = userIds.slice(i, i + INSERT_ROWS);
+      await this.db.transaction((tx) => rebuildCohortRows(tx, batch));
+    }
+  }
+
+  /**
+   * Builds analytics_user_cohorts again from analytics_user_days for every user (days rolled
+   * up before the table existed), a batch of users per transaction. Returns the users seen.
+   */
+  async rebuildCohorts(): Promise<number> {
+    let after = '';
+    let users = 0;
+    for (;;) {
+      const batch = await this.db.query<Row[]>(
+        `SELECT DISTINCT user_id FROM analytics_user_days WHERE user_id > $1 ORDER BY user_id LIMIT ${INSERT_ROWS}`,
+        [after],
+      );
+      if (!batch.length) break;
+      const ids = batch.map((r) => r.user_id as string);
+      await this.db.transaction((tx) => rebuildCohortRows(tx, ids));
+      users += ids.length;
+      after = ids[ids.length - 1];
+    }
+    await this.db.query(
+      `DELETE FROM analytics_user_cohorts c
+        WHERE NOT EXISTS (SELECT 1 FROM analytics_user_days d WHERE d.user_id = c.user_id)`,
+    );
+    return users;
   }
 
   /**
@@ -148,9 +192,14 @@ export class AnalyticsRepository {
       `DELETE FROM analytics_sessions WHERE user_id = $1 RETURNING day`,
       [userId],
     );
+    const cohorts = await this.db.query<unknown[]>(
+      `DELETE FROM analytics_user_cohorts WHERE user_id = $1 RETURNING event`,
+      [userId],
+    );
     return {
       analytics_user_days: countOf(days),
       analytics_sessions: countOf(sessions),
+      analytics_user_cohorts: countOf(cohorts),
     };
   }
 
@@ -205,96 +254,126 @@ export class AnalyticsRepository {
   }
 
   /**
-   * First-time calendar retention counted in Postgres over the roll-ups (not the messages): the
-   * same definitions as the pure core (src/analytics/retention.ts), for the export most asked
-   * for, without sending every user's days to this process. Returns a count per cohort period,
-   * breakdown value and offset index; `retentionRows` turns them into rows.
+   * First-time retention counted in Postgres over analytics_user_cohorts: one row per user (and a
+   * second for the return event when it differs from the cohort event), whatever the
+   * granularity, mode or return kind. The same definitions as the pure core
+   * (src/analytics/retention.ts), which the medium tests compare it with. Returns a count per
+   * cohort period, breakdown value and offset index; `retentionRows` turns them into rows.
    */
-  async firstTimeCalendarCounts(
+  async cohortCounts(
     spec: Pick<
       RetentionSpec,
-      'granularity' | 'offsets' | 'bounded' | 'cohortEvent' | 'returnEvent' | 'breakdowns'
+      'granularity' | 'offsets' | 'bounded' | 'mode' | 'cohortEvent' | 'returnEvent' | 'breakdowns'
     > & { from: string; to: string; through: string },
     filter: ReadFilter,
   ): Promise<RetentionCount[]> {
-    // The period number of a date expression, as src/analytics/calendar.ts numbers them.
-    const period = (d: string) =>
-      ({
-        day: `(${d} - DATE '1970-01-01')`,
-        week: `floor((${d} - DATE '1970-01-01' + 3) / 7.0)::int`,
-        month: `(extract(year FROM ${d})::int * 12 + extract(month FROM ${d})::int - 1)`,
-      })[spec.granularity];
-    const event = (e: string) => (e === 'voice_message' ? 'voice_messages > 0' : 'messages > 0');
+    const offsets = spec.offsets.map((n) => {
+      if (!Number.isInteger(n) || n < 0) throw new Error(`not an offset: ${n}`);
+      return n;
+    });
     const params: unknown[] = [
-      spec.through,
+      spec.cohortEvent,
       spec.from,
       spec.to,
-      spec.offsets,
-      spec.bounded,
+      spec.through,
       ['all', ...spec.breakdowns],
-      MOOD_THRESHOLD,
     ];
+    const mood = Number(MOOD_THRESHOLD);
+    // The cohort row is `c`; the return event's facts are `c` too when the events agree (one
+    // row per user), else the user's row of the return event (`r`, absent when they never had it).
+    let join = '';
+    let r = 'c';
+    if (spec.returnEvent !== spec.cohortEvent) {
+      params.push(spec.returnEvent);
+      join = `LEFT JOIN analytics_user_cohorts r ON r.user_id = c.user_id AND r.event = $${params.length}`;
+      r = 'r';
+    }
     let exclude = '';
     if (filter.excludeUsers) {
       params.push(filter.excludeUsers);
-      exclude = ` AND user_id !~ $${params.length}`;
+      exclude = ` AND c.user_id !~ $${params.length}`;
     }
-    // One pass over the roll-ups in key order (a user's days together, no join): per user the
-    // first cohort day with what it says, the return days, the voice days and the readings;
-    // then each user's cohort and returns from those few values.
+    const g = spec.granularity;
+    // The cohort's period number, as src/analytics/calendar.ts numbers them, and the first day
+    // of period cohort + n.
+    const months = `(extract(year FROM c.first_day)::int * 12 + extract(month FROM c.first_day)::int - 1)`;
+    const cohort = {
+      day: `(c.first_day - DATE '1970-01-01')`,
+      week: `floor((c.first_day - DATE '1970-01-01' + 3) / 7.0)::int`,
+      month: months,
+    }[g];
+    const start = (n: number) =>
+      ({
+        day: `(c.first_day + ${n})`,
+        week: `(c.first_day - extract(isodow FROM c.first_day)::int + ${1 + 7 * n})`,
+        month: `make_date((${months} + ${n}) / 12, (${months} + ${n}) % 12 + 1, 1)`,
+      })[g];
+    // Return-event days in [a, b) (dates), from the bit string of days since its first day.
+    const anyIn = (a: string, len: string) =>
+      `coalesce(bit_count(substring(${r}.active_days FROM ${a} - ${r}.first_day + 1 FOR ${len})) > 0, false)`;
+    const hours = { day: 24, week: 7 * 24, month: 30 * 24 }[g];
+    const at = (n: number) => `c.first_at + interval '${n * hours} hours'`;
+    const returned = (n: number) => {
+      if (spec.mode === 'calendar') {
+        const a = start(n);
+        if (spec.bounded) return anyIn(a, `${start(n + 1)} - ${a}`);
+        // Up to dataThrough only: later days are not data yet.
+        return `(${r}.last_day >= ${a} AND (${r}.last_day <= $4::date OR ${anyIn(a, `greatest(0, $4::date + 1 - ${a})`)}))`;
+      }
+      if (spec.bounded) {
+        return `EXISTS (SELECT 1 FROM unnest(${r}.day_firsts, ${r}.day_lasts) x(f, l)
+                         WHERE (f >= ${at(n)} AND f < ${at(n + 1)}) OR (l >= ${at(n)} AND l < ${at(n + 1)}))`;
+      }
+      // The last instant on the days up to dataThrough: the last of the first k day_lasts.
+      return `coalesce(${r}.day_lasts[bit_count(substring(${r}.active_days FROM 1 FOR greatest(0, $4::date - ${r}.first_day + 1)))::int] >= ${at(n)}, false)`;
+    };
+    const wanted = new Set(spec.breakdowns);
+    const attr = (b: string, expr: string, type: string) =>
+      wanted.has(b as never) ? expr : `NULL::${type}`;
+    // Users grouped by what their breakdowns say (few groups), then a row per dimension value.
     const rows = await this.db.query<Row[]>(
-      `WITH per_user AS (
-         SELECT user_id,
-                min(day) FILTER (WHERE ${event(spec.cohortEvent)}) AS first,
-                (array_agg(platform ORDER BY day) FILTER (WHERE ${event(spec.cohortEvent)}))[1] AS platform,
-                (array_agg(age_band ORDER BY day) FILTER (WHERE ${event(spec.cohortEvent)}))[1] AS age_band,
-                (array_agg(experiment_variant ORDER BY day) FILTER (WHERE ${event(spec.cohortEvent)}))[1] AS variant,
-                (array_agg(signup_day ORDER BY day) FILTER (WHERE ${event(spec.cohortEvent)}))[1] AS signup_day,
-                array_agg(day) FILTER (WHERE ${event(spec.returnEvent)}) AS rdays,
-                array_agg(day) FILTER (WHERE voice_messages > 0) AS vdays,
-                array_agg(day ORDER BY day) FILTER (WHERE affect_count > 0) AS adays,
-                array_agg(valence_sum ORDER BY day) FILTER (WHERE affect_count > 0) AS avs,
-                array_agg(affect_count ORDER BY day) FILTER (WHERE affect_count > 0) AS acs
-           FROM analytics_user_days WHERE day <= $1::date${exclude}
-          GROUP BY user_id),
-       b AS MATERIALIZED (
-         SELECT ${period('first')} AS cohort, platform, age_band, variant, signup_day,
-                (SELECT array_agg(DISTINCT ${period('d')} - ${period('first')})
-                   FROM unnest(rdays) d WHERE ${period('d')} >= ${period('first')}) AS back,
-                (SELECT max(${period('d')}) FROM unnest(rdays) d) - ${period('first')} AS last_back,
-                EXISTS (SELECT 1 FROM unnest(vdays) d WHERE d >= first AND d < first + 7) AS voice,
-                (SELECT sum(v) FROM unnest(adays, avs) a(d, v) WHERE d >= first AND d < first + 7) AS vs,
-                (SELECT sum(c) FROM unnest(adays, acs) a(d, c) WHERE d >= first AND d < first + 7) AS ac
-           FROM per_user WHERE first BETWEEN $2::date AND $3::date),
-       u AS MATERIALIZED (
-         SELECT b.*, ARRAY(SELECT coalesce(CASE WHEN $5::boolean THEN n = ANY(b.back)
-                                                 ELSE b.last_back >= n END, false)
-                             FROM unnest($4::int[]) WITH ORDINALITY o(n, i) ORDER BY i) AS ret
-           FROM b)
-       SELECT u.cohort, v.dimension, v.value, count(*)::int AS size,
-              ${spec.offsets.map((_, i) => `count(*) FILTER (WHERE u.ret[${i + 1}])::int AS r${i}`).join(', ')}
-         FROM u
+      `WITH s AS (
+         SELECT ${cohort} AS cohort,
+                ${attr('signup_week', `c.signup_day - extract(isodow FROM c.signup_day)::int + 1`, 'date')} AS signup_week,
+                ${attr('platform', 'c.platform', 'varchar')} AS platform,
+                ${attr('experiment_variant', 'c.experiment_variant', 'varchar')} AS variant,
+                ${attr('age_band', 'c.age_band', 'varchar')} AS age_band,
+                ${attr('voice_text', 'c.first_week_voice', 'boolean')} AS voice,
+                ${attr(
+                  'first_week_mood',
+                  `CASE WHEN c.first_week_affect_count = 0 THEN 'unknown'
+                        WHEN c.first_week_valence_sum / c.first_week_affect_count < -${mood}::float8 THEN 'negative'
+                        WHEN c.first_week_valence_sum / c.first_week_affect_count > ${mood}::float8 THEN 'positive'
+                        ELSE 'neutral' END`,
+                  'text',
+                )} AS mood,
+                count(*)::int AS size,
+                ${offsets.map((n, i) => `count(*) FILTER (WHERE ${returned(n)})::int AS r${i}`).join(',\n                ')}
+           FROM analytics_user_cohorts c ${join}
+          WHERE c.event = $1 AND c.first_day BETWEEN $2::date AND $3::date
+            AND c.first_day <= $4::date${exclude}
+          GROUP BY 1, 2, 3, 4, 5, 6, 7)
+       SELECT s.cohort, v.dimension, v.value, sum(s.size)::int AS size,
+              ${offsets.map((_, i) => `sum(s.r${i})::int AS r${i}`).join(', ')}
+         FROM s
         CROSS JOIN LATERAL (VALUES
           ('all', 'all'),
-          ('signup_week', coalesce(to_char(date_trunc('week', u.signup_day), 'YYYY-MM-DD'), 'unknown')),
-          ('platform', coalesce(u.platform, 'unknown')),
-          ('experiment_variant', coalesce(u.variant, 'none')),
-          ('age_band', coalesce(u.age_band, 'unknown')),
-          ('voice_text', CASE WHEN u.voice THEN 'voice' ELSE 'text' END),
-          ('first_week_mood', CASE WHEN coalesce(u.ac, 0) = 0 THEN 'unknown'
-                                   WHEN u.vs / u.ac < -$7::float8 THEN 'negative'
-                                   WHEN u.vs / u.ac > $7::float8 THEN 'positive'
-                                   ELSE 'neutral' END)) v(dimension, value)
-        WHERE v.dimension = ANY($6::text[])
+          ('signup_week', coalesce(to_char(s.signup_week, 'YYYY-MM-DD'), 'unknown')),
+          ('platform', coalesce(s.platform, 'unknown')),
+          ('experiment_variant', coalesce(s.variant, 'none')),
+          ('age_band', coalesce(s.age_band, 'unknown')),
+          ('voice_text', CASE WHEN s.voice THEN 'voice' ELSE 'text' END),
+          ('first_week_mood', s.mood)) v(dimension, value)
+        WHERE v.dimension = ANY($5::text[])
         GROUP BY 1, 2, 3`,
       params,
     );
-    return rows.map((r) => ({
-      cohort: Number(r.cohort),
-      dimension: r.dimension as string,
-      value: r.value as string,
-      size: Number(r.size),
-      returned: spec.offsets.map((_, i) => Number(r[`r${i}`])),
+    return rows.map((row) => ({
+      cohort: Number(row.cohort),
+      dimension: row.dimension as string,
+      value: row.value as string,
+      size: Number(row.size),
+      returned: offsets.map((_, i) => Number(row[`r${i}`])),
     }));
   }
 
@@ -375,9 +454,64 @@ export class AnalyticsRepository {
   }
 }
 
-function countOf(result: unknown): number {
+/** The rows of a DELETE … RETURNING (TypeORM answers `[rows, count]` for it). */
+function rowsOf(result: unknown): Row[] {
   const rows = Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result;
-  return Array.isArray(rows) ? rows.length : 0;
+  return Array.isArray(rows) ? (rows as Row[]) : [];
+}
+
+function countOf(result: unknown): number {
+  return rowsOf(result).length;
+}
+
+/**
+ * Replaces the cohort rows of `userIds` (analytics_user_cohorts) with what their rolled-up days
+ * say now: per event, the first and last day with it, a bit per day between them, each day's
+ * first and last instant, the first day's breakdown values, and the first week's voice and
+ * readings. A pure function of the user's days, so re-running gives the same rows. Cohort
+ * upkeep is serialised (one advisory lock, held to the commit) and follows the commit of the
+ * days it is for: it reads the days after every earlier upkeep committed, so the last one to run
+ * for a user has seen every day written before it, whichever roll-up wrote them.
+ */
+async function rebuildCohortRows(tx: EntityManager, userIds: readonly string[]): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('analytics_user_cohorts'))`);
+  await tx.query(`DELETE FROM analytics_user_cohorts WHERE user_id = ANY($1::varchar[])`, [
+    userIds,
+  ]);
+  if (!userIds.length) return;
+  await tx.query(
+    `INSERT INTO analytics_user_cohorts (user_id, event, first_day, first_at, last_day, active_days,
+       day_firsts, day_lasts, signup_day, platform, experiment_variant, age_band, first_week_voice,
+       first_week_valence_sum, first_week_affect_count)
+     WITH e AS (
+       SELECT d.user_id, v.event, d.day, d.signup_day, d.platform, d.experiment_variant, d.age_band,
+              CASE WHEN v.event = 'message' THEN d.first_message_at ELSE d.first_voice_at END AS f,
+              CASE WHEN v.event = 'message' THEN d.last_message_at ELSE d.last_voice_at END AS l
+         FROM analytics_user_days d
+        CROSS JOIN (VALUES ('message'), ('voice_message')) v(event)
+        WHERE d.user_id = ANY($1::varchar[])
+          AND CASE WHEN v.event = 'message' THEN d.messages > 0 ELSE d.voice_messages > 0 END),
+     g AS (
+       SELECT user_id, event, array_agg(day ORDER BY day) AS days, array_agg(f ORDER BY day) AS fs,
+              array_agg(l ORDER BY day) AS ls,
+              (array_agg(signup_day ORDER BY day))[1] AS signup_day,
+              (array_agg(platform ORDER BY day))[1] AS platform,
+              (array_agg(experiment_variant ORDER BY day))[1] AS variant,
+              (array_agg(age_band ORDER BY day))[1] AS age_band
+         FROM e WHERE f IS NOT NULL AND l IS NOT NULL
+        GROUP BY 1, 2)
+     SELECT g.user_id, g.event, g.days[1], g.fs[1], g.days[cardinality(g.days)],
+            (SELECT string_agg(CASE WHEN g.days[1] + o = ANY(g.days) THEN '1' ELSE '0' END, '' ORDER BY o)
+               FROM generate_series(0, g.days[cardinality(g.days)] - g.days[1]) o)::varbit,
+            g.fs, g.ls, g.signup_day, g.platform, g.variant, g.age_band,
+            coalesce(w.voice, false), coalesce(w.vs, 0), coalesce(w.ac, 0)
+       FROM g
+      CROSS JOIN LATERAL (
+        SELECT bool_or(voice_messages > 0) AS voice, sum(valence_sum) AS vs, sum(affect_count)::int AS ac
+          FROM analytics_user_days w
+         WHERE w.user_id = g.user_id AND w.day >= g.days[1] AND w.day < g.days[1] + 7) w`,
+    [userIds],
+  );
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));

@@ -180,30 +180,56 @@ export class AnalyticsService {
 
   /**
    * Rolls up local days `fromDay..toDay` (a backfill, the nightly run), one day at a time, for
-   * every user or `userIds` only. Idempotent: a day is replaced whole for the users it covers.
+   * every user or `userIds` only, then the cohort rows of every user whose days changed.
+   * Idempotent: a day is replaced whole for the users it covers, a cohort row rebuilt whole.
    */
   async rollupDays(
     fromDay: string,
     toDay: string,
     userIds?: readonly string[],
-  ): Promise<{ days: number; userDays: number; sessions: number }> {
+  ): Promise<{
+    days: number;
+    userDays: number;
+    sessions: number;
+    cohortUsers: number;
+    cohortSeconds: number;
+  }> {
     const from = dayNumber(fromDay);
     const to = dayNumber(toDay);
     if (to < from) throw new Error('rollupDays: toDay is before fromDay');
     let userDays = 0;
     let sessions = 0;
+    const touched = new Set<string>();
     for (let d = from; d <= to; d++) {
       const done = await this.rollupDay(d, userIds);
       userDays += done.userDays;
       sessions += done.sessions;
+      for (const u of done.touched) touched.add(u);
     }
-    return { days: to - from + 1, userDays, sessions };
+    // Once per run, not per day: a user active on many days of a backfill is rebuilt once.
+    const started = Date.now();
+    await this.store.refreshCohorts([...touched]);
+    return {
+      days: to - from + 1,
+      userDays,
+      sessions,
+      cohortUsers: touched.size,
+      cohortSeconds: (Date.now() - started) / 1000,
+    };
+  }
+
+  /**
+   * Builds every user's cohort rows again from the rolled-up days (`analytics:export --
+   * --rebuild-cohorts`): for days rolled up before analytics_user_cohorts existed.
+   */
+  rebuildCohorts(): Promise<number> {
+    return this.store.rebuildCohorts();
   }
 
   private async rollupDay(
     day: number,
     userIds?: readonly string[],
-  ): Promise<{ userDays: number; sessions: number }> {
+  ): Promise<{ userDays: number; sessions: number; touched: string[] }> {
     const zone = this.settings.timeZone;
     const window = {
       from: new Date(dayStartMs(day, zone)),
@@ -242,7 +268,7 @@ export class AnalyticsService {
       reactions,
       variants,
     });
-    await this.store.replaceDays(
+    const { touched } = await this.store.replaceDays(
       {
         fromDay: isoDay(day),
         toDay: isoDay(day),
@@ -252,7 +278,7 @@ export class AnalyticsService {
       rows,
       sessions,
     );
-    return { userDays: rows.length, sessions: sessions.length };
+    return { userDays: rows.length, sessions: sessions.length, touched };
   }
 
   /** Removes a user's roll-up rows (account deletion); exported totals stay. */
@@ -357,11 +383,12 @@ export class AnalyticsService {
   }
 
   /**
-   * Retention cells. First-time calendar cohorts (the usual export) are counted in Postgres over
-   * the roll-ups; every other kind streams each user's days through the pure core. `engine`
-   * forces one (the tests compare them).
+   * Retention cells. First-time cohorts (every mode, granularity and return kind) are counted in
+   * Postgres over analytics_user_cohorts, a row per user; recurring cohorts stream each user's
+   * days through the pure core (their breakdowns and rolling starts are those of each period's
+   * first day). `engine` forces one (the tests compare them).
    */
-  async retention(r: ResolvedQuery, engine?: 'sql' | 'core'): Promise<RetentionRow[]> {
+  async retention(r: ResolvedQuery, engine?: 'cohorts' | 'core'): Promise<RetentionRow[]> {
     const spec: RetentionSpec = {
       granularity: r.granularity,
       offsets: r.offsets,
@@ -376,11 +403,11 @@ export class AnalyticsService {
       dataThroughDay: r.dataThrough ? dayNumber(r.dataThrough) : dayNumber(r.from) - 1,
       timeZone: this.settings.timeZone,
     };
-    const setBased = r.cohorts === 'first_time' && r.mode === 'calendar';
-    if ((engine ?? (setBased ? 'sql' : 'core')) === 'sql') {
-      if (!setBased) throw new Error('the set-based path counts first-time calendar cohorts only');
+    const firstTime = r.cohorts === 'first_time';
+    if ((engine ?? (firstTime ? 'cohorts' : 'core')) === 'cohorts') {
+      if (!firstTime) throw new Error('the cohort roll-up counts first-time cohorts only');
       if (!r.dataThrough) return [];
-      const counts = await this.store.firstTimeCalendarCounts(
+      const counts = await this.store.cohortCounts(
         { ...spec, from: r.from, to: r.to, through: r.dataThrough },
         this.filter(),
       );

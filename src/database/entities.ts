@@ -2,6 +2,7 @@ import { AccountDeletionEntity } from '../account/account-deletion.entity.js';
 import {
   AnalyticsRollupDayEntity,
   AnalyticsSessionEntity,
+  AnalyticsUserCohortEntity,
   AnalyticsUserDayEntity,
 } from '../analytics/analytics-user-day.entity.js';
 import {
@@ -69,4 +70,5 @@ export const ENTITIES = [
   TrainingConsentEntity,
   ExperimentEntity,
   ExperimentExposureEntity,
+  AnalyticsUserCohortEntity,
 ];

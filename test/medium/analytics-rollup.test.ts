@@ -139,6 +139,18 @@ async function seed() {
   ]);
 }
 
+/** The cohort rows as stored (bits, times and first-week values), without when they were written. */
+async function cohortRows() {
+  return sql(
+    db.url,
+    `SELECT user_id, event, to_char(first_day, 'YYYY-MM-DD') AS first_day, first_at, to_char(last_day, 'YYYY-MM-DD') AS last_day,
+            active_days::text AS active_days, day_firsts::text AS day_firsts, day_lasts::text AS day_lasts,
+            to_char(signup_day, 'YYYY-MM-DD') AS signup_day, platform, experiment_variant, age_band,
+            first_week_voice, first_week_valence_sum, first_week_affect_count
+       FROM analytics_user_cohorts ORDER BY user_id, event`,
+  );
+}
+
 async function rows() {
   return sql(
     db.url,
@@ -197,12 +209,61 @@ describe('the roll-up of a day', () => {
     expect(sessions.n).toBe(1 + 2 + 1 + 2);
   });
 
+  it("keeps each user's cohort row per event: first day and time, a bit per day, first-week facts", async () => {
+    const got = await cohortRows();
+    expect(got.filter((r) => r.user_id === 'a1')).toEqual([
+      expect.objectContaining({
+        event: 'message',
+        first_day: '2026-03-01',
+        first_at: new Date('2026-03-01T15:50:00Z'),
+        last_day: '2026-03-02',
+        active_days: '11',
+        platform: 'ios',
+        age_band: 'minor',
+        signup_day: '2026-02-20',
+        experiment_variant: 'tone-test:warmer',
+        first_week_voice: true,
+        first_week_valence_sum: -0.5,
+        first_week_affect_count: 1,
+      }),
+      expect.objectContaining({
+        event: 'voice_message',
+        first_day: '2026-03-02',
+        first_at: new Date('2026-03-02T02:00:00Z'),
+        active_days: '1',
+        first_week_voice: true,
+      }),
+    ]);
+    expect(got.filter((r) => r.user_id === 'b1').map((r) => [r.event, r.active_days])).toEqual([
+      ['message', '1'],
+    ]);
+  });
+
   it('gives the same rows when run again, for everyone or for one user', async () => {
     const before = await rows();
+    const cohorts = await cohortRows();
     await analytics.rollupDays('2026-03-01', '2026-03-02');
     expect(await rows()).toEqual(before);
+    expect(await cohortRows()).toEqual(cohorts);
     await analytics.rollupDays('2026-03-02', '2026-03-02', ['a1']);
     expect(await rows()).toEqual(before);
+    expect(await cohortRows()).toEqual(cohorts);
+  });
+
+  it('gives the same cohort rows whatever order the days come in, and when rebuilt', async () => {
+    const cohorts = await cohortRows();
+    await sql(db.url, `DELETE FROM analytics_user_cohorts; DELETE FROM analytics_user_days`);
+    // The later day first: the earlier one then moves every first day back.
+    await analytics.rollupDays('2026-03-02', '2026-03-02');
+    expect((await cohortRows()).find((r) => r.user_id === 'a1')).toMatchObject({
+      first_day: '2026-03-02',
+      active_days: '1',
+    });
+    await analytics.rollupDays('2026-03-01', '2026-03-01');
+    expect(await cohortRows()).toEqual(cohorts);
+    await sql(db.url, `DELETE FROM analytics_user_cohorts`);
+    expect(await analytics.rebuildCohorts()).toBe(3);
+    expect(await cohortRows()).toEqual(cohorts);
   });
 
   it('answers retention from the roll-ups, test accounts left out', async () => {
@@ -314,8 +375,8 @@ describe('exports', () => {
   });
 });
 
-describe('the set-based path and the pure core', () => {
-  it('give the same first-time calendar cells for every granularity, return kind and breakdown', async () => {
+describe('the cohort roll-up and the pure core', () => {
+  it('give the same first-time cells for every granularity, mode, return kind, event and breakdown', async () => {
     // 40 users writing on pseudo-random days of 2025-05..07 (Shanghai), some in voice, some
     // minors, with moods: enough variety for weeks, months, both return kinds and breakdowns.
     await sql(
@@ -344,31 +405,44 @@ describe('the set-based path and the pure core', () => {
     let compared = 0;
     for (const granularity of ['day', 'week', 'month'] as const) {
       for (const ret of ['on', 'on_or_after'] as const) {
-        for (const cohortEvent of ['message', 'voice_message'] as const) {
-          const r = await analytics.resolve({
-            from: '2025-05-01',
-            to: '2025-06-30',
-            granularity,
-            return: ret,
-            cohortEvent,
-            offsets: [0, 1, 2, 7, 30],
-            breakdowns: ['signup_week', 'platform', 'age_band', 'voice_text', 'first_week_mood'],
-          });
-          const sqlRows = await analytics.retention(r, 'sql');
-          expect(sqlRows.length).toBeGreaterThan(10);
-          expect(sqlRows).toEqual(await analytics.retention(r, 'core'));
-          compared += sqlRows.length;
+        for (const mode of ['calendar', 'rolling'] as const) {
+          for (const [cohortEvent, returnEvent] of [
+            ['message', 'message'],
+            ['voice_message', 'voice_message'],
+            ['message', 'voice_message'],
+            ['voice_message', 'message'],
+          ] as const) {
+            const r = await analytics.resolve({
+              from: '2025-05-01',
+              to: '2025-06-30',
+              granularity,
+              return: ret,
+              mode,
+              cohortEvent,
+              returnEvent,
+              offsets: [0, 1, 2, 7, 30],
+              breakdowns: ['signup_week', 'platform', 'age_band', 'voice_text', 'first_week_mood'],
+            });
+            const fromCohorts = await analytics.retention(r, 'cohorts');
+            expect(fromCohorts.length).toBeGreaterThan(10);
+            expect(fromCohorts).toEqual(await analytics.retention(r, 'core'));
+            compared += fromCohorts.filter((x) => x.returned !== null).length;
+          }
         }
       }
     }
-    expect(compared).toBeGreaterThan(500);
+    expect(compared).toBeGreaterThan(2000);
   });
 });
 
 describe('account deletion', () => {
   it("removes the user's roll-up rows and sessions, and only theirs", async () => {
     const deleted = await analytics.deleteUserData('a1');
-    expect(deleted).toEqual({ analytics_user_days: 2, analytics_sessions: 3 });
+    expect(deleted).toEqual({
+      analytics_user_days: 2,
+      analytics_sessions: 3,
+      analytics_user_cohorts: 2,
+    });
     const left = await sql(
       db.url,
       `SELECT DISTINCT user_id FROM analytics_user_days WHERE user_id NOT LIKE 'r%' ORDER BY 1`,
@@ -379,5 +453,10 @@ describe('account deletion', () => {
       `SELECT count(*)::int AS n FROM analytics_sessions WHERE user_id = 'a1'`,
     );
     expect(s.n).toBe(0);
+    const cohorts = await sql(
+      db.url,
+      `SELECT DISTINCT user_id FROM analytics_user_cohorts WHERE user_id NOT LIKE 'r%' ORDER BY 1`,
+    );
+    expect(cohorts.map((r) => r.user_id)).toEqual(['b1', 'test-bot-1']);
   });
 });
