@@ -74,8 +74,8 @@ function rowToRule(r: Row): Rule {
 
 /**
  * The keyword and regex rules admins manage (docs/operator.md#rules), owner of
- * `moderation_rules`. Every process keeps the enabled rules compiled in memory and reads them
- * again every MODERATION_RULES_REFRESH_MS (at once in the process that changed them), so checking
+ * `moderation_rules`. Every process that takes messages keeps the enabled rules compiled in memory
+ * and reads them again every MODERATION_RULES_REFRESH_MS (at once in the process that changed them), so checking
  * a message costs no I/O. Every change is written to the operator audit log.
  */
 @Injectable()
@@ -91,6 +91,8 @@ export class ModerationRulesService implements OnApplicationBootstrap, OnApplica
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Only processes that take messages check them (a worker only serves jobs).
+    if (this.config.role === 'worker') return;
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), this.config.moderation.rulesRefreshMs);
     this.timer.unref();
