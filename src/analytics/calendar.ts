@@ -20,9 +20,21 @@ export function isoDay(day: number): string {
 }
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+/** Each zone's offset in the minute last asked for (zone rules change offsets on minute marks). */
+const lastOffsets = new Map<string, { minute: number; offset: number }>();
+const MINUTE_MS = 60_000;
 
 /** How far `zone`'s wall clock is ahead of UTC at instant `ms`, in ms. */
 export function zoneOffsetMs(zone: string, ms: number): number {
+  const minute = Math.floor(ms / MINUTE_MS);
+  const last = lastOffsets.get(zone);
+  if (last?.minute === minute) return last.offset;
+  const offset = formatOffset(zone, ms);
+  lastOffsets.set(zone, { minute, offset });
+  return offset;
+}
+
+function formatOffset(zone: string, ms: number): number {
   let f = offsetFormats.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

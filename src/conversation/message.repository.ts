@@ -254,13 +254,23 @@ export class MessageRepository {
       /** The app's platform and version from the handshake: kept on the user when changed. */
       platform?: string | null;
       appVersion?: string | null;
+      /**
+       * A SQL condition on the user id (the placeholder it is given) that must hold for the
+       * message to be stored, checked in the insert's own statement (the sender's restrictions:
+       * ModerationRepository.maySendSql). When it does not hold nothing is written and the insert
+       * throws `conversation_not_found`, which the caller, knowing the condition, reads again to
+       * say what refused it.
+       */
+      guard?: (userParam: string) => string;
     },
     tx?: EntityManager,
   ): Promise<StoredUserMessage> {
+    const guard = input.guard?.('$3') ?? 'true';
     const conversation = input.conversationId
       ? `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
-          WHERE id = $2 AND user_id = $3 RETURNING id, last_seq`
-      : `INSERT INTO conversations (id, user_id, last_seq, last_message_at) VALUES ($2, $3, 1, now())
+          WHERE id = $2 AND user_id = $3 AND ${guard} RETURNING id, last_seq`
+      : `INSERT INTO conversations (id, user_id, last_seq, last_message_at)
+         SELECT $2, $3, 1, now() WHERE ${guard}
          RETURNING id, last_seq`;
     const text = input.kind === 'text';
     try {

@@ -2,6 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { TokenVerifier, type Principal } from '../auth/token-verifier.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import {
+  ConversationErrorCode,
+  ConversationException,
+} from '../conversation/conversation.exception.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { Lifecycle } from '../observability/lifecycle.js';
 import { withTurnId } from '../observability/log-context.js';
@@ -106,25 +110,18 @@ export class ChatService {
       throw e;
     }
 
-    // The common case costs one Redis round trip and, side by side with it, one Postgres read
-    // by primary key (a mute, suspension or ban), then the insert; repeats are found by the
+    // The common case costs one Redis round trip, then the insert, which checks the sender's
+    // restrictions (a mute, suspension or ban) in its own statement; repeats are found by the
     // insert itself and given their rate-limit token back, as are messages a restriction refuses.
-    const [taken, allowed] = await Promise.allSettled([
-      this.limiter.take(user.userId),
-      this.moderation.assertMaySend(user.userId, input.clientMsgId),
-    ]);
-    if (taken.status === 'rejected') throw taken.reason;
-    const rate = taken.value;
-    if (allowed.status === 'rejected') {
+    const rate = await this.limiter.take(user.userId);
+    const mayNotSend = async (e: unknown): Promise<never> => {
       if (rate.allowed) await this.limiter.refund(user.userId);
-      const code = (allowed.reason as { code?: unknown }).code;
-      this.metrics.messages.inc({
-        kind: 'text',
-        outcome: typeof code === 'string' ? code : 'error',
-      });
-      throw allowed.reason;
-    }
+      const code = (e as { code?: unknown }).code;
+      this.metrics.messages.inc({ kind: 'text', outcome: typeof code === 'string' ? code : 'error' });
+      throw e;
+    };
     if (!rate.allowed) {
+      await this.moderation.assertMaySend(user.userId, input.clientMsgId).catch(mayNotSend);
       const stored = await this.messages.findByClientMsgId(user.userId, input.clientMsgId);
       if (!stored) {
         throw refuse(GatewayErrorCode.RateLimited, 'too many messages; wait a moment', {
@@ -133,18 +130,27 @@ export class ChatService {
       }
     }
     const hints = handshakeUser(socket);
-    const { message, duplicate } = await this.messages.insertUserMessage({
-      userId: user.userId,
-      clientMsgId: input.clientMsgId,
-      conversationId: input.conversationId,
-      content: input.text,
-      contentTokens: this.prompts.countTokens(input.text),
-      kind: 'text',
-      locale: hints.locale,
-      timeZone: hints.timeZone,
-      platform: hints.platform,
-      appVersion: hints.appVersion,
-    });
+    const { message, duplicate } = await this.messages
+      .insertUserMessage({
+        userId: user.userId,
+        clientMsgId: input.clientMsgId,
+        conversationId: input.conversationId,
+        content: input.text,
+        contentTokens: this.prompts.countTokens(input.text),
+        kind: 'text',
+        locale: hints.locale,
+        timeZone: hints.timeZone,
+        platform: hints.platform,
+        appVersion: hints.appVersion,
+        guard: this.moderation.maySendSql,
+      })
+      .catch(async (e: unknown) => {
+        // Nothing stored: a restriction in force, or no such conversation of this user.
+        if (isConversationNotFound(e)) {
+          await this.moderation.assertMaySend(user.userId, input.clientMsgId).catch(mayNotSend);
+        }
+        throw e;
+      });
     this.metrics.messages.inc({ kind: 'text', outcome: duplicate ? 'duplicate' : 'stored' });
     const turn = {
       conversationId: message.conversationId,
@@ -293,4 +299,8 @@ export class ChatService {
       this.logger.log({ replyId }, 'reply cancelled at the request of another pod');
     }
   }
+}
+
+function isConversationNotFound(e: unknown): boolean {
+  return e instanceof ConversationException && e.code === ConversationErrorCode.NotFound;
 }

@@ -141,6 +141,18 @@ export class ModerationRepository {
   }
 
   /** What is in force for the user: one read by primary key (every message, every handshake). */
+  /**
+   * The restriction check as a SQL condition on the user id in `userParam` (e.g. `$3`): true
+   * when nothing stops the user from sending now, as `sendingBlock` reads it. The message insert
+   * carries it (MessageRepository.insertUserMessage), so that the common case reads the
+   * restriction in the insert's own round trip; a refused insert then reads the restriction
+   * (`restriction`) to say which one holds.
+   */
+  static maySendSql(userParam: string): string {
+    return `NOT EXISTS (SELECT 1 FROM user_restrictions r WHERE r.user_id = ${userParam}
+              AND (r.banned OR r.suspended_until > now() OR r.muted_until > now()))`;
+  }
+
   async restriction(userId: string): Promise<Restriction | null> {
     const [row] = await this.db.query<Row[]>(
       `SELECT muted_until, suspended_until, banned FROM user_restrictions WHERE user_id = $1`,

@@ -78,6 +78,12 @@ export class ModerationService {
    * Refuses a message or a recording from a user who is banned, suspended or muted now: one
    * read by primary key. Throws `banned`, `suspended` or `muted` (with `until`).
    */
+  /**
+   * The restriction check as a SQL condition, for the message insert to carry in its own
+   * statement; when the insert is refused, `assertMaySend` says which restriction holds.
+   */
+  readonly maySendSql = ModerationRepository.maySendSql;
+
   async assertMaySend(userId: string, clientMsgId?: string): Promise<void> {
     const block = sendingBlock(await this.repository.restriction(userId), new Date());
     if (!block) return;

@@ -158,6 +158,32 @@ describe('enforcement', () => {
     await sendAndAwaitReply(app, c, 'hello again');
   });
 
+  it('refuses a muted user in an existing conversation without storing anything', async () => {
+    const user = newUser();
+    const c = await connect(user);
+    const { ack } = await sendAndAwaitReply(app, c, 'before the mute');
+    const stored = async () =>
+      (
+        await sql<{ messages: number; last_seq: number }>(
+          app.db.url,
+          `SELECT (SELECT count(*)::int FROM messages WHERE user_id = $1) AS messages,
+                  (SELECT last_seq FROM conversations WHERE id = $2) AS last_seq`,
+          [user, ack.conversationId],
+        )
+      )[0];
+    const before = await stored();
+    await act(MODERATOR, user, { action: 'mute', reason: 'flooding', durationMin: 5 });
+    const refused = await send(c, 'after the mute', ack.conversationId);
+    expect(refused.error?.code).toBe('muted');
+    expect(await stored()).toEqual(before);
+    // The restriction is what the user hears first, whatever the conversation; once it is
+    // lifted, a conversation that is not theirs is not found.
+    const other = await send(c, 'elsewhere', randomUUID());
+    expect(other.error?.code).toBe('muted');
+    await act(MODERATOR, user, { action: 'unmute' });
+    expect((await send(c, 'elsewhere', randomUUID())).error?.code).toBe('conversation_not_found');
+  });
+
   it('refuses a suspended user with suspended', async () => {
     const user = newUser();
     const c = await connect(user);
