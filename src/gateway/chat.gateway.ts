@@ -16,6 +16,7 @@ import { CANCEL_ON_POD, ChatService } from './chat.service.js';
 import { ClientEmitter, userRoom } from './client-emitter.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { principalOf, type SocketData } from './socket-data.js';
+import { UserPresence } from './user-presence.js';
 import { respond } from './ws-respond.js';
 
 /** How often connections are checked for an expired token (one sweep instead of a timer each). */
@@ -35,6 +36,7 @@ export class ChatGateway
     private readonly guard: ConnectionGuard,
     private readonly metrics: Metrics,
     private readonly feedback: FeedbackService,
+    private readonly presence: UserPresence,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -52,6 +54,8 @@ export class ChatGateway
   async handleConnection(socket: Socket): Promise<void> {
     const data = socket.data as SocketData;
     await socket.join(userRoom(data.userId));
+    data.present = true;
+    await this.presence.socketJoined(data.userId);
     this.metrics.connections.inc();
     // Tokens run for hours: a sweep every 15 s ends them. One about to expire gets its own timer.
     const left = data.expiresAt * 1000 - Date.now();
@@ -63,6 +67,7 @@ export class ChatGateway
   handleDisconnect(socket: Socket): void {
     const data = socket.data as Partial<SocketData>;
     if (!data.userId) return;
+    if (data.present) this.presence.socketLeft(data.userId);
     this.metrics.connections.dec();
   }
 

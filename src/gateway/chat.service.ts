@@ -117,7 +117,10 @@ export class ChatService {
     const mayNotSend = async (e: unknown): Promise<never> => {
       if (rate.allowed) await this.limiter.refund(user.userId);
       const code = (e as { code?: unknown }).code;
-      this.metrics.messages.inc({ kind: 'text', outcome: typeof code === 'string' ? code : 'error' });
+      this.metrics.messages.inc({
+        kind: 'text',
+        outcome: typeof code === 'string' ? code : 'error',
+      });
       throw e;
     };
     if (!rate.allowed) {

@@ -2,11 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../config/app-config.js';
 import { Metrics } from '../observability/metrics.js';
 import { ClientEmitter } from './client-emitter.js';
+import type { UserPresence } from './user-presence.js';
+
+/** Presence that never knows a user to be only here: every event goes the adapter's way. */
+const nowhereElse = { localOnly: () => false } as unknown as UserPresence;
 
 describe('ClientEmitter', () => {
   it('reports an event with no way out (no socket server, no Redis) and counts it', async () => {
     const metrics = new Metrics();
-    const emitter = new ClientEmitter(loadConfig({}), metrics);
+    const emitter = new ClientEmitter(loadConfig({}), metrics, nowhereElse);
     const sent = emitter.toUser('u1', 'reply:end', {
       replyId: 'r1',
       message: {} as never,
@@ -24,7 +28,7 @@ describe('ClientEmitter', () => {
         emit: (event: string, p: unknown) => emitted.push([room, event, p]),
       }),
     };
-    const emitter = new ClientEmitter(loadConfig({}), new Metrics());
+    const emitter = new ClientEmitter(loadConfig({}), new Metrics(), nowhereElse);
     emitter.bind(namespace as never);
     expect(emitter.toUser('u2', 'reply:delta', { replyId: 'r', index: 0, text: 'hi' })).toBe(true);
     expect(emitted).toEqual([['user:u2', 'reply:delta', { replyId: 'r', index: 0, text: 'hi' }]]);

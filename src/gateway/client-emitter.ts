@@ -12,6 +12,7 @@ import { redisOptionsFromUrl } from '../common/redis-options.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Metrics } from '../observability/metrics.js';
 import type { ClientEventMap, OperatorEventMap } from './chat.protocol.js';
+import { UserPresence } from './user-presence.js';
 
 export const userRoom = (userId: string) => `user:${userId}`;
 
@@ -29,8 +30,10 @@ export const socketIoKey = (prefix: string) => `${prefix}:socket.io`;
  * The one way the service talks to clients: typed events to a user's room (every device of the
  * user, on every pod) or to one socket. A process with a socket server (ROLE=gateway or all)
  * emits through its namespace, whose Redis adapter reaches the other pods; a process without one
- * (ROLE=worker) publishes through the socket.io Redis emitter. An event with no way out is an
- * error (logged, counted, reported to the caller), never silence.
+ * (ROLE=worker) publishes through the socket.io Redis emitter. An event for a user whose every
+ * socket is on this pod stays on this pod (UserPresence): no publish for the other pods to
+ * receive and drop. An event with no way out is an error (logged, counted, reported to the
+ * caller), never silence.
  */
 @Injectable()
 export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
@@ -45,6 +48,7 @@ export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly presence: UserPresence,
   ) {}
 
   /** A process that will have no socket server connects its Redis emitter at start-up. */
@@ -97,7 +101,9 @@ export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
       this.metrics.errors.inc({ code: (payload as ClientEventMap['error']).code });
     }
     if (this.namespace) {
-      this.namespace.to(userRoom(userId)).emit(event, payload);
+      // A user whose every socket is here needs no publish through the Redis adapter.
+      const scope = this.presence.localOnly(userId) ? this.namespace.local : this.namespace;
+      scope.to(userRoom(userId)).emit(event, payload);
       return true;
     }
     const emitter = this.redisEmitter();
@@ -138,7 +144,8 @@ export class ClientEmitter implements OnModuleInit, OnApplicationShutdown {
     event: E,
     payload: ClientEventMap[E],
   ): void {
-    socket.to(userRoom(userId)).emit(event, payload);
+    const scope = this.presence.localOnly(userId) ? socket.local : socket;
+    scope.to(userRoom(userId)).emit(event, payload);
   }
 
   toSocket<E extends keyof ClientEventMap>(

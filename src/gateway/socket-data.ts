@@ -20,6 +20,8 @@ export interface SocketData {
   ageBand?: 'minor' | 'adult';
   /** The token's `tier` claim (`free` without one); auth:refresh updates it. */
   tier?: string;
+  /** Counted in UserPresence (its disconnect must be counted too). */
+  present?: boolean;
   /** Token bucket for the per-socket event limit. */
   bucket?: { tokens: number; at: number };
 }

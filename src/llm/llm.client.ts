@@ -226,6 +226,7 @@ export class LlmClient {
     let finishReason: string | null = null;
     let usage: Usage | null = null;
     let model = settings.model;
+    let ended = false;
 
     try {
       const { sampling } = settings;
@@ -272,13 +273,16 @@ export class LlmClient {
       const rest = filter.flush();
       if (rest) yield { type: 'delta', text: rest };
       yield { type: 'done', finishReason, usage, model };
+      ended = true;
     } catch (e) {
       throw e instanceof LlmError ? e : this.classify(e, reason, outer, sawContent);
     } finally {
       clearTimeout(firstTokenTimer);
       clearTimeout(totalTimer);
       outer.removeEventListener('abort', onOuterAbort);
-      abort.abort(); // closes the HTTP stream when the consumer stops early
+      // Closes the HTTP stream when the consumer stops early (a stream read to its end is closed
+      // already, and an abort would cost an AbortError for nothing).
+      if (!ended) abort.abort();
     }
   }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { SendAck } from '../../src/gateway/chat.protocol.js';
 import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
 import {
@@ -161,5 +162,47 @@ describe('gateway and worker in two processes', () => {
     expect(survivor.logs.join('\n')).not.toMatch(/reply interrupted/);
     phone.close();
     tablet.close();
+  }, 60_000);
+
+  it("publishes a user's events through Redis only while another gateway holds a socket of theirs", async () => {
+    respond();
+    const home = await spawn('gateway');
+    const away = await spawn('gateway');
+    // Every publish of the socket.io adapter for this user's room.
+    const listener = new Redis(testRedisUrl());
+    let published = 0;
+    listener.on('pmessage', (_p: string, channel: string) => {
+      if (channel.includes('user:solo-user')) published++;
+    });
+    await listener.psubscribe(`${prefix}:socket.io#*`);
+    const turn = async (from: ChatClient, id: string, also?: ChatClient) => {
+      const ack = await from.request<SendAck>('message:send', { clientMsgId: id, text: 'hello' });
+      const ends = [from, ...(also ? [also] : [])].map((c) =>
+        c.next('reply:end', (e) => e.message.inReplyTo === ack.messageId, 10_000),
+      );
+      await Promise.all(ends);
+    };
+    try {
+      const phone = await ChatClient.connect(home.url, 'solo-user');
+      await sleep(300);
+      await turn(phone, 'solo-1');
+      expect(published).toBe(0);
+
+      // A second device on the other gateway: the events go through Redis, and reach it.
+      const tablet = await ChatClient.connect(away.url, 'solo-user');
+      await sleep(300);
+      await turn(phone, 'solo-2', tablet);
+      expect(published).toBeGreaterThan(0);
+
+      // It leaves: the first gateway hears so, and its events stay home again.
+      tablet.close();
+      await sleep(500);
+      const before = published;
+      await turn(phone, 'solo-3');
+      expect(published).toBe(before);
+      phone.close();
+    } finally {
+      listener.disconnect();
+    }
   }, 60_000);
 });
