@@ -160,6 +160,7 @@ function turnOf(i: number): Turn {
     answered: [],
     voice: [],
     conversation: { summary: null, history, olderTurns: i % 4 === 0 },
+    reads: {},
     receivedAt: null,
     startedAt: 0,
     why: 'message',

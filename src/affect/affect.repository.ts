@@ -30,6 +30,38 @@ export interface StoredReading {
 
 type Row = Record<string, unknown>;
 
+/** What a turn reads: each field's name and the column it is read from. */
+const STATE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['voice_baseline', 'us.voice_baseline'],
+  ['user_mood', 'us.mood'],
+  ['mood_version', 'us.mood_version'],
+  ['conversation_mood', 'cs.mood'],
+  ['existing_affect', 'ta.affect'],
+  ['existing_text', 'ta.text_emotion'],
+];
+
+/** Where it is read from, for the message, user and conversation ids given as SQL. */
+const STATE_FROM = (messageId: string, userId: string, conversationId: string) =>
+  `FROM (SELECT 1) one
+   LEFT JOIN affect_user_states us ON us.user_id = ${userId}
+   LEFT JOIN affect_conversation_states cs ON cs.conversation_id = ${conversationId}
+   LEFT JOIN turn_affects ta ON ta.message_id = ${messageId}`;
+
+function toAffectState(r: Row): AffectState {
+  return {
+    voiceBaseline: r.voice_baseline ?? null,
+    userMood: r.user_mood ?? null,
+    userMoodVersion: Number(r.mood_version ?? 0),
+    conversationMood: r.conversation_mood ?? null,
+    existing: r.existing_affect
+      ? {
+          affect: r.existing_affect as TurnAffect,
+          textEmotion: (r.existing_text as TextEmotion | null) ?? null,
+        }
+      : null,
+  };
+}
+
 /** How many folded clip ids a user's state remembers (a job that runs twice folds once). */
 const FOLDED_CLIPS_KEPT = 64;
 
@@ -52,27 +84,29 @@ export class AffectRepository {
   /** The user's baseline and moods and any earlier reading of the message, in one query. */
   async state(messageId: string, userId: string, conversationId: string): Promise<AffectState> {
     const rows = await statementsOf(this.db).query<Row[]>(
-      `SELECT us.voice_baseline, us.mood AS user_mood, us.mood_version, cs.mood AS conversation_mood,
-              ta.affect AS existing_affect, ta.text_emotion AS existing_text
-         FROM (SELECT 1) one
-         LEFT JOIN affect_user_states us ON us.user_id = $2
-         LEFT JOIN affect_conversation_states cs ON cs.conversation_id = $3
-         LEFT JOIN turn_affects ta ON ta.message_id = $1`,
+      `SELECT ${STATE_COLUMNS.map(([name, column]) => `${column} AS ${name}`).join(', ')}
+         ${STATE_FROM('$1', '$2', '$3')}`,
       [messageId, userId, conversationId],
     );
-    const r = rows[0] ?? {};
-    return {
-      voiceBaseline: r.voice_baseline ?? null,
-      userMood: r.user_mood ?? null,
-      userMoodVersion: Number(r.mood_version ?? 0),
-      conversationMood: r.conversation_mood ?? null,
-      existing: r.existing_affect
-        ? {
-            affect: r.existing_affect as TurnAffect,
-            textEmotion: (r.existing_text as TextEmotion | null) ?? null,
-          }
-        : null,
-    };
+    return toAffectState(rows[0] ?? {});
+  }
+
+  /**
+   * The same state as a read the reply claim carries in its own statement (ClaimReads): jsonb,
+   * parsed by `stateFromRead`.
+   */
+  static readonly stateRead = (ids: {
+    userId: string;
+    conversationId: string;
+    messageId: string;
+  }): string => {
+    const fields = STATE_COLUMNS.map(([name, column]) => `'${name}', ${column}`).join(', ');
+    return `(SELECT jsonb_build_object(${fields}) ${STATE_FROM(ids.messageId, ids.userId, ids.conversationId)})`;
+  };
+
+  /** What `stateRead` found. */
+  static stateFromRead(json: unknown): AffectState {
+    return toAffectState((json ?? {}) as Row);
   }
 
   /**

@@ -58,6 +58,8 @@ export interface AffectInput {
     spectral: SpectralTilt | null;
     language: string | null;
   } | null;
+  /** The state already read (AffectService.stateRead, carried by the reply claim), if it was. */
+  state?: unknown;
 }
 
 /**
@@ -73,6 +75,12 @@ export class AffectService {
     private readonly repository: AffectRepository,
   ) {}
 
+  /**
+   * The state `assess` starts from, as a read the reply claim carries in its own statement
+   * (ClaimReads): pass what it found as `state`.
+   */
+  static readonly stateRead = AffectRepository.stateRead;
+
   /** Reads a user message (once; a second call returns what was stored). Null without text. */
   async assess(input: AffectInput): Promise<TurnAffectResult | null> {
     if (input.content === '') return null;
@@ -80,7 +88,9 @@ export class AffectService {
     const lang: TextLanguage =
       spoken === 'zh' || spoken === 'en' ? spoken : detectLanguage(input.content);
     const [state, textEmotion] = await Promise.all([
-      this.repository.state(input.messageId, input.userId, input.conversationId),
+      input.state !== undefined
+        ? AffectRepository.stateFromRead(input.state)
+        : this.repository.state(input.messageId, input.userId, input.conversationId),
       this.classifier.classify(input.content, lang),
     ]);
     const conversationMood = parseMoodTrajectory(state.conversationMood);

@@ -158,7 +158,19 @@ export type ClaimedReply = MessageEntity & {
   /** What is kept on the user (the app's or token's last word), for turns a sweep starts. */
   userTimeZone: string | null;
   userLocale: string | null;
+  /** What each read carried by the claim (`ClaimReads`) found, by its name, as JSON. */
+  reads: Record<string, unknown>;
 };
+
+/**
+ * Reads other modules add to the claim's own statement, so that a turn starts with their state in
+ * the same round trip: by name, a SQL expression of type jsonb over the claimed turn's ids (SQL
+ * expressions themselves), written and parsed by the module that owns the tables it reads.
+ */
+export type ClaimReads = Record<
+  string,
+  (ids: { userId: string; conversationId: string; messageId: string }) => string
+>;
 
 /** A reply's final state as stored, and whether user messages that came after it wait for one. */
 export type FinishedReply = MessageEntity & { moreDue: boolean };
@@ -351,20 +363,36 @@ export class MessageRepository {
     turnId?: string;
     /** The newest turns of history to read (PROMPT_HISTORY_MAX_MESSAGES). */
     historyLimit?: number;
+    /** Other modules' reads, carried by the same statement. */
+    reads?: ClaimReads;
   }): Promise<ClaimedReply | TakenOverClaim | null> {
+    const refs = {
+      userId: '(claimed.answering).user_id',
+      conversationId: '(claimed.answering).conversation_id',
+      messageId: '(claimed.answering).id',
+    };
+    const names = Object.keys(input.reads ?? {});
+    // Evaluated only for a claimed reply (not when an operator holds the conversation). The
+    // claim's alias is one the reads' own aliases will not hide.
+    const reads = names
+      .map(
+        (name, i) =>
+          `, CASE WHEN claimed.taken_over_by IS NULL THEN ${input.reads![name](refs)} END AS read_${i}`,
+      )
+      .join('');
     try {
       // Its commit need not wait for the disk: a claim lost in a database crash leaves the
       // message owed a reply, and the awaiting-reply sweep answers it (RelaxedWrites).
       const rows = await this.relaxed.query<Row[]>(
-        `SELECT (c.reply).*, (c.answering).id AS answering_id, (c.answering).seq AS answering_seq,
-                (c.answering).kind AS answering_kind, (c.answering).content AS answering_content,
-                (c.answering).content_tokens AS answering_content_tokens,
-                (c.answering).client_msg_id AS answering_client_msg_id,
-                (c.answering).created_at AS answering_created_at, c.answered_ids, c.answered_kinds,
-                c.summary AS claim_summary, c.history AS claim_history, c.older_turns,
-                c.time_zone AS user_time_zone, c.locale AS user_locale,
-                c.taken_over_by, (c.answering).user_id AS answering_user_id
-           FROM companion_claim_reply($1, $2, $3, $4, $5, $6, $7) c`,
+        `SELECT (claimed.reply).*, (claimed.answering).id AS answering_id, (claimed.answering).seq AS answering_seq,
+                (claimed.answering).kind AS answering_kind, (claimed.answering).content AS answering_content,
+                (claimed.answering).content_tokens AS answering_content_tokens,
+                (claimed.answering).client_msg_id AS answering_client_msg_id,
+                (claimed.answering).created_at AS answering_created_at, claimed.answered_ids, claimed.answered_kinds,
+                claimed.summary AS claim_summary, claimed.history AS claim_history, claimed.older_turns,
+                claimed.time_zone AS user_time_zone, claimed.locale AS user_locale,
+                claimed.taken_over_by, (claimed.answering).user_id AS answering_user_id${reads}
+           FROM companion_claim_reply($1, $2, $3, $4, $5, $6, $7) claimed`,
         [
           input.conversationId,
           uuidv7(),
@@ -419,6 +447,7 @@ export class MessageRepository {
         olderTurns: Boolean(r.older_turns),
         userTimeZone: (r.user_time_zone as string | null) ?? null,
         userLocale: (r.user_locale as string | null) ?? null,
+        reads: Object.fromEntries(names.map((name, i) => [name, r[`read_${i}`] ?? null])),
       };
     } catch (e) {
       if (isUniqueViolation(e, 'UQ_messages_streaming_reply')) return null;

@@ -148,10 +148,10 @@ export class ModerationRepository {
    * restriction in the insert's own round trip; a refused insert then reads the restriction
    * (`restriction`) to say which one holds.
    */
-  static maySendSql(userParam: string): string {
+  static readonly maySendSql = (userParam: string): string => {
     return `NOT EXISTS (SELECT 1 FROM user_restrictions r WHERE r.user_id = ${userParam}
               AND (r.banned OR r.suspended_until > now() OR r.muted_until > now()))`;
-  }
+  };
 
   async restriction(userId: string): Promise<Restriction | null> {
     const [row] = await this.db.query<Row[]>(

@@ -104,6 +104,44 @@ function rowToFlag(r: Row): Flag & { createdKey: string } {
 
 const ms = (d: unknown) => (d ? (d as Date).getTime() : null);
 
+/** The state a turn starts from: each field's name and the column it is read from. */
+const STATE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['user_score', 'u.risk_score'],
+  ['user_at', 'u.risk_at'],
+  ['age_band', 'u.age_band'],
+  ['session_started_at', 'u.session_started_at'],
+  ['last_active_at', 'u.last_active_at'],
+  ['last_disclosure_at', 'u.last_disclosure_at'],
+  ['last_break_at', 'u.last_break_at'],
+  ['conv_score', 'c.risk_score'],
+  ['conv_at', 'c.risk_at'],
+  ['last_crisis_at', 'c.last_crisis_at'],
+];
+
+/** Where it is read from, for the user and conversation ids given as SQL. */
+const STATE_FROM = (userId: string, conversationId: string) =>
+  `FROM (SELECT 1) one
+   LEFT JOIN safety_user_states u ON u.user_id = ${userId}
+   LEFT JOIN safety_conversation_states c ON c.conversation_id = ${conversationId} AND c.user_id = ${userId}`;
+
+function toSafetyState(r: Row): SafetyState {
+  return {
+    user: { score: Number(r.user_score ?? 0), at: (r.user_at as Date | null) ?? null },
+    conversation: {
+      score: Number(r.conv_score ?? 0),
+      at: (r.conv_at as Date | null) ?? null,
+      lastCrisisAt: (r.last_crisis_at as Date | null) ?? null,
+    },
+    ageBand: (r.age_band as AgeBand | null) ?? null,
+    clock: {
+      sessionStartedAt: ms(r.session_started_at),
+      lastActiveAt: ms(r.last_active_at),
+      lastDisclosureAt: ms(r.last_disclosure_at),
+      lastBreakAt: ms(r.last_break_at),
+    },
+  };
+}
+
 /**
  * The one owner of safety's tables: risk states, crisis events, flags and compliance notices.
  * Every statement is scoped by user (or conversation of that user), but the yearly report.
@@ -146,29 +184,36 @@ export class SafetyRepository {
   /** The state a turn starts from (defaults when nothing is stored yet). */
   async state(userId: string, conversationId: string): Promise<SafetyState> {
     const [r] = await this.db.query<Row[]>(
-      `SELECT u.risk_score AS user_score, u.risk_at AS user_at, u.age_band, u.session_started_at,
-              u.last_active_at, u.last_disclosure_at, u.last_break_at,
-              c.risk_score AS conv_score, c.risk_at AS conv_at, c.last_crisis_at
-         FROM (SELECT 1) one
-         LEFT JOIN safety_user_states u ON u.user_id = $1
-         LEFT JOIN safety_conversation_states c ON c.conversation_id = $2 AND c.user_id = $1`,
+      `SELECT ${STATE_COLUMNS.map(([name, column]) => `${column} AS ${name}`).join(', ')}
+         ${STATE_FROM('$1', '$2')}`,
       [userId, conversationId],
     );
-    return {
-      user: { score: Number(r?.user_score ?? 0), at: (r?.user_at as Date | null) ?? null },
-      conversation: {
-        score: Number(r?.conv_score ?? 0),
-        at: (r?.conv_at as Date | null) ?? null,
-        lastCrisisAt: (r?.last_crisis_at as Date | null) ?? null,
-      },
-      ageBand: (r?.age_band as AgeBand | null) ?? null,
-      clock: {
-        sessionStartedAt: ms(r?.session_started_at),
-        lastActiveAt: ms(r?.last_active_at),
-        lastDisclosureAt: ms(r?.last_disclosure_at),
-        lastBreakAt: ms(r?.last_break_at),
-      },
-    };
+    return toSafetyState(r ?? {});
+  }
+
+  /**
+   * The same state as a read the reply claim carries in its own statement (ClaimReads): jsonb,
+   * parsed by `stateFromRead`.
+   */
+  static readonly stateRead = (ids: { userId: string; conversationId: string }): string => {
+    const fields = STATE_COLUMNS.map(([name, column]) => `'${name}', ${column}`).join(', ');
+    return `(SELECT jsonb_build_object(${fields}) ${STATE_FROM(ids.userId, ids.conversationId)})`;
+  };
+
+  /** What `stateRead` found (timestamps arrive as ISO strings). */
+  static stateFromRead(json: unknown): SafetyState {
+    const r = (json ?? {}) as Row;
+    const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
+    return toSafetyState({
+      ...r,
+      user_at: date(r.user_at),
+      session_started_at: date(r.session_started_at),
+      last_active_at: date(r.last_active_at),
+      last_disclosure_at: date(r.last_disclosure_at),
+      last_break_at: date(r.last_break_at),
+      conv_at: date(r.conv_at),
+      last_crisis_at: date(r.last_crisis_at),
+    });
   }
 
   /**

@@ -112,6 +112,12 @@ export class SafetyService implements OnModuleDestroy {
     return triggersCrisisProtocol(this.read(text).level);
   }
 
+  /**
+   * The state `assess` starts from, as a read the reply claim carries in its own statement
+   * (ClaimReads): pass what it found as `state`.
+   */
+  static readonly stateRead = SafetyRepository.stateRead;
+
   /** The message's risk and what it means for this turn; stores the new state and notices. */
   async assess(input: {
     userId: string;
@@ -120,6 +126,8 @@ export class SafetyService implements OnModuleDestroy {
     lang: 'en' | 'zh';
     ageBand: AgeBand | null;
     now?: number;
+    /** The state already read (`stateRead`, carried by the reply claim), if it was. */
+    state?: unknown;
   }): Promise<Assessment> {
     const now = input.now ?? Date.now();
     const started = performance.now();
@@ -130,7 +138,9 @@ export class SafetyService implements OnModuleDestroy {
       this.guard && !triggersCrisisProtocol(reading.level)
         ? this.guard.check(input.text)
         : Promise.resolve(null),
-      this.repository.state(input.userId, input.conversationId),
+      input.state !== undefined
+        ? SafetyRepository.stateFromRead(input.state)
+        : this.repository.state(input.userId, input.conversationId),
     ]);
     const raised = guardLevel(guard);
     const level = max(reading.level, raised);

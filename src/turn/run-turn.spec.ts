@@ -43,6 +43,7 @@ function start(): TurnStart {
       history: [{ id: 'm3', seq: 3, role: 'user', content: 'rough day', tokens: 3 }],
       olderTurns: false,
     },
+    reads: {},
     receivedAt: 1000,
     startedAt: 1001,
     why: 'message',

@@ -13,6 +13,7 @@ import { AdmitStage } from './stages/admit.stage.js';
 import { ProtocolStage } from './stages/protocol.stage.js';
 import { SafetyService } from '../safety/safety.service.js';
 import { ExperimentsService } from '../feedback/experiments/experiments.service.js';
+import { AffectService } from '../affect/affect.service.js';
 import { AffectStage } from './stages/affect.stage.js';
 import { GenerateStage } from './stages/generate.stage.js';
 import { PromptStage } from './stages/prompt.stage.js';
@@ -194,6 +195,8 @@ export class TurnService {
       leaseMs: this.config.chat.replyLeaseMs,
       turnId: request.turnId,
       historyLimit: this.config.prompt.historyMaxMessages,
+      // The safety and affect stages' state comes back with the claim: no round trip of theirs.
+      reads: { safety: SafetyService.stateRead, affect: AffectService.stateRead },
     });
     if (!claimed) return null;
     if ('takenOverBy' in claimed) {
@@ -242,6 +245,7 @@ export class TurnService {
         })),
         olderTurns: claimed.olderTurns,
       },
+      reads: claimed.reads,
       receivedAt: request.receivedAt ?? null,
       startedAt: Date.now(),
       why: request.why,

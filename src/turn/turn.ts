@@ -113,6 +113,11 @@ export interface TurnStart {
     /** The user said things the prompt does not carry, for recall to search. */
     olderTurns: boolean;
   };
+  /**
+   * The stages' own state, read by the claim's statement (ClaimReads) so that a stage needs no
+   * round trip of its own; each stage's module parses what it wrote. Absent: the stage reads.
+   */
+  reads: { safety?: unknown; affect?: unknown };
   receivedAt: number | null;
   startedAt: number;
   why: TurnRequest['why'];

@@ -27,6 +27,7 @@ export class AffectStage implements TurnStage<'affect'> {
       voice: voice
         ? { prosody: voice.prosody, spectral: voice.spectral, language: voice.language }
         : null,
+      state: turn.reads.affect,
     });
   }
 

@@ -16,6 +16,7 @@ function turnOf(history: ReturnType<typeof user>[], answered: string[]): Turn {
     answering: { id: latest.id, content: latest.content },
     answered: answered.map((id) => ({ id, kind: 'text' })),
     conversation: { summary: null, history, olderTurns: false },
+    reads: {},
   } as unknown as Turn;
 }
 

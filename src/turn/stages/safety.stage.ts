@@ -34,6 +34,7 @@ export class SafetyStage implements TurnStage<'risk'> {
         text,
         lang,
         ageBand: turn.user.ageBand,
+        state: turn.reads.safety,
       });
       for (const notice of notices) {
         this.emitter.toUser(turn.user.id, 'notice', {

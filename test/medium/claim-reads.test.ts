@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { AffectRepository } from '../../src/affect/affect.repository.js';
+import { AffectService } from '../../src/affect/affect.service.js';
+import { LexiconTextEmotionClassifier } from '../../src/affect/lexicon-text-emotion.js';
+import { MessageRepository } from '../../src/conversation/message.repository.js';
+import { dataSourceOptions } from '../../src/database/data-source.js';
+import { SafetyRepository } from '../../src/safety/safety.repository.js';
+import { sql } from '../support/sql.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/**
+ * The safety and affect stages' state comes back with the reply claim (ClaimReads): what the
+ * claim carries must be exactly what each module's own read finds.
+ */
+let db: TestDatabase;
+let ds: DataSource;
+let messages: MessageRepository;
+let safety: SafetyRepository;
+let affectRepo: AffectRepository;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  ds = new DataSource({ ...dataSourceOptions(db.url, 10), logger: undefined, logging: false });
+  await ds.initialize();
+  messages = new MessageRepository(ds);
+  safety = new SafetyRepository(ds);
+  affectRepo = new AffectRepository(ds);
+});
+afterAll(async () => {
+  await ds.destroy();
+  await db.drop();
+});
+
+const reads = { safety: SafetyRepository.stateRead, affect: AffectRepository.stateRead };
+
+async function userMessage(userId: string, clientMsgId: string, conversationId?: string) {
+  const { message } = await messages.insertUserMessage({
+    userId,
+    clientMsgId,
+    conversationId,
+    content: 'I feel so lonely tonight',
+    contentTokens: 6,
+    kind: 'text',
+  });
+  return message;
+}
+
+async function claim(conversationId: string) {
+  const claimed = await messages.startReply({
+    conversationId,
+    owner: 'test',
+    leaseMs: 60_000,
+    reads,
+  });
+  if (!claimed || 'takenOverBy' in claimed) throw new Error('nothing claimed');
+  return claimed;
+}
+
+describe('reads carried by the reply claim', () => {
+  it('find the same safety and affect state as their own reads, stored state and all', async () => {
+    const userId = 'claim-reads-1';
+    const first = await userMessage(userId, 'a1');
+    const conversationId = first.conversationId;
+    const affect = new AffectService(new LexiconTextEmotionClassifier(), affectRepo);
+    await affect.assess({
+      messageId: first.id,
+      userId,
+      conversationId,
+      content: first.content,
+      createdAt: first.createdAt,
+      voice: null,
+    });
+    await sql(db.url, `UPDATE affect_user_states SET voice_baseline = $2 WHERE user_id = $1`, [
+      userId,
+      JSON.stringify({ clips: 3, f0: { mean: 180.5 } }),
+    ]);
+    const at = new Date(Date.now() - 90_000);
+    await safety.saveTurn({
+      userId,
+      conversationId,
+      user: { score: 0.42, at },
+      conversation: { score: 1.5, at, crisis: true },
+      clock: {
+        sessionStartedAt: at.getTime(),
+        lastActiveAt: at.getTime() + 1000,
+        lastDisclosureAt: at.getTime(),
+        lastBreakAt: null,
+      },
+      ageBand: 'minor',
+      notices: [],
+    });
+
+    const claimed = await claim(conversationId);
+    expect(claimed.answering.id).toBe(first.id);
+    const safetyState = SafetyRepository.stateFromRead(claimed.reads.safety);
+    expect(safetyState).toEqual(await safety.state(userId, conversationId));
+    expect(safetyState).toMatchObject({
+      user: { score: 0.42, at },
+      conversation: { score: 1.5, at },
+      ageBand: 'minor',
+      clock: { lastActiveAt: at.getTime() + 1000, lastBreakAt: null },
+    });
+    expect(safetyState.conversation.lastCrisisAt).toBeInstanceOf(Date);
+    const affectState = AffectRepository.stateFromRead(claimed.reads.affect);
+    expect(affectState).toEqual(await affectRepo.state(first.id, userId, conversationId));
+    expect(affectState.existing).not.toBeNull();
+    expect(affectState.userMoodVersion).toBe(1);
+    expect(affectState.voiceBaseline).toEqual({ clips: 3, f0: { mean: 180.5 } });
+  });
+
+  it('find the defaults for a user nothing is stored about yet', async () => {
+    const userId = 'claim-reads-2';
+    const first = await userMessage(userId, 'b1');
+    const claimed = await claim(first.conversationId);
+    expect(SafetyRepository.stateFromRead(claimed.reads.safety)).toEqual(
+      await safety.state(userId, first.conversationId),
+    );
+    expect(AffectRepository.stateFromRead(claimed.reads.affect)).toEqual({
+      voiceBaseline: null,
+      userMood: null,
+      userMoodVersion: 0,
+      conversationMood: null,
+      existing: null,
+    });
+  });
+});
