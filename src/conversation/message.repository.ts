@@ -12,6 +12,7 @@ import { updatedRows, type Row } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
 import { encodeTerms } from '../memory/recall/text-terms.js';
 import { ConversationErrorCode, ConversationException } from './conversation.exception.js';
+import { withCarried, type CarriedWrite } from '../database/carried-writes.js';
 import type { MessageEntity, MessageKind, MessageStatus, ReplyRoute } from './message.entity.js';
 
 const PG_UNIQUE_VIOLATION = '23505';
@@ -461,30 +462,44 @@ export class MessageRepository {
    * Null if it was no longer streaming (the recovery sweep failed it first). `moreDue` says a
    * user message that came while it streamed waits for a reply of its own.
    */
-  async finishReply(replyId: string, outcome: ReplyOutcome): Promise<FinishedReply | null> {
+  async finishReply(
+    replyId: string,
+    outcome: ReplyOutcome,
+    /** Other modules' writes of the turn, carried by the same statement (one round trip). */
+    carried: readonly CarriedWrite[] = [],
+  ): Promise<FinishedReply | null> {
+    const values: unknown[] = [
+      replyId,
+      outcome.status,
+      outcome.content,
+      outcome.contentTokens,
+      outcome.errorCode,
+      outcome.model,
+      outcome.promptVersion,
+      outcome.ttftMs,
+      outcome.totalMs,
+      outcome.promptTokens,
+      outcome.completionTokens,
+      outcome.content ? encodeTerms(outcome.content) : null,
+      outcome.source ?? 'model',
+      outcome.outputBlocked ?? null,
+      outcome.route ? JSON.stringify(outcome.route) : null,
+    ];
+    const carrying = withCarried(values, carried);
     const rows = await this.sql.query<Row[]>(
-      `SELECT (f.reply).*, f.more_due
+      `${carrying}SELECT (f.reply).*, f.more_due
          FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) f`,
-      [
-        replyId,
-        outcome.status,
-        outcome.content,
-        outcome.contentTokens,
-        outcome.errorCode,
-        outcome.model,
-        outcome.promptVersion,
-        outcome.ttftMs,
-        outcome.totalMs,
-        outcome.promptTokens,
-        outcome.completionTokens,
-        outcome.content ? encodeTerms(outcome.content) : null,
-        outcome.source ?? 'model',
-        outcome.outputBlocked ?? null,
-        outcome.route ? JSON.stringify(outcome.route) : null,
-      ],
+      values,
     );
     const r = rows[0];
     return r ? { ...rowToMessage(r), moreDue: Boolean(r.more_due) } : null;
+  }
+
+  /** Writes that a statement was to carry, alone (that statement failed). */
+  async sendCarried(carried: readonly CarriedWrite[]): Promise<void> {
+    const values: unknown[] = [];
+    const carrying = withCarried(values, carried);
+    if (carrying) await this.sql.query(`${carrying}SELECT 1`, values);
   }
 
   /**

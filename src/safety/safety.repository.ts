@@ -1,3 +1,4 @@
+import { withCarried, type CarriedWrite } from '../database/carried-writes.js';
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type DayWindow, userFilter } from '../common/day-window.js';
@@ -100,6 +101,17 @@ function rowToFlag(r: Row): Flag & { createdKey: string } {
     createdAt: r.created_at as Date,
     createdKey: r.created_key as string,
   };
+}
+
+/** What a turn leaves in safety's tables. */
+export interface TurnSafetyWrite {
+  userId: string;
+  conversationId: string;
+  user: { score: number; at: Date };
+  conversation: { score: number; at: Date; crisis: boolean };
+  clock: SessionClock;
+  ageBand: AgeBand | null;
+  notices: Array<{ kind: NoticeKind; policy: string; textVersion: string }>;
 }
 
 const ms = (d: unknown) => (d ? (d as Date).getTime() : null);
@@ -220,61 +232,53 @@ export class SafetyRepository {
    * Stores a turn's outcome in one statement: both risk scores, the session clock, the age band
    * when the token said one, and the notices given (compliance records).
    */
-  async saveTurn(input: {
-    userId: string;
-    conversationId: string;
-    user: { score: number; at: Date };
-    conversation: { score: number; at: Date; crisis: boolean };
-    clock: SessionClock;
-    ageBand: AgeBand | null;
-    notices: Array<{ kind: NoticeKind; policy: string; textVersion: string }>;
-  }): Promise<void> {
-    const t = (v: number | null) => (v === null ? null : new Date(v));
+  async saveTurn(input: TurnSafetyWrite): Promise<void> {
+    const values: unknown[] = [];
     await this.relaxed.query(
-      `WITH u AS (
-         INSERT INTO safety_user_states (user_id, risk_score, risk_at, age_band, session_started_at,
+      `${withCarried(values, [SafetyRepository.turnWrite(input)])}SELECT 1`,
+      values,
+    );
+  }
+
+  /**
+   * The same write, for another statement to carry (the reply's finish: see CarriedWrite), so
+   * that it costs the turn no round trip of its own.
+   */
+  static readonly turnWrite = (input: TurnSafetyWrite): CarriedWrite => {
+    const t = (v: number | null) => (v === null ? null : new Date(v));
+    return (p) => {
+      const user = p(input.userId);
+      const conversation = p(input.conversationId);
+      return [
+        `INSERT INTO safety_user_states (user_id, risk_score, risk_at, age_band, session_started_at,
                                          last_active_at, last_disclosure_at, last_break_at, updated_at)
-         VALUES ($1, $3, $4, $5, $6, $7, $8, $9, now())
+         VALUES (${user}, ${p(input.user.score)}, ${p(input.user.at)}, ${p(input.ageBand)},
+                 ${p(t(input.clock.sessionStartedAt))}, ${p(t(input.clock.lastActiveAt))},
+                 ${p(t(input.clock.lastDisclosureAt))}, ${p(t(input.clock.lastBreakAt))}, now())
          ON CONFLICT (user_id) DO UPDATE SET
            risk_score = EXCLUDED.risk_score, risk_at = EXCLUDED.risk_at,
            age_band = coalesce(EXCLUDED.age_band, safety_user_states.age_band),
            session_started_at = EXCLUDED.session_started_at, last_active_at = EXCLUDED.last_active_at,
            last_disclosure_at = EXCLUDED.last_disclosure_at, last_break_at = EXCLUDED.last_break_at,
-           updated_at = now()
-       ), c AS (
-         INSERT INTO safety_conversation_states (conversation_id, user_id, risk_score, risk_at,
+           updated_at = now()`,
+        `INSERT INTO safety_conversation_states (conversation_id, user_id, risk_score, risk_at,
                                                  last_crisis_at, updated_at)
-         VALUES ($2, $1, $10, $11, CASE WHEN $12 THEN now() END, now())
+         VALUES (${conversation}, ${user}, ${p(input.conversation.score)}, ${p(input.conversation.at)},
+                 CASE WHEN ${p(input.conversation.crisis)}::boolean THEN now() END, now())
          ON CONFLICT (conversation_id) DO UPDATE SET
            risk_score = EXCLUDED.risk_score, risk_at = EXCLUDED.risk_at,
            last_crisis_at = coalesce(EXCLUDED.last_crisis_at, safety_conversation_states.last_crisis_at),
-           updated_at = now()
-       )
-       INSERT INTO compliance_events (id, user_id, conversation_id, kind, policy, text_version)
-       SELECT * FROM unnest($13::uuid[], $14::varchar[], $15::uuid[], $16::varchar[], $17::varchar[],
-                            $18::varchar[])`,
-      [
-        input.userId,
-        input.conversationId,
-        input.user.score,
-        input.user.at,
-        input.ageBand,
-        t(input.clock.sessionStartedAt),
-        t(input.clock.lastActiveAt),
-        t(input.clock.lastDisclosureAt),
-        t(input.clock.lastBreakAt),
-        input.conversation.score,
-        input.conversation.at,
-        input.conversation.crisis,
-        input.notices.map(() => uuidv7()),
-        input.notices.map(() => input.userId),
-        input.notices.map(() => input.conversationId),
-        input.notices.map((n) => n.kind),
-        input.notices.map((n) => n.policy),
-        input.notices.map((n) => n.textVersion),
-      ],
-    );
-  }
+           updated_at = now()`,
+        `INSERT INTO compliance_events (id, user_id, conversation_id, kind, policy, text_version)
+         SELECT * FROM unnest(${p(input.notices.map(() => uuidv7()))}::uuid[],
+                              ${p(input.notices.map(() => input.userId))}::varchar[],
+                              ${p(input.notices.map(() => input.conversationId))}::uuid[],
+                              ${p(input.notices.map((n) => n.kind))}::varchar[],
+                              ${p(input.notices.map((n) => n.policy))}::varchar[],
+                              ${p(input.notices.map((n) => n.textVersion))}::varchar[])`,
+      ];
+    };
+  };
 
   /** The age band the app says (its profile call). */
   async setAgeBand(userId: string, ageBand: AgeBand): Promise<void> {

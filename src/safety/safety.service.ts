@@ -16,7 +16,13 @@ import {
   type RiskReading,
 } from './risk/index.js';
 import { toFlagEvent } from './flag-event.js';
-import { SafetyRepository, type Flag, type NewFlag } from './safety.repository.js';
+import { type CarriedWrite } from '../database/carried-writes.js';
+import {
+  SafetyRepository,
+  type Flag,
+  type NewFlag,
+  type TurnSafetyWrite,
+} from './safety.repository.js';
 
 export const SAFETY_TEMPLATES = Symbol('SAFETY_TEMPLATES');
 
@@ -38,6 +44,11 @@ export interface Assessment {
   minor: boolean;
   lang: 'en' | 'zh';
   notices: Array<{ kind: NoticeKind; text: string }>;
+  /**
+   * With `carry`: the turn's write of the new state and notices, for the reply's finish to carry
+   * (the caller's to deliver). Without it the write has gone out already.
+   */
+  write?: CarriedWrite;
 }
 
 /** The protocol's reply, sentence by sentence, with what the crisis event records. */
@@ -128,6 +139,8 @@ export class SafetyService implements OnModuleDestroy {
     now?: number;
     /** The state already read (`stateRead`, carried by the reply claim), if it was. */
     state?: unknown;
+    /** Return the write instead of sending it, for another statement to carry. */
+    carry?: boolean;
   }): Promise<Assessment> {
     const now = input.now ?? Date.now();
     const started = performance.now();
@@ -173,24 +186,23 @@ export class SafetyService implements OnModuleDestroy {
       kind,
       text: this.noticeText(kind, input.lang, minor, now - (clock.sessionStartedAt ?? now)),
     }));
-    // Written off the turn's path (the next turn of a conversation starts after this one's
-    // reply); a failure is logged, and the notices then come again at the next turn.
-    this.track(
-      this.repository.saveTurn({
-        userId: input.userId,
-        conversationId: input.conversationId,
-        user: { score: user.score, at: new Date(user.at) },
-        conversation: { score: conversation.score, at: new Date(conversation.at), crisis },
-        clock,
-        ageBand: input.ageBand,
-        notices: due.map((kind) => ({
-          kind,
-          policy: `${this.config.safety.jurisdiction}:${ageBand}`,
-          textVersion: this.templates.version,
-        })),
-      }),
-      input.userId,
-    );
+    const stored: TurnSafetyWrite = {
+      userId: input.userId,
+      conversationId: input.conversationId,
+      user: { score: user.score, at: new Date(user.at) },
+      conversation: { score: conversation.score, at: new Date(conversation.at), crisis },
+      clock,
+      ageBand: input.ageBand,
+      notices: due.map((kind) => ({
+        kind,
+        policy: `${this.config.safety.jurisdiction}:${ageBand}`,
+        textVersion: this.templates.version,
+      })),
+    };
+    // Written off the turn's path: by the reply's finish, which carries it (the next turn of a
+    // conversation starts after that), or else now. A failure is logged, and the notices then
+    // come again at the next turn.
+    if (!input.carry) this.track(this.repository.saveTurn(stored), input.userId);
     this.metrics.safetyAssessments.inc({ level });
     this.metrics.safetyDuration.observe((performance.now() - started) / 1000);
     if (raisesCare(level)) {
@@ -220,6 +232,7 @@ export class SafetyService implements OnModuleDestroy {
       minor,
       lang: input.lang,
       notices,
+      ...(input.carry ? { write: SafetyRepository.turnWrite(stored) } : {}),
     };
   }
 

@@ -47,21 +47,42 @@ export class TurnFinisher {
     const log = { turnId: turn.turnId, replyId: reply.id, conversationId: turn.conversationId };
     const route = output.servedBy ?? turn.route?.settings;
     const replyRoute = routeOf(turn, output.source === 'protocol' ? this.assignment(turn) : null);
-    const stored = await this.messages.finishReply(reply.id, {
-      status: output.status,
-      content: output.content,
-      contentTokens: output.content ? this.prompts.countTokens(output.content) : 0,
-      errorCode: output.errorCode,
-      model: output.source === 'protocol' ? null : (output.model ?? route?.model ?? this.llm.model),
-      promptVersion: output.version ?? turn.prompt?.version ?? this.prompts.version,
-      ttftMs: output.ttftMs,
-      totalMs: Date.now() - turn.startedAt,
-      promptTokens: output.usage?.promptTokens ?? turn.prompt?.tokens ?? null,
-      completionTokens: output.usage?.completionTokens ?? null,
-      source: output.source ?? 'model',
-      outputBlocked: output.withheld?.category ?? null,
-      route: replyRoute,
-    });
+    const carried = turn.carried ?? [];
+    const stored = await this.messages
+      .finishReply(
+        reply.id,
+        {
+          status: output.status,
+          content: output.content,
+          contentTokens: output.content ? this.prompts.countTokens(output.content) : 0,
+          errorCode: output.errorCode,
+          model:
+            output.source === 'protocol' ? null : (output.model ?? route?.model ?? this.llm.model),
+          promptVersion: output.version ?? turn.prompt?.version ?? this.prompts.version,
+          ttftMs: output.ttftMs,
+          totalMs: Date.now() - turn.startedAt,
+          promptTokens: output.usage?.promptTokens ?? turn.prompt?.tokens ?? null,
+          completionTokens: output.usage?.completionTokens ?? null,
+          source: output.source ?? 'model',
+          outputBlocked: output.withheld?.category ?? null,
+          route: replyRoute,
+        },
+        carried,
+      )
+      .catch(async (e: unknown) => {
+        // The stages' writes (the safety state) must not be lost with a finish that failed.
+        if (carried.length > 0) {
+          await this.messages
+            .sendCarried(carried)
+            .catch((w: unknown) =>
+              this.logger.error(
+                { ...log, err: String(w) },
+                "could not store the turn's carried writes",
+              ),
+            );
+        }
+        throw e;
+      });
     this.metrics.replies.inc({ status: output.status, code: output.errorCode ?? '' });
     this.metrics.replyDuration.observe(
       { status: output.status },

@@ -1,3 +1,4 @@
+import type { CarriedWrite } from '../database/carried-writes.js';
 import type { TurnAffectResult } from '../affect/affect.service.js';
 import type { SpectralTilt } from '../affect/spectral-tilt.js';
 import type { GenerationSettings, ModelPermit } from '../llm/llm.client.js';
@@ -226,6 +227,11 @@ export interface Turn extends TurnStart, Partial<TurnFindings> {
   failed: { stage: StageName; code: string; error: string } | null;
   /** Milliseconds each stage took. */
   timings: Partial<Record<StageName, number>>;
+  /**
+   * Writes stages leave for the finish to carry in its own statement (the safety state and
+   * notices): they land with the reply, before the conversation's next turn can start.
+   */
+  carried?: CarriedWrite[];
 }
 
 /** Why a turn's signal was aborted: the user cancelled, or the process is draining. */

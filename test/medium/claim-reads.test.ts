@@ -11,7 +11,8 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 /**
  * The safety and affect stages' state comes back with the reply claim (ClaimReads): what the
- * claim carries must be exactly what each module's own read finds.
+ * claim carries must be exactly what each module's own read finds. The safety stage's write goes
+ * with the reply's finish (CarriedWrite).
  */
 let db: TestDatabase;
 let ds: DataSource;
@@ -57,7 +58,7 @@ async function claim(conversationId: string) {
   return claimed;
 }
 
-describe('reads carried by the reply claim', () => {
+describe('reads and writes carried by the reply claim and finish', () => {
   it('find the same safety and affect state as their own reads, stored state and all', async () => {
     const userId = 'claim-reads-1';
     const first = await userMessage(userId, 'a1');
@@ -123,5 +124,55 @@ describe('reads carried by the reply claim', () => {
       conversationMood: null,
       existing: null,
     });
+  });
+
+  it("carry the safety write in the reply's finish, stored even when the finish finds nothing", async () => {
+    const userId = 'claim-reads-3';
+    const first = await userMessage(userId, 'c1');
+    const conversationId = first.conversationId;
+    const claimed = await claim(conversationId);
+    const at = new Date(Date.now() - 5_000);
+    const write = (score: number) =>
+      SafetyRepository.turnWrite({
+        userId,
+        conversationId,
+        user: { score, at },
+        conversation: { score: score * 2, at, crisis: false },
+        clock: {
+          sessionStartedAt: at.getTime(),
+          lastActiveAt: at.getTime(),
+          lastDisclosureAt: at.getTime(),
+          lastBreakAt: null,
+        },
+        ageBand: null,
+        notices: [{ kind: 'ai_disclosure', policy: 'CA:adult', textVersion: 'v1' }],
+      });
+    const outcome = {
+      status: 'completed' as const,
+      content: 'here',
+      contentTokens: 1,
+      errorCode: null,
+      model: 'm',
+      promptVersion: 'p',
+      ttftMs: 1,
+      totalMs: 2,
+      promptTokens: 3,
+      completionTokens: 1,
+    };
+    const finished = await messages.finishReply(claimed.id, outcome, [write(0.25)]);
+    expect(finished?.status).toBe('completed');
+    expect(await safety.state(userId, conversationId)).toMatchObject({
+      user: { score: 0.25, at },
+      conversation: { score: 0.5, at, lastCrisisAt: null },
+    });
+    // The reply is finished already: the finish finds nothing, and its writes land all the same.
+    expect(await messages.finishReply(claimed.id, outcome, [write(0.75)])).toBeNull();
+    expect((await safety.state(userId, conversationId)).user.score).toBe(0.75);
+    const [events] = await sql<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM compliance_events WHERE user_id = $1 AND kind = 'ai_disclosure'`,
+      [userId],
+    );
+    expect(events.n).toBe(2);
   });
 });

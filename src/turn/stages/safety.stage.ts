@@ -28,14 +28,16 @@ export class SafetyStage implements TurnStage<'risk'> {
     const text = answeredText(turn);
     const lang = detectLanguage(turn.answering.content);
     try {
-      const { notices, ...risk } = await this.safety.assess({
+      const { notices, write, ...risk } = await this.safety.assess({
         userId: turn.user.id,
         conversationId: turn.conversationId,
         text,
         lang,
         ageBand: turn.user.ageBand,
         state: turn.reads.safety,
+        carry: true,
       });
+      if (write) (turn.carried ??= []).push(write);
       for (const notice of notices) {
         this.emitter.toUser(turn.user.id, 'notice', {
           ...notice,
