@@ -1,6 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
+/** INCR, and PEXPIRE when the key is new (sent by its SHA: EVALSHA, EVAL only the first time). */
+const TAKE_SCRIPT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+type ScriptedRedis = Redis & { rateWindowTake(key: string, ttlMs: number): Promise<number> };
+
 export interface RateDecision {
   allowed: boolean;
   retryAfterMs: number;
@@ -21,7 +28,12 @@ export class RateWindow {
     private readonly prefix: string,
     private readonly limit: number,
     private readonly windowMs: number,
-  ) {}
+  ) {
+    const scripted = redis as ScriptedRedis | null;
+    if (scripted && typeof scripted.rateWindowTake !== 'function') {
+      scripted.defineCommand('rateWindowTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    }
+  }
 
   async take(userId: string, now = Date.now()): Promise<RateDecision> {
     const window = Math.floor(now / this.windowMs);
@@ -48,11 +60,9 @@ export class RateWindow {
   private async takeRedis(userId: string, window: number): Promise<number | null> {
     const key = `${this.prefix}:${userId}:${window}`;
     try {
-      const results = await this.redis!.multi()
-        .incr(key)
-        .pexpire(key, this.windowMs * 2)
-        .exec();
-      return Number(results?.[0]?.[1] ?? 0);
+      // One command: the count, with its expiry set by the window's first action.
+      const count = await (this.redis as ScriptedRedis).rateWindowTake(key, this.windowMs * 2);
+      return Number(count ?? 0);
     } catch (e) {
       this.logger.warn(
         { err: String(e), limit: this.prefix },

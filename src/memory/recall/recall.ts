@@ -35,6 +35,10 @@ export interface RecallInput {
  * budget), then ranked items in order while they fit.
  */
 export function recall(input: RecallInput): RecallResult {
+  // Nothing to search (a new user, every turn in the prompt already): nothing to rank.
+  if (input.turns.length === 0 && (input.memories ?? []).length === 0) {
+    return { ranked: [], selected: [], selectedTokens: 0 };
+  }
   const base = input.params ?? recallParams();
   const timeZone = input.query.timeZone ?? base.timeZone;
   const params = { ...base, timeZone };
