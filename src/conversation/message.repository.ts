@@ -164,14 +164,19 @@ export type ClaimedReply = MessageEntity & {
 };
 
 /**
- * Reads other modules add to the claim's own statement, so that a turn starts with their state in
- * the same round trip: by name, a SQL expression of type jsonb over the claimed turn's ids (SQL
- * expressions themselves), written and parsed by the module that owns the tables it reads.
+ * A read another module adds to the claim's own statement, so that a turn starts with its state
+ * in the same round trip: a SQL expression of type jsonb over the claimed turn's ids (SQL
+ * expressions themselves: the user, the conversation, the message answered and when it was
+ * sent), its own values given through `p` (which returns each one's placeholder). Written and
+ * parsed by the module that owns the tables it reads.
  */
-export type ClaimReads = Record<
-  string,
-  (ids: { userId: string; conversationId: string; messageId: string }) => string
->;
+export type ClaimRead = (
+  ids: { userId: string; conversationId: string; messageId: string; messageCreatedAt: string },
+  p: (value: unknown) => string,
+) => string;
+
+/** Reads by name. */
+export type ClaimReads = Record<string, ClaimRead>;
 
 /** A reply's final state as stored, and whether user messages that came after it wait for one. */
 export type FinishedReply = MessageEntity & { moreDue: boolean };
@@ -371,6 +376,20 @@ export class MessageRepository {
       userId: '(claimed.answering).user_id',
       conversationId: '(claimed.answering).conversation_id',
       messageId: '(claimed.answering).id',
+      messageCreatedAt: '(claimed.answering).created_at',
+    };
+    const values: unknown[] = [
+      input.conversationId,
+      uuidv7(),
+      input.owner,
+      input.leaseMs,
+      input.afterSeq ?? 0,
+      input.turnId ?? null,
+      input.historyLimit ?? 60,
+    ];
+    const p = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
     };
     const names = Object.keys(input.reads ?? {});
     // Evaluated only for a claimed reply (not when an operator holds the conversation). The
@@ -378,7 +397,7 @@ export class MessageRepository {
     const reads = names
       .map(
         (name, i) =>
-          `, CASE WHEN claimed.taken_over_by IS NULL THEN ${input.reads![name](refs)} END AS read_${i}`,
+          `, CASE WHEN claimed.taken_over_by IS NULL THEN ${input.reads![name](refs, p)} END AS read_${i}`,
       )
       .join('');
     try {
@@ -394,15 +413,7 @@ export class MessageRepository {
                 claimed.time_zone AS user_time_zone, claimed.locale AS user_locale,
                 claimed.taken_over_by, (claimed.answering).user_id AS answering_user_id${reads}
            FROM companion_claim_reply($1, $2, $3, $4, $5, $6, $7) claimed`,
-        [
-          input.conversationId,
-          uuidv7(),
-          input.owner,
-          input.leaseMs,
-          input.afterSeq ?? 0,
-          input.turnId ?? null,
-          input.historyLimit ?? 60,
-        ],
+        values,
       );
       const r = rows[0];
       if (!r) return null;

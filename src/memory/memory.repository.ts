@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows } from '../common/sql-rows.js';
+import type { ClaimRead } from '../conversation/message.repository.js';
 import { statementsOf } from '../database/statements.js';
 import { uuidv7 } from '../common/uuid.js';
 import type { MemoryKind } from './memory.entity.js';
@@ -76,6 +77,18 @@ const FORGET_COLUMNS = `id, scope, topic, message_ids, request_message_ids, crea
 const MEMORY_COLUMNS = `id, user_id, kind, text, language, importance, emotional_intensity, valence, arousal,
   sensitive, core, event_from, event_to, valid_until, superseded_by, source_message_ids, origin, created_at, updated_at`;
 
+/** Recall's columns, the vector only when it is of `embeddingModel` (SQL, varchar). */
+const RECALL_SELECT = (embeddingModel: string) =>
+  `SELECT ${MEMORY_COLUMNS},
+          CASE WHEN ${embeddingModel} IS NOT NULL AND embedding_model = ${embeddingModel} THEN embedding END
+            AS embedding`;
+
+/** One user's current memories valid at `at` (both SQL), newest first, at most 2000. */
+const RECALL_FROM = (userId: string, at: string) =>
+  `FROM memories
+   WHERE user_id = ${userId} AND superseded_by IS NULL AND (valid_until IS NULL OR valid_until > ${at})
+   ORDER BY updated_at DESC, id LIMIT 2000`;
+
 /**
  * The memory store. Every statement is bound to one user id: there is no path here that reads
  * or writes another user's memories (test/medium/memory-store.test.ts proves it).
@@ -148,34 +161,42 @@ export class MemoryRepository implements MemorySource {
     embeddingModel?: string | null,
   ): Promise<MemoryRecord[]> {
     const rows = await statementsOf(this.db).query<Row[]>(
-      `SELECT ${MEMORY_COLUMNS},
-              CASE WHEN $3::varchar IS NOT NULL AND embedding_model = $3 THEN embedding END AS embedding
-         FROM memories
-        WHERE user_id = $1 AND superseded_by IS NULL AND (valid_until IS NULL OR valid_until > $2)
-        ORDER BY updated_at DESC LIMIT 2000`,
+      `${RECALL_SELECT('$3::varchar')} ${RECALL_FROM('$1', '$2')}`,
       [userId, at, embeddingModel ?? null],
     );
-    return rows
-      .map((r) => ({ m: toMemory(r), embedding: decodeVector(r.embedding as Buffer | null) }))
-      .map(({ m, embedding }) => ({
-        id: m.id,
-        kind: m.kind,
-        text: m.text,
-        sourceMessageIds: m.sourceMessageIds,
-        importance: m.importance,
-        emotionalIntensity: m.emotionalIntensity,
-        affect:
-          m.valence !== null && m.arousal !== null
-            ? { valence: m.valence, arousal: m.arousal }
-            : null,
-        sensitive: m.sensitive,
-        core: m.core,
-        createdAt: m.createdAt,
-        eventSpan: m.eventFrom && m.eventTo ? { from: m.eventFrom, to: m.eventTo } : null,
-        validUntil: m.validUntil,
-        supersededBy: m.supersededBy,
-        embedding,
-      }));
+    return rows.map((r) => toRecallRecord(r, r.embedding as Buffer | null));
+  }
+
+  /**
+   * The same read, for the reply claim to carry in its statement (ClaimRead): the memories as one
+   * jsonb array, parsed by `recallFromRead`. Valid at the time the answered message was sent.
+   */
+  recallRead(embeddingModel: string | null): ClaimRead {
+    return (ids, p) =>
+      `(SELECT coalesce(jsonb_agg((to_jsonb(m) - 'embedding') ||
+                                  jsonb_build_object('embedding', encode(m.embedding, 'base64'))
+                                  ORDER BY m.updated_at DESC, m.id),
+                        '[]'::jsonb)
+          FROM (${RECALL_SELECT(`${p(embeddingModel)}::varchar`)}
+                ${RECALL_FROM(ids.userId, ids.messageCreatedAt)}) m)`;
+  }
+
+  /** What `recallRead` found (timestamps as ISO strings, the vector as base64). */
+  recallFromRead(json: unknown): MemoryRecord[] {
+    const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
+    return ((json ?? []) as Row[]).map((r) =>
+      toRecallRecord(
+        {
+          ...r,
+          event_from: date(r.event_from),
+          event_to: date(r.event_to),
+          valid_until: date(r.valid_until),
+          created_at: date(r.created_at),
+          updated_at: date(r.updated_at),
+        },
+        typeof r.embedding === 'string' ? Buffer.from(r.embedding, 'base64') : null,
+      ),
+    );
   }
 
   /** Stores a memory's vector (when it was written before the endpoint answered, or corrected). */
@@ -548,6 +569,27 @@ function toMemory(r: Row): Memory {
     origin: r.origin as string,
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,
+  };
+}
+
+function toRecallRecord(r: Row, vector: Buffer | null): MemoryRecord {
+  const m = toMemory(r);
+  return {
+    id: m.id,
+    kind: m.kind,
+    text: m.text,
+    sourceMessageIds: m.sourceMessageIds,
+    importance: m.importance,
+    emotionalIntensity: m.emotionalIntensity,
+    affect:
+      m.valence !== null && m.arousal !== null ? { valence: m.valence, arousal: m.arousal } : null,
+    sensitive: m.sensitive,
+    core: m.core,
+    createdAt: m.createdAt,
+    eventSpan: m.eventFrom && m.eventTo ? { from: m.eventFrom, to: m.eventTo } : null,
+    validUntil: m.validUntil,
+    supersededBy: m.supersededBy,
+    embedding: decodeVector(vector),
   };
 }
 

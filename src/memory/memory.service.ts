@@ -1,3 +1,4 @@
+import type { ClaimRead } from '../conversation/message.repository.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Metrics } from '../observability/metrics.js';
@@ -26,6 +27,11 @@ export class MemoryService {
    * then the memories and past turns that matter are recalled (never the turns already in the
    * prompt).
    */
+  /** The memories' read for the reply claim to carry; null when memory is off. */
+  claimRead(): ClaimRead | null {
+    return this.config.memory.enabled ? this.recallService.claimRead() : null;
+  }
+
   async forTurn(input: {
     userId: string;
     conversationId: string;
@@ -38,6 +44,8 @@ export class MemoryService {
     timeZone?: string | null;
     /** False when every turn of the user is in the prompt already: only memories are searched. */
     searchTurns?: boolean;
+    /** What `claimRead` found, when the reply claim carried it. */
+    memories?: unknown;
   }): Promise<TurnMemory> {
     if (!this.config.memory.enabled) return { items: [], tokens: 0, forgotten: null };
     const forgotten = await this.forgets.carryOut(
@@ -60,6 +68,8 @@ export class MemoryService {
       speakers: { user: 'User', assistant: this.config.prompt.companionName },
       exclude: { conversationId: input.conversationId, fromSeq: input.historyFromSeq },
       turns: input.searchTurns ?? true,
+      // A forget carried out just now changed the memories: they are read again.
+      ...(forgotten === null ? { memories: input.memories } : {}),
     });
     this.metrics.recallDuration.observe((performance.now() - started) / 1000);
     return { items: result.selected, tokens: result.selectedTokens, forgotten };

@@ -1,4 +1,5 @@
 import { CodedError } from '../common/coded-error.js';
+import type { ClaimRead } from '../conversation/message.repository.js';
 import type { ModelPermit } from '../llm/llm.client.js';
 import {
   TurnStopped,
@@ -25,6 +26,11 @@ export interface TurnStage<K extends keyof TurnFindings = keyof TurnFindings> {
    * turn with a stored, coded outcome.
    */
   readonly optional: boolean;
+  /**
+   * The stage's own state as a read the reply claim carries in its statement (no round trip of
+   * its own); what it found is `turn.reads[name]`, for the stage's module to parse.
+   */
+  readonly read?: ClaimRead;
   /** Resolves undefined to add nothing (a stage that answers only sometimes, as `protocol`). */
   run(turn: Turn): Promise<TurnFindings[K] | undefined>;
   fallback?(turn: Turn): TurnFindings[K] | undefined;

@@ -3,7 +3,7 @@ import { DEFAULT_TIER } from '../auth/token-verifier.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
-import { MessageRepository } from '../conversation/message.repository.js';
+import { MessageRepository, type ClaimReads } from '../conversation/message.repository.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
 import { withTurnId } from '../observability/log-context.js';
 import { Metrics } from '../observability/metrics.js';
@@ -13,7 +13,6 @@ import { AdmitStage } from './stages/admit.stage.js';
 import { ProtocolStage } from './stages/protocol.stage.js';
 import { SafetyService } from '../safety/safety.service.js';
 import { ExperimentsService } from '../feedback/experiments/experiments.service.js';
-import { AffectService } from '../affect/affect.service.js';
 import { AffectStage } from './stages/affect.stage.js';
 import { GenerateStage } from './stages/generate.stage.js';
 import { PromptStage } from './stages/prompt.stage.js';
@@ -195,8 +194,8 @@ export class TurnService {
       leaseMs: this.config.chat.replyLeaseMs,
       turnId: request.turnId,
       historyLimit: this.config.prompt.historyMaxMessages,
-      // The safety and affect stages' state comes back with the claim: no round trip of theirs.
-      reads: { safety: SafetyService.stateRead, affect: AffectService.stateRead },
+      // The stages' own state comes back with the claim: no round trip of theirs.
+      reads: this.reads(),
     });
     if (!claimed) return null;
     if ('takenOverBy' in claimed) {
@@ -251,6 +250,13 @@ export class TurnService {
       why: request.why,
       signal: abort.signal,
     };
+  }
+
+  /** The reads the stages ask the claim to carry, by stage. */
+  private reads(): ClaimReads {
+    const reads: ClaimReads = {};
+    for (const stage of this.stages) if (stage.read) reads[stage.name] = stage.read;
+    return reads;
   }
 
   /** The voice measurements of the voice messages answered: the one in hand, the rest read. */

@@ -118,7 +118,7 @@ export interface TurnStart {
    * The stages' own state, read by the claim's statement (ClaimReads) so that a stage needs no
    * round trip of its own; each stage's module parses what it wrote. Absent: the stage reads.
    */
-  reads: { safety?: unknown; affect?: unknown };
+  reads: Partial<Record<StageName, unknown>>;
   receivedAt: number | null;
   startedAt: number;
   why: TurnRequest['why'];

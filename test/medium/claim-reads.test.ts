@@ -4,6 +4,7 @@ import { AffectRepository } from '../../src/affect/affect.repository.js';
 import { AffectService } from '../../src/affect/affect.service.js';
 import { LexiconTextEmotionClassifier } from '../../src/affect/lexicon-text-emotion.js';
 import { MessageRepository } from '../../src/conversation/message.repository.js';
+import { MemoryRepository } from '../../src/memory/memory.repository.js';
 import { dataSourceOptions } from '../../src/database/data-source.js';
 import { SafetyRepository } from '../../src/safety/safety.repository.js';
 import { sql } from '../support/sql.js';
@@ -174,5 +175,59 @@ describe('reads and writes carried by the reply claim and finish', () => {
       [userId],
     );
     expect(events.n).toBe(2);
+  });
+
+  it("carry the user's memories for recall, exactly as recall's own read finds them", async () => {
+    const userId = 'claim-reads-4';
+    const first = await userMessage(userId, 'd1');
+    const seed = (
+      text: string,
+      extra: { validUntil?: string; superseded?: boolean; model?: string | null } = {},
+    ) =>
+      sql(
+        db.url,
+        `INSERT INTO memories (id, user_id, kind, text, language, importance, emotional_intensity, valence,
+                               arousal, sensitive, core, event_from, event_to, valid_until,
+                               source_message_ids, origin, dedupe_key, embedding, embedding_model,
+                               superseded_by)
+         VALUES (gen_random_uuid(), $1, 'fact', $2::text, 'en', 0.7, 0.4, -0.25, 0.5, false, $3::boolean,
+                 '2026-11-30T10:00:00Z', '2026-11-30T12:00:00Z', $4::timestamptz, ARRAY[$5]::uuid[],
+                 'extraction', $2::text, $6, $7, CASE WHEN $8::boolean THEN gen_random_uuid() END)`,
+        [
+          userId,
+          text,
+          text.includes('core'),
+          extra.validUntil ?? null,
+          first.id,
+          Buffer.from(Int8Array.from([3, -4, 5, 0])),
+          extra.model === undefined ? 'embed-a' : extra.model,
+          extra.superseded ?? false,
+        ],
+      );
+    await seed('Has a cat named Miso.');
+    await seed('A core fact: lives in Hangzhou.');
+    await seed('Another model made this vector.', { model: 'embed-b' });
+    await seed('Expired already.', { validUntil: '2020-01-01T00:00:00Z' });
+    await seed('Replaced by a newer one.', { superseded: true });
+    const store = new MemoryRepository(ds);
+    const claimed = await messages.startReply({
+      conversationId: first.conversationId,
+      owner: 'test',
+      leaseMs: 60_000,
+      reads: { recall: store.recallRead('embed-a') },
+    });
+    if (!claimed || 'takenOverBy' in claimed) throw new Error('nothing claimed');
+    const carried = store.recallFromRead(claimed.reads.recall);
+    const own = await store.memoriesForRecall(userId, first.createdAt, 'embed-a');
+    expect(carried).toEqual(own);
+    expect(carried.map((m) => m.text).sort()).toEqual([
+      'A core fact: lives in Hangzhou.',
+      'Another model made this vector.',
+      'Has a cat named Miso.',
+    ]);
+    const cat = carried.find((m) => m.text.startsWith('Has a cat'))!;
+    expect(cat.embedding?.values).toEqual(Int8Array.from([3, -4, 5, 0]));
+    expect(cat.eventSpan?.from).toEqual(new Date('2026-11-30T10:00:00Z'));
+    expect(carried.find((m) => m.text.startsWith('Another'))!.embedding).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import type { ClaimRead } from '../../conversation/message.repository.js';
 import { recall } from './recall.js';
 import type { ExcludedHistory, Speakers } from './recall-corpus.js';
 import { recallParams, type RecallParams } from './recall-params.js';
@@ -15,6 +16,9 @@ export interface MemorySource {
     at: Date,
     embeddingModel?: string | null,
   ): Promise<MemoryRecord[]>;
+  /** The same read for the reply claim to carry, and what it found (MemoryRepository). */
+  recallRead?(embeddingModel: string | null): ClaimRead;
+  recallFromRead?(json: unknown): MemoryRecord[];
 }
 
 /** The embeddings endpoint as recall uses it (EmbeddingClient). */
@@ -33,6 +37,8 @@ export interface RecallRequest {
   limit?: number;
   /** Search past turns too (default); false when the caller knows there are none to find. */
   turns?: boolean;
+  /** What `claimRead` found, when the reply claim carried it: the memories are not read again. */
+  memories?: unknown;
 }
 
 export interface RecallTimings {
@@ -61,17 +67,24 @@ export class RecallService {
     this.countTokens = cachedTokenCounter((text) => tokenizer.count(text));
   }
 
+  /** The memories' read for the reply claim to carry (null when the store cannot). */
+  claimRead(): ClaimRead | null {
+    return this.memories?.recallRead?.(this.embedder?.model ?? null) ?? null;
+  }
+
   async recall(request: RecallRequest): Promise<RecallResult & { timings: RecallTimings }> {
     const started = performance.now();
     const [turns, memories, embedding] = await Promise.all([
       request.turns === false ? [] : this.turns.turnsForRecall(request.userId, request.query.at),
-      this.memories
-        ? this.memories.memoriesForRecall(
-            request.userId,
-            request.query.at,
-            this.embedder?.model ?? null,
-          )
-        : [],
+      !this.memories
+        ? []
+        : request.memories !== undefined && this.memories.recallFromRead
+          ? this.memories.recallFromRead(request.memories)
+          : this.memories.memoriesForRecall(
+              request.userId,
+              request.query.at,
+              this.embedder?.model ?? null,
+            ),
       this.embedder && request.query.embedding === undefined
         ? this.embedder.embedQuery(request.query.text)
         : (request.query.embedding ?? null),

@@ -12,6 +12,7 @@ export class AffectStage implements TurnStage<'affect'> {
   readonly name = 'affect' as const;
   readonly produces = 'affect' as const;
   readonly optional = true;
+  readonly read = AffectService.stateRead;
 
   constructor(private readonly affect: AffectService) {}
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { ClaimRead } from '../../conversation/message.repository.js';
 import { MemoryService } from '../../memory/memory.service.js';
 import type { TurnStage } from '../run-turn.js';
 import type { Turn, TurnRecall } from '../turn.js';
@@ -17,7 +18,12 @@ export class RecallStage implements TurnStage<'recall'> {
   readonly optional = true;
   private readonly logger = new Logger(RecallStage.name);
 
-  constructor(private readonly memory: MemoryService) {}
+  /** The memories come back with the reply claim (when memory is on). */
+  readonly read: ClaimRead | undefined;
+
+  constructor(private readonly memory: MemoryService) {
+    this.read = memory.claimRead() ?? undefined;
+  }
 
   async run(turn: Turn): Promise<TurnRecall> {
     const { summary, history, olderTurns } = turn.conversation;
@@ -35,6 +41,7 @@ export class RecallStage implements TurnStage<'recall'> {
         affect: affect ? { valence: affect.valence, arousal: affect.arousal } : null,
         timeZone: turn.user.timeZone,
         searchTurns: olderTurns,
+        memories: turn.reads.recall,
       });
     } catch (e) {
       memoryError = e instanceof Error ? e.message : String(e);

@@ -17,6 +17,7 @@ export class SafetyStage implements TurnStage<'risk'> {
   readonly name = 'safety' as const;
   readonly produces = 'risk' as const;
   readonly optional = false;
+  readonly read = SafetyService.stateRead;
   private readonly logger = new Logger(SafetyStage.name);
 
   constructor(
