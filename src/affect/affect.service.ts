@@ -83,6 +83,19 @@ export class AffectService {
 
   /** Reads a user message (once; a second call returns what was stored). Null without text. */
   async assess(input: AffectInput): Promise<TurnAffectResult | null> {
+    const assessed = await this.assessThenStore(input);
+    await assessed?.stored;
+    return assessed?.result ?? null;
+  }
+
+  /**
+   * The same reading, returned as soon as it is known; `stored` settles when the reading and the
+   * moods it moved are written (the turn waits for it before it finishes, not before the model).
+   * Null without text.
+   */
+  async assessThenStore(
+    input: AffectInput,
+  ): Promise<{ result: TurnAffectResult; stored: Promise<void> } | null> {
     if (input.content === '') return null;
     const spoken = input.voice?.language;
     const lang: TextLanguage =
@@ -99,13 +112,16 @@ export class AffectService {
     if (state.existing) {
       const mood = describeMood(conversationMood, CONVERSATION_MOOD);
       return {
-        affect: state.existing.affect,
-        textEmotion: state.existing.textEmotion,
-        vocal: null,
-        mood,
-        userMood: describeMood(userMood, USER_MOOD),
-        lang,
-        cue: affectCue(state.existing.affect, mood, lang),
+        result: {
+          affect: state.existing.affect,
+          textEmotion: state.existing.textEmotion,
+          vocal: null,
+          mood,
+          userMood: describeMood(userMood, USER_MOOD),
+          lang,
+          cue: affectCue(state.existing.affect, mood, lang),
+        },
+        stored: Promise.resolve(),
       };
     }
 
@@ -120,7 +136,33 @@ export class AffectService {
       atMs: at,
       moodPreset: CONVERSATION_MOOD,
     });
-    let nextUserMood = updateMoodTrajectory(userMood, turn.affect, at, USER_MOOD);
+    const nextUserMood = updateMoodTrajectory(userMood, turn.affect, at, USER_MOOD);
+    const stored = this.store(input, turn, textEmotion, nextUserMood, state.userMoodVersion, at);
+    // Nobody need wait on a failure here but the one who asked for `stored`.
+    stored.catch(() => undefined);
+    return {
+      result: {
+        affect: turn.affect,
+        textEmotion,
+        vocal: turn.vocal,
+        mood: turn.moodSummary,
+        userMood: describeMood(nextUserMood, USER_MOOD),
+        lang,
+        cue: affectCue(turn.affect, turn.moodSummary, lang),
+      },
+      stored,
+    };
+  }
+
+  /** Writes a turn's reading and the moods it moved (see AffectRepository.saveTurn). */
+  private async store(
+    input: AffectInput,
+    turn: ReturnType<typeof assessTurn>,
+    textEmotion: TextEmotion,
+    nextUserMood: ReturnType<typeof updateMoodTrajectory>,
+    userMoodVersion: number,
+    at: number,
+  ): Promise<void> {
     const saved = await this.repository.saveTurn({
       messageId: input.messageId,
       userId: input.userId,
@@ -129,27 +171,15 @@ export class AffectService {
       textEmotion,
       conversationMood: turn.mood,
       userMood: nextUserMood,
-      userMoodVersion: state.userMoodVersion,
+      userMoodVersion,
     });
     // Another turn of the user (another conversation) moved their mood meanwhile: fold this
     // turn into what is stored now, under the user's row lock, so that neither update is lost.
     if (saved.inserted && !saved.userMoodSaved) {
-      let folded = nextUserMood;
-      await this.repository.updateUserMood(input.userId, (stored) => {
-        folded = updateMoodTrajectory(parseMoodTrajectory(stored), turn.affect, at, USER_MOOD);
-        return folded;
-      });
-      nextUserMood = folded;
+      await this.repository.updateUserMood(input.userId, (stored) =>
+        updateMoodTrajectory(parseMoodTrajectory(stored), turn.affect, at, USER_MOOD),
+      );
     }
-    return {
-      affect: turn.affect,
-      textEmotion,
-      vocal: turn.vocal,
-      mood: turn.moodSummary,
-      userMood: describeMood(nextUserMood, USER_MOOD),
-      lang,
-      cue: affectCue(turn.affect, turn.moodSummary, lang),
-    };
   }
 
   /** The voice alone against the user's baseline, for voice:analysis. */

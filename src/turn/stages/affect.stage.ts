@@ -16,10 +16,10 @@ export class AffectStage implements TurnStage<'affect'> {
 
   constructor(private readonly affect: AffectService) {}
 
-  run(turn: Turn): Promise<TurnAffectResult | null> {
+  async run(turn: Turn): Promise<TurnAffectResult | null> {
     const message = turn.answering;
     const voice = turn.voice.find((v) => v.messageId === message.id) ?? null;
-    return this.affect.assess({
+    const assessed = await this.affect.assessThenStore({
       messageId: message.id,
       userId: turn.user.id,
       conversationId: turn.conversationId,
@@ -30,6 +30,10 @@ export class AffectStage implements TurnStage<'affect'> {
         : null,
       state: turn.reads.affect,
     });
+    if (!assessed) return null;
+    // Stored while the reply is written: the finish waits for it, the model does not.
+    (turn.settling ??= []).push({ stage: 'affect', done: assessed.stored });
+    return assessed.result;
   }
 
   fallback(): null {
