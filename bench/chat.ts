@@ -29,9 +29,14 @@
  * the cores kept busy by the server, Postgres, this process, and the rest of the machine
  * (`otherCores`: Redis, the kernel and anything else running; when it is high the figures are
  * noisy). `otherLogLines` counts the server's log lines besides its per-reply ones, a sign of
- * background work (the service's memory extraction runs a minute after a user's turns and may
- * land in one of its later phases; set MEMORY_EXTRACTION_DELAY_MS to move it).
+ * background work (with --roles all, the service's memory extraction runs a minute after a
+ * user's turns and may land in one of its later phases; set MEMORY_EXTRACTION_DELAY_MS to move
+ * it).
  *
+ * The service runs as production deploys it (--roles split, the default): a gateway process that
+ * serves the sockets and streams turns, whose figures these are, beside a worker process that
+ * runs the queued jobs (its CPU is printed as workerCpuMsPerTurn; it shares the machine).
+ * --roles all runs both in one process, as the embedded mode does.
  * --only floor|full runs one server alone; --skip-open and --skip-idle leave phases out;
  * --warmup sets the untimed messages per client each server gets once at the start.
  * Environment: BENCH_PG_URL, BENCH_REDIS_URL, BENCH_SERVER_ARGS (extra node flags for both
@@ -64,6 +69,7 @@ const { values: args } = parseArgs({
     'skip-open': { type: 'boolean', default: false },
     idle: { type: 'string', default: '10000' },
     'skip-idle': { type: 'boolean', default: false },
+    roles: { type: 'string', default: 'split' },
   },
 });
 type Kind = 'floor' | 'full';
@@ -81,6 +87,11 @@ const OPEN_SECONDS = args['skip-open'] ? 0 : Number(args['open-seconds']);
 const OPEN_RATE = args['open-rate'] === undefined ? null : positive('open-rate');
 const OPEN_CLIENTS = positive('open-clients');
 const IDLE = args['skip-idle'] ? 0 : Number(args.idle);
+const ROLES =
+  args.roles === 'split' || args.roles === 'all'
+    ? args.roles
+    : usage(`--roles must be split or all, not ${args.roles}`);
+const PSEUDONYM_KEY = randomBytes(32).toString('hex');
 const TURN_TIMEOUT_MS = 30_000;
 /** The targets the service is held to, against its floor and in absolute terms. */
 const TARGETS = { turnsPerSecRatioMin: 0.5, ackP99RatioMax: 2, openIngestToUpstreamP99MaxMs: 20 };
@@ -111,6 +122,8 @@ interface RunningServer {
   logs: string[];
   /** Stopped (SIGSTOP) while the other server is measured. */
   paused: boolean;
+  /** The service's worker process (`--roles split`), paused and resumed with it. */
+  worker: ChildProcess | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,8 +178,32 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-function startServer(kind: Kind): Promise<RunningServer> {
+/**
+ * Starts a server: the floor, or the service. With `--roles split` (the default, as production
+ * deploys it) the service is a gateway that serves the sockets and streams turns, beside a worker
+ * process that runs its queued jobs (memory extraction, roll-ups); `--roles all` runs both in one
+ * process. The worker is paused and resumed with its gateway, and its CPU is reported apart.
+ */
+async function startServer(kind: Kind): Promise<RunningServer> {
+  const split = kind === 'full' && ROLES === 'split';
+  const gateway = await launch(kind, split ? 'gateway' : 'all');
+  const worker = split ? await launch(kind, 'worker') : null;
+  return {
+    kind,
+    child: gateway.child,
+    url: gateway.url,
+    logs: gateway.logs,
+    paused: false,
+    worker: worker?.child ?? null,
+  };
+}
+
+function launch(
+  kind: Kind,
+  role: 'gateway' | 'worker' | 'all',
+): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
   const script = kind === 'full' ? 'bench/chat-server.ts' : 'bench/chat-floor-server.ts';
+  const label = role === 'worker' ? `${kind}-worker` : kind;
   const child = fork(resolve(root, script), [], {
     cwd: root,
     execArgv: [
@@ -177,6 +214,7 @@ function startServer(kind: Kind): Promise<RunningServer> {
     ],
     env: {
       ...process.env,
+      ROLE: role,
       PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: dbUrl.href,
@@ -189,7 +227,7 @@ function startServer(kind: Kind): Promise<RunningServer> {
       JWT_ISSUER: 'chat-bench',
       JWT_AUDIENCE: 'companion',
       // Production requires the analytics key; the bench's own, never a real one.
-      ANALYTICS_PSEUDONYM_KEY: randomBytes(32).toString('hex'),
+      ANALYTICS_PSEUDONYM_KEY: PSEUDONYM_KEY,
       RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
@@ -198,7 +236,7 @@ function startServer(kind: Kind): Promise<RunningServer> {
   });
   children.push(child);
   const logs: string[] = [];
-  return new Promise<RunningServer>((resolveServer, reject) => {
+  return new Promise((resolveServer, reject) => {
     let buffered = '';
     let started = false;
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -207,7 +245,7 @@ function startServer(kind: Kind): Promise<RunningServer> {
       buffered = lines.pop() ?? '';
       if (process.env.BENCH_SERVER_LOG) {
         appendFileSync(
-          `${process.env.BENCH_SERVER_LOG}.${kind}`,
+          `${process.env.BENCH_SERVER_LOG}.${label}`,
           lines.map((l) => `${l}\n`).join(''),
         );
       }
@@ -217,15 +255,16 @@ function startServer(kind: Kind): Promise<RunningServer> {
         if (m && !started) {
           started = true;
           clearTimeout(timer);
-          resolveServer({ kind, child, url: m[1], logs, paused: false });
+          resolveServer({ child, url: m[1], logs });
         }
       }
     });
-    const timer = setTimeout(() => reject(new Error(`${kind} server did not start`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`${label} server did not start`)), 120_000);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      if (!started) reject(new Error(`${kind} server exited (${code ?? signal}) before listening`));
-      else if (!cleaning) console.error(`${kind} server exited (${code ?? signal})`);
+      if (!started)
+        reject(new Error(`${label} server exited (${code ?? signal}) before listening`));
+      else if (!cleaning) console.error(`${label} server exited (${code ?? signal})`);
     });
   });
 }
@@ -414,6 +453,7 @@ function machineTicks(): { busy: number; iowait: number } {
  */
 function cpuMeter(server: RunningServer) {
   const server0 = cpuTicks(server.child.pid);
+  const worker0 = cpuTicks(server.worker?.pid);
   const machine0 = machineTicks();
   const bench0 = process.cpuUsage();
   const t0 = performance.now();
@@ -430,18 +470,20 @@ function cpuMeter(server: RunningServer) {
     samplePostgres();
     const wallMs = performance.now() - t0;
     const serverMs = (cpuTicks(server.child.pid) - server0) * TICK_MS;
+    const workerMs = (cpuTicks(server.worker?.pid) - worker0) * TICK_MS;
     const machine = machineTicks();
     const benchMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(bench0));
     const pgMs = pgSum * TICK_MS;
     const machineMs = (machine.busy - machine0.busy) * TICK_MS;
     return {
       serverCpuMsPerTurn: round(serverMs / turns),
+      ...(server.worker ? { workerCpuMsPerTurn: round(workerMs / turns) } : {}),
       postgresCpuMsPerTurn: round(pgMs / turns),
       serverCores: round(serverMs / wallMs),
       postgresCores: round(pgMs / wallMs),
       benchCores: round(benchMs / wallMs),
       machineBusyCores: round(machineMs / wallMs),
-      otherCores: round((machineMs - serverMs - pgMs - benchMs) / wallMs),
+      otherCores: round((machineMs - serverMs - workerMs - pgMs - benchMs) / wallMs),
       machineIowaitCores: round(((machine.iowait - machine0.iowait) * TICK_MS) / wallMs),
     };
   };
@@ -453,7 +495,8 @@ function cpuMeter(server: RunningServer) {
  * billed to the next phase. Gives up after 10 s.
  */
 async function settle(running: RunningServer[]): Promise<void> {
-  const total = () => running.reduce((sum, s) => sum + cpuTicks(s.child.pid), 0);
+  const total = () =>
+    running.reduce((sum, s) => sum + cpuTicks(s.child.pid) + cpuTicks(s.worker?.pid), 0);
   const deadline = Date.now() + 10_000;
   let quiet = 0;
   let last = total();
@@ -468,6 +511,7 @@ async function settle(running: RunningServer[]): Promise<void> {
 function setPaused(server: RunningServer, paused: boolean): void {
   if (server.paused === paused) return;
   server.child.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  server.worker?.kill(paused ? 'SIGSTOP' : 'SIGCONT');
   server.paused = paused;
 }
 
@@ -496,6 +540,8 @@ interface ClosedResult {
   ingestToUpstreamMsP99: number;
   upstreamSamples: number;
   serverCpuMsPerTurn: number;
+  /** The service's worker process, with `--roles split`. */
+  workerCpuMsPerTurn?: number;
   postgresCpuMsPerTurn: number;
   serverCores: number;
   postgresCores: number;
@@ -722,6 +768,9 @@ try {
           ingestToUpstreamMsP50: m((x) => x.ingestToUpstreamMsP50),
           ingestToUpstreamMsP99: m((x) => x.ingestToUpstreamMsP99),
           serverCpuMsPerTurn: m((x) => x.serverCpuMsPerTurn),
+          ...(rs[0]?.workerCpuMsPerTurn !== undefined
+            ? { workerCpuMsPerTurn: m((x) => x.workerCpuMsPerTurn ?? 0) }
+            : {}),
           postgresCpuMsPerTurn: m((x) => x.postgresCpuMsPerTurn),
           serverCores: m((x) => x.serverCores),
           otherCores: m((x) => x.otherCores),
