@@ -17,3 +17,14 @@ process.on('message', (message: unknown) => {
   const { heapUsed, rss } = process.memoryUsage();
   process.send?.({ heapUsed, rss });
 });
+
+// Diagnostics: one heap snapshot the first time the heap holds more than this many MB.
+const snapshotAbove = Number(process.env.BENCH_HEAP_SNAPSHOT_ABOVE_MB ?? 0);
+if (snapshotAbove > 0) {
+  const watch = setInterval(() => {
+    if (process.memoryUsage().heapUsed < snapshotAbove * 1024 * 1024) return;
+    clearInterval(watch);
+    console.log(JSON.stringify({ heapSnapshot: writeHeapSnapshot() }));
+  }, 200);
+  watch.unref();
+}

@@ -40,7 +40,8 @@
  * Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SERVER_ARGS (extra node flags for the
  * server, e.g. --max-semi-space-size=16), BENCH_SERVER_STDOUT (a file the servers' output is
- * appended to, e.g. with --trace-gc).
+ * appended to, e.g. with --trace-gc), BENCH_HEAP_SNAPSHOT_ABOVE_MB (the server writes one heap
+ * snapshot, into its working directory, the first time its heap holds more than this).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -179,6 +180,9 @@ function startServer(): Promise<RunningServer> {
         HOME: process.env.HOME ?? '/tmp',
         // glibc's malloc arenas, when the bench is asked to try a setting (MALLOC_ARENA_MAX=2).
         ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+        ...(process.env.BENCH_HEAP_SNAPSHOT_ABOVE_MB
+          ? { BENCH_HEAP_SNAPSHOT_ABOVE_MB: process.env.BENCH_HEAP_SNAPSHOT_ABOVE_MB }
+          : {}),
         PORT: '0',
         HOST: '127.0.0.1',
         NODE_ENV: 'production',
