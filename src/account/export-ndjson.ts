@@ -65,7 +65,10 @@ export class NdjsonWriter {
 
   private async send(text: string): Promise<boolean> {
     if (this.out.destroyed) return false;
-    if (!this.out.write(text)) await drained(this.out);
+    // Written as bytes: a string handed to the socket stays referenced until the client has read
+    // it, long enough to be promoted to the old generation, where an export's worth of them would
+    // pile up until a full collection. The bytes live outside the heap, and the string dies young.
+    if (!this.out.write(Buffer.from(text, 'utf8'))) await drained(this.out);
     return !this.out.destroyed;
   }
 }
