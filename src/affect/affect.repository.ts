@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { type DayWindow, userFilter } from '../common/day-window.js';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows } from '../common/sql-rows.js';
+import { jsonbObject, selectAs, type NamedColumns } from '../database/sql-parts.js';
 import { RelaxedWrites, statementsOf, type Queryable } from '../database/statements.js';
 import type { TurnAffect } from './fuse-affect.js';
 import type { TextEmotion } from './text-emotion.js';
@@ -31,7 +32,7 @@ export interface StoredReading {
 type Row = Record<string, unknown>;
 
 /** What a turn reads: each field's name and the column it is read from. */
-const STATE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+const STATE_COLUMNS: NamedColumns = [
   ['voice_baseline', 'us.voice_baseline'],
   ['user_mood', 'us.mood'],
   ['mood_version', 'us.mood_version'],
@@ -84,7 +85,7 @@ export class AffectRepository {
   /** The user's baseline and moods and any earlier reading of the message, in one query. */
   async state(messageId: string, userId: string, conversationId: string): Promise<AffectState> {
     const rows = await statementsOf(this.db).query<Row[]>(
-      `SELECT ${STATE_COLUMNS.map(([name, column]) => `${column} AS ${name}`).join(', ')}
+      `SELECT ${selectAs(STATE_COLUMNS)}
          ${STATE_FROM('$1', '$2', '$3')}`,
       [messageId, userId, conversationId],
     );
@@ -100,8 +101,7 @@ export class AffectRepository {
     conversationId: string;
     messageId: string;
   }): string => {
-    const fields = STATE_COLUMNS.map(([name, column]) => `'${name}', ${column}`).join(', ');
-    return `(SELECT jsonb_build_object(${fields}) ${STATE_FROM(ids.messageId, ids.userId, ids.conversationId)})`;
+    return `(SELECT ${jsonbObject(STATE_COLUMNS)} ${STATE_FROM(ids.messageId, ids.userId, ids.conversationId)})`;
   };
 
   /** What `stateRead` found. */

@@ -12,7 +12,8 @@ import { updatedRows, type Row } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
 import { encodeTerms } from '../memory/recall/text-terms.js';
 import { ConversationErrorCode, ConversationException } from './conversation.exception.js';
-import { withCarried, type CarriedWrite } from '../database/carried-writes.js';
+import { sendCarried, withCarried, type CarriedWrite } from '../database/carried-writes.js';
+import { placeholders } from '../database/sql-parts.js';
 import type { MessageEntity, MessageKind, MessageStatus, ReplyRoute } from './message.entity.js';
 
 const PG_UNIQUE_VIOLATION = '23505';
@@ -387,10 +388,7 @@ export class MessageRepository {
       input.turnId ?? null,
       input.historyLimit ?? 60,
     ];
-    const p = (value: unknown) => {
-      values.push(value);
-      return `$${values.length}`;
-    };
+    const p = placeholders(values);
     const names = Object.keys(input.reads ?? {});
     // Evaluated only for a claimed reply (not when an operator holds the conversation). The
     // claim's alias is one the reads' own aliases will not hide.
@@ -507,10 +505,8 @@ export class MessageRepository {
   }
 
   /** Writes that a statement was to carry, alone (that statement failed). */
-  async sendCarried(carried: readonly CarriedWrite[]): Promise<void> {
-    const values: unknown[] = [];
-    const carrying = withCarried(values, carried);
-    if (carrying) await this.sql.query(`${carrying}SELECT 1`, values);
+  sendCarried(carried: readonly CarriedWrite[]): Promise<void> {
+    return sendCarried(this.sql, carried);
   }
 
   /**

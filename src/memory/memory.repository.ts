@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows } from '../common/sql-rows.js';
 import type { ClaimRead } from '../conversation/message.repository.js';
+import { withDates } from '../database/sql-parts.js';
 import { statementsOf } from '../database/statements.js';
 import { uuidv7 } from '../common/uuid.js';
 import type { MemoryKind } from './memory.entity.js';
@@ -183,17 +184,9 @@ export class MemoryRepository implements MemorySource {
 
   /** What `recallRead` found (timestamps as ISO strings, the vector as base64). */
   recallFromRead(json: unknown): MemoryRecord[] {
-    const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
     return ((json ?? []) as Row[]).map((r) =>
       toRecallRecord(
-        {
-          ...r,
-          event_from: date(r.event_from),
-          event_to: date(r.event_to),
-          valid_until: date(r.valid_until),
-          created_at: date(r.created_at),
-          updated_at: date(r.updated_at),
-        },
+        withDates(r, ['event_from', 'event_to', 'valid_until', 'created_at', 'updated_at']),
         typeof r.embedding === 'string' ? Buffer.from(r.embedding, 'base64') : null,
       ),
     );

@@ -1,4 +1,5 @@
-import { withCarried, type CarriedWrite } from '../database/carried-writes.js';
+import { sendCarried, type CarriedWrite } from '../database/carried-writes.js';
+import { jsonbObject, selectAs, withDates, type NamedColumns } from '../database/sql-parts.js';
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type DayWindow, userFilter } from '../common/day-window.js';
@@ -117,7 +118,7 @@ export interface TurnSafetyWrite {
 const ms = (d: unknown) => (d ? (d as Date).getTime() : null);
 
 /** The state a turn starts from: each field's name and the column it is read from. */
-const STATE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+const STATE_COLUMNS: NamedColumns = [
   ['user_score', 'u.risk_score'],
   ['user_at', 'u.risk_at'],
   ['age_band', 'u.age_band'],
@@ -196,7 +197,7 @@ export class SafetyRepository {
   /** The state a turn starts from (defaults when nothing is stored yet). */
   async state(userId: string, conversationId: string): Promise<SafetyState> {
     const [r] = await this.db.query<Row[]>(
-      `SELECT ${STATE_COLUMNS.map(([name, column]) => `${column} AS ${name}`).join(', ')}
+      `SELECT ${selectAs(STATE_COLUMNS)}
          ${STATE_FROM('$1', '$2')}`,
       [userId, conversationId],
     );
@@ -208,36 +209,30 @@ export class SafetyRepository {
    * parsed by `stateFromRead`.
    */
   static readonly stateRead = (ids: { userId: string; conversationId: string }): string => {
-    const fields = STATE_COLUMNS.map(([name, column]) => `'${name}', ${column}`).join(', ');
-    return `(SELECT jsonb_build_object(${fields}) ${STATE_FROM(ids.userId, ids.conversationId)})`;
+    return `(SELECT ${jsonbObject(STATE_COLUMNS)} ${STATE_FROM(ids.userId, ids.conversationId)})`;
   };
 
   /** What `stateRead` found (timestamps arrive as ISO strings). */
   static stateFromRead(json: unknown): SafetyState {
-    const r = (json ?? {}) as Row;
-    const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
-    return toSafetyState({
-      ...r,
-      user_at: date(r.user_at),
-      session_started_at: date(r.session_started_at),
-      last_active_at: date(r.last_active_at),
-      last_disclosure_at: date(r.last_disclosure_at),
-      last_break_at: date(r.last_break_at),
-      conv_at: date(r.conv_at),
-      last_crisis_at: date(r.last_crisis_at),
-    });
+    return toSafetyState(
+      withDates((json ?? {}) as Row, [
+        'user_at',
+        'session_started_at',
+        'last_active_at',
+        'last_disclosure_at',
+        'last_break_at',
+        'conv_at',
+        'last_crisis_at',
+      ]),
+    );
   }
 
   /**
    * Stores a turn's outcome in one statement: both risk scores, the session clock, the age band
    * when the token said one, and the notices given (compliance records).
    */
-  async saveTurn(input: TurnSafetyWrite): Promise<void> {
-    const values: unknown[] = [];
-    await this.relaxed.query(
-      `${withCarried(values, [SafetyRepository.turnWrite(input)])}SELECT 1`,
-      values,
-    );
+  saveTurn(input: TurnSafetyWrite): Promise<void> {
+    return sendCarried(this.relaxed, [SafetyRepository.turnWrite(input)]);
   }
 
   /**

@@ -51,6 +51,8 @@ export class TurnService {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly drainSignal = new AbortController();
   private readonly stages: readonly TurnStage[];
+  /** The reads the stages ask the claim to carry, by stage. */
+  private readonly claimReads: ClaimReads = {};
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -72,6 +74,7 @@ export class TurnService {
     private readonly experiments: ExperimentsService,
   ) {
     this.stages = [safety, protocol, affect, recall, route, prompt, generate];
+    for (const stage of this.stages) if (stage.read) this.claimReads[stage.name] = stage.read;
   }
 
   get activeReplyIds(): string[] {
@@ -195,7 +198,7 @@ export class TurnService {
       turnId: request.turnId,
       historyLimit: this.config.prompt.historyMaxMessages,
       // The stages' own state comes back with the claim: no round trip of theirs.
-      reads: this.reads(),
+      reads: this.claimReads,
     });
     if (!claimed) return null;
     if ('takenOverBy' in claimed) {
@@ -250,13 +253,6 @@ export class TurnService {
       why: request.why,
       signal: abort.signal,
     };
-  }
-
-  /** The reads the stages ask the claim to carry, by stage. */
-  private reads(): ClaimReads {
-    const reads: ClaimReads = {};
-    for (const stage of this.stages) if (stage.read) reads[stage.name] = stage.read;
-    return reads;
   }
 
   /** The voice measurements of the voice messages answered: the one in hand, the rest read. */
