@@ -90,8 +90,11 @@ describe('the crisis protocol', () => {
     const before = chatRequests();
     const sent = Date.now();
     const ack = await send(c, "I can't do this anymore. I'm going to kill myself tonight.");
-    const end = await c.next('reply:end', () => true, 1000);
-    expect(Date.now() - sent).toBeLessThan(1000);
+    // A turn that waited on the hung model would end at the first-token timeout (3 s) with a
+    // fallback; the protocol's reply comes well before it (under half a second on a quiet machine,
+    // the first turn of a cold process included; the margin is for a loaded CI machine).
+    const end = await c.next('reply:end', () => true, 2500);
+    expect(Date.now() - sent).toBeLessThan(2500);
     const reply: MessageView = end.message;
     expect(reply).toMatchObject({ source: 'protocol', status: 'completed', model: null });
     expect(reply.inReplyTo).toBe(ack.messageId);
@@ -140,7 +143,7 @@ describe('the crisis protocol', () => {
     const c = await connect(newUser(), { locale: 'zh-CN' });
     const before = chatRequests();
     await send(c, '我真的不想活了，今晚就想结束这一切。');
-    const end = await c.next('reply:end', () => true, 1000);
+    const end = await c.next('reply:end', () => true, 2500);
     expect(end.message.source).toBe('protocol');
     expect(end.message.content).toMatch(/12356/);
     expect(end.message.content).toMatch(/你现在安全吗/);

@@ -180,7 +180,8 @@ describe('guard client', () => {
     const sent = guard.requests.length;
     const started = performance.now();
     await expect(breaker.check('hello')).resolves.toBeNull();
-    expect(performance.now() - started).toBeLessThan(20);
+    // No request is the proof; the bound only says it did not wait (room for a loaded machine).
+    expect(performance.now() - started).toBeLessThan(100);
     now += 9_999;
     await expect(breaker.check('hello')).resolves.toBeNull();
     expect(guard.requests.length).toBe(sent);
