@@ -7,18 +7,17 @@ const common = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 
-// Medium and e2e files start real services in their hooks (a database from the template, the app,
-// stand-ins). Jest's 5 s default is too short for that on a loaded CI machine: a hook that times
-// out leaves the app starting in the background and the file fails without its own assertions.
-// Tests that wait for something pass their own, shorter limits.
-const services = { testTimeout: 30_000 };
-
 export default {
+  // Medium and e2e files start real services in their hooks (a database from the template, the
+  // app, stand-ins). Jest's 5 s default is too short for that on a loaded CI machine: a hook that
+  // times out leaves the app starting in the background and the file fails without its own
+  // assertions. Tests that wait for something pass their own, shorter limits. (Jest reads this
+  // from the top level only, not per project.)
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
       ...common,
-      ...services,
       displayName: 'medium',
       testMatch: ['<rootDir>/test/medium/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
@@ -26,7 +25,6 @@ export default {
     },
     {
       ...common,
-      ...services,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',

@@ -333,19 +333,4 @@ describe('detectRisk, behaviour', () => {
     expect(detectRisk(repeated).level).toBe('high');
     expect(performance.now() - again).toBeLessThan(500);
   });
-
-  it('is fast on ordinary messages (p99 under 2 ms)', () => {
-    const texts = labelled.map((l) => l.text);
-    for (const t of texts) detectRisk(t);
-    const times: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      for (const t of texts) {
-        const started = performance.now();
-        detectRisk(t);
-        times.push(performance.now() - started);
-      }
-    }
-    times.sort((a, b) => a - b);
-    expect(times[Math.floor(times.length * 0.99)]).toBeLessThan(2);
-  });
 });
