@@ -1,5 +1,6 @@
 /**
- * npm run bench:chat [-- --clients 50 --messages 20 --rounds 3 --open-seconds 12 --idle 10000]
+ * npm run bench:chat [-- --clients 50 --messages 20 --rounds 3 --open-seconds 12 --idle 10000
+ *                       --roles split|all --heap deployment|node]
  *
  * Two servers under the same load in the same run, against the same stand-in model that answers
  * at once: the service (bench/chat-server.ts) and its floor (bench/chat-floor-server.ts, the least
@@ -37,6 +38,8 @@
  * serves the sockets and streams turns, whose figures these are, beside a worker process that
  * runs the queued jobs (its CPU is printed as workerCpuMsPerTurn; it shares the machine).
  * --roles all runs both in one process, as the embedded mode does.
+ * Every process gets its Deployment's V8 heap flags (NODE_OPTIONS in k8s/: the gateway's for the
+ * gateway, the floor and --roles all, the worker's for the worker); --heap node leaves them out.
  * --only floor|full runs one server alone; --skip-open and --skip-idle leave phases out;
  * --warmup sets the untimed messages per client each server gets once at the start.
  * Environment: BENCH_PG_URL, BENCH_REDIS_URL, BENCH_SERVER_ARGS (extra node flags for both
@@ -54,6 +57,7 @@ import jwt from 'jsonwebtoken';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
+import { deploymentNodeFlags } from '../src/deploy/node-heap.js';
 import { startVllmStandIn } from '../src/llm/stand-in/vllm-stand-in.js';
 
 const { values: args } = parseArgs({
@@ -70,6 +74,7 @@ const { values: args } = parseArgs({
     idle: { type: 'string', default: '10000' },
     'skip-idle': { type: 'boolean', default: false },
     roles: { type: 'string', default: 'split' },
+    heap: { type: 'string', default: 'deployment' },
   },
 });
 type Kind = 'floor' | 'full';
@@ -91,6 +96,15 @@ const ROLES =
   args.roles === 'split' || args.roles === 'all'
     ? args.roles
     : usage(`--roles must be split or all, not ${args.roles}`);
+if (args.heap !== 'deployment' && args.heap !== 'node') usage('--heap is deployment or node');
+/**
+ * Each process's node flags for its heap: its Deployment's NODE_OPTIONS in k8s/ (the floor and a
+ * one-process service get the gateway's), or none with --heap node (Node's defaults here).
+ */
+const HEAP_FLAGS =
+  args.heap === 'deployment'
+    ? { gateway: deploymentNodeFlags('gateway'), worker: deploymentNodeFlags('worker') }
+    : { gateway: [], worker: [] };
 const PSEUDONYM_KEY = randomBytes(32).toString('hex');
 const TURN_TIMEOUT_MS = 30_000;
 /** The targets the service is held to, against its floor and in absolute terms. */
@@ -208,6 +222,7 @@ function launch(
     cwd: root,
     execArgv: [
       '--expose-gc',
+      ...HEAP_FLAGS[role === 'worker' ? 'worker' : 'gateway'],
       '--import',
       './scripts/ts-hooks.mjs',
       ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
@@ -881,6 +896,7 @@ try {
         memGiB: round(totalmem() / 2 ** 30, 1),
         node: process.version,
       },
+      serverHeap: args.heap === 'deployment' ? HEAP_FLAGS : 'node defaults',
     }),
   );
 } finally {

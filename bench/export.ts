@@ -1,6 +1,6 @@
 /**
  * npm run bench:export [-- --messages 50000 --conversations 40 --audio-mib 500 --slow-mibps 20
- *                         --max-growth-mib 100 --server built|sources --keep]
+ *                         --max-growth-mib 100 --server built|sources --heap deployment|node --keep]
  *
  * Whether the account export (GET /v1/me/export, NDJSON streamed) holds the server's memory
  * constant whatever the history. One user gets --messages messages over half a year in
@@ -17,6 +17,10 @@
  * NODE_ENV=production, on that database and Redis), so that every figure starts from the same
  * memory. By default the server is the build (`npm run build` first, then dist/), as production
  * runs it; `--server sources` runs the TypeScript sources through scripts/ts-hooks.mjs instead.
+ * Its V8 heap is the gateway Deployment's (`--heap deployment`, the default: the NODE_OPTIONS of
+ * k8s/ production's gateway, printed with the seed), as a pod runs it; `--heap node` leaves it to
+ * Node's defaults for this machine, whose young generation alone may grow to 128 MiB and whose old
+ * generation limit follows the machine's memory, not a pod's.
  * The exports:
  * 1. rows only (no audio), read as fast as possible: the baseline;
  * 2. with audio (`includeAudio=true`), as fast as possible, then the same again on the same,
@@ -53,6 +57,7 @@ import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { runMigrations } from '../src/database/data-source.js';
+import { deploymentNodeFlags } from '../src/deploy/node-heap.js';
 import { startVllmStandIn } from '../src/llm/stand-in/vllm-stand-in.js';
 import { startWhisperStandIn } from '../src/voice/stand-in/whisper-stand-in.js';
 import { deleteKeys } from '../test/support/redis.js';
@@ -66,9 +71,13 @@ const { values: args } = parseArgs({
     'max-growth-mib': { type: 'string', default: '100' },
     keep: { type: 'boolean', default: false },
     server: { type: 'string', default: 'built' },
+    heap: { type: 'string', default: 'deployment' },
   },
 });
 if (args.server !== 'built' && args.server !== 'sources') usage('--server is built or sources');
+if (args.heap !== 'deployment' && args.heap !== 'node') usage('--heap is deployment or node');
+/** The server's node flags for its heap: the gateway pod's, or none (Node's defaults). */
+const HEAP_FLAGS = args.heap === 'deployment' ? deploymentNodeFlags('gateway') : [];
 const MESSAGES = whole('messages', 20);
 const CONVERSATIONS = whole('conversations', 1);
 const AUDIO_BYTES = Math.round(Number(args['audio-mib']) * MiB(1));
@@ -172,6 +181,7 @@ function startServer(): Promise<RunningServer> {
       cwd: root,
       execArgv: [
         '--expose-gc',
+        ...HEAP_FLAGS,
         ...(built ? [] : ['--import', './scripts/ts-hooks.mjs']),
         ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
       ],
@@ -863,6 +873,7 @@ try {
     seconds: round((performance.now() - seedStarted) / 1000),
     users: [full, tenth].map((h) => ({ ...h, audioMiB: round(h.audioBytes / MiB(1), 2) })),
     databaseMiB: round(Number(size) / MiB(1)),
+    serverHeap: HEAP_FLAGS.length ? `${args.heap}: ${HEAP_FLAGS.join(' ')}` : 'node defaults',
   });
 
   const variants: Variant[] = [
@@ -900,6 +911,7 @@ try {
     exportsComplete: results.every((r) => r.complete),
     verdict: verdict(fresh),
     warmVerdict: verdict(warm),
+    serverHeap: HEAP_FLAGS.length ? `${args.heap}: ${HEAP_FLAGS.join(' ')}` : 'node defaults',
     machine: {
       cpus: cpus().length,
       cpu: cpus()[0]?.model,

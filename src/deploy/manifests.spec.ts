@@ -18,6 +18,7 @@ import {
   strategicMerge,
   type Manifest,
 } from './kustomize.js';
+import { mebibytes, nodeHeapOf } from './node-heap.js';
 import { promqlMetricNames } from './promql.js';
 import { validateManifest } from './validate-manifest.js';
 
@@ -88,6 +89,22 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
         expect([where, typeof c.resources.limits.memory]).toEqual([where, 'string']);
         expect([where, !!c.readinessProbe, !!c.livenessProbe]).toEqual([where, true, true]);
       }
+    }
+  });
+
+  it("sizes the service's V8 heap inside each app container's memory limit", () => {
+    for (const d of deployments(ms).filter(appImage)) {
+      const heap = nodeHeapOf(ms, d.metadata.name);
+      const where = d.metadata.name;
+      expect([where, heap.maxOldSpaceMiB !== null, heap.maxSemiSpaceMiB !== null]).toEqual([
+        where,
+        true,
+        true,
+      ]);
+      // The young generation is three semi-spaces at most (two and the new large objects'); a
+      // quarter of the limit stays for code, Buffers, sockets and the allocator.
+      const heapMiB = heap.maxOldSpaceMiB! + 3 * heap.maxSemiSpaceMiB!;
+      expect([where, heapMiB <= 0.75 * heap.memoryLimitMiB]).toEqual([where, true]);
     }
   });
 
@@ -275,6 +292,14 @@ describe('the overlays', () => {
 });
 
 describe('the manifest checks', () => {
+  it('read memory quantities in MiB', () => {
+    expect(mebibytes('768Mi')).toBe(768);
+    expect(mebibytes('1Gi')).toBe(1024);
+    expect(mebibytes('512Ki')).toBe(0.5);
+    expect(mebibytes('1048576')).toBe(1);
+    expect(() => mebibytes('1 gigabyte')).toThrow(/not a memory quantity/);
+  });
+
   it('catch a wrong type and a missing required field', () => {
     const gw = structuredClone(find(built.small, 'Deployment', 'companion-gateway'));
     gw.spec.template.spec.terminationGracePeriodSeconds = 'forty';

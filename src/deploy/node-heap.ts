@@ -1,0 +1,72 @@
+import { kustomize, overlayDir, type Manifest } from './kustomize.js';
+
+/**
+ * The V8 heap a Deployment gives the service: the flags of its app container's NODE_OPTIONS
+ * (k8s/base/gateway.yaml, worker.yaml), read from a built overlay. The manifests' tests hold them
+ * inside the container's memory limit; the benches start the service with them, so that their
+ * memory figures are those of a pod and not of a process left to a large machine's defaults.
+ */
+export interface NodeHeap {
+  /** NODE_OPTIONS split into flags, in order. */
+  flags: string[];
+  maxOldSpaceMiB: number | null;
+  maxSemiSpaceMiB: number | null;
+  /** The container's memory limit in MiB. */
+  memoryLimitMiB: number;
+}
+
+interface Container {
+  name: string;
+  env?: Array<{ name: string; value?: string }>;
+  resources?: { limits?: { memory?: string } };
+}
+
+export function nodeHeapOf(ms: Manifest[], deployment: string): NodeHeap {
+  const d = ms.find((m) => m.kind === 'Deployment' && m.metadata.name === deployment) as
+    { spec: { template: { spec: { containers: Container[] } } } } | undefined;
+  if (!d) throw new Error(`the manifests have no Deployment/${deployment}`);
+  const [app] = d.spec.template.spec.containers;
+  const options = app.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+  const flags = options.split(/\s+/).filter(Boolean);
+  const limit = app.resources?.limits?.memory;
+  if (!limit) throw new Error(`${deployment} has no memory limit`);
+  return {
+    flags,
+    maxOldSpaceMiB: flagMiB(flags, '--max-old-space-size'),
+    maxSemiSpaceMiB: flagMiB(flags, '--max-semi-space-size'),
+    memoryLimitMiB: mebibytes(limit),
+  };
+}
+
+/** The flags of a role's Deployment in an overlay (production unless said). */
+export function deploymentNodeFlags(
+  role: 'gateway' | 'worker',
+  options: { overlay?: string; root?: string } = {},
+): string[] {
+  const ms = kustomize(overlayDir(options.overlay ?? 'production', options.root));
+  return nodeHeapOf(ms, `companion-${role}`).flags;
+}
+
+function flagMiB(flags: string[], name: string): number | null {
+  const flag = flags.find((f) => f.startsWith(`${name}=`));
+  if (!flag) return null;
+  const n = Number(flag.slice(name.length + 1));
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} is not a size in MiB`);
+  return n;
+}
+
+const UNITS: Record<string, number> = {
+  Ki: 1 / 1024,
+  Mi: 1,
+  Gi: 1024,
+  K: 1e3 / 2 ** 20,
+  M: 1e6 / 2 ** 20,
+  G: 1e9 / 2 ** 20,
+};
+
+/** A Kubernetes memory quantity (`768Mi`, `1Gi`, `1G`, bytes) in MiB. */
+export function mebibytes(quantity: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMG]i?)?$/.exec(quantity.trim());
+  if (!m) throw new Error(`${quantity} is not a memory quantity`);
+  return m[2] ? Number(m[1]) * UNITS[m[2]] : Number(m[1]) / 2 ** 20;
+}
