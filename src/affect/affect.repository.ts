@@ -3,12 +3,26 @@ import { DataSource } from 'typeorm';
 import { type DayWindow, userFilter } from '../common/day-window.js';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
 import { updatedRows } from '../common/sql-rows.js';
+import { sendCarried, type CarriedWrite } from '../database/carried-writes.js';
 import { jsonbObject, selectAs, type NamedColumns } from '../database/sql-parts.js';
 import { RelaxedWrites, statementsOf, type Queryable } from '../database/statements.js';
 import type { TurnAffect } from './fuse-affect.js';
 import type { TextEmotion } from './text-emotion.js';
 
 /** What assessing one user message needs from affect's own tables. */
+/** A turn's reading and the moods it moved, as stored (AffectRepository.turnWrite). */
+export interface TurnAffectWrite {
+  messageId: string;
+  userId: string;
+  conversationId: string;
+  affect: TurnAffect;
+  textEmotion: TextEmotion | null;
+  conversationMood: unknown;
+  userMood: unknown;
+  /** The user's mood version the turn read: the write holds only if it is still this one. */
+  userMoodVersion: number;
+}
+
 export interface AffectState {
   voiceBaseline: unknown;
   userMood: unknown;
@@ -110,61 +124,56 @@ export class AffectRepository {
   }
 
   /**
-   * Stores the turn's reading and the moods it moved, in one statement; the moods change only if
+   * The turn's reading and the moods it moved, as a write for the reply's finish to carry (one
+   * round trip for both; CarriedWrite), or for `send` to send alone. The moods change only if
    * the turn was not stored before (a retried reply does not count a turn twice). The user's mood
    * is written only if it is still the version read (`userMoodVersion`): when another turn of the
-   * same user (another conversation) wrote it meanwhile, `userMoodSaved` is false and the caller
-   * folds this turn into the newer mood (saveUserMood). A conversation's turns never overlap (its
-   * reply slot), so its mood needs no version.
+   * same user (another conversation) wrote it meanwhile, the write reports so and `settle` folds
+   * this turn into the newer mood under the user's row lock (`foldUserMood` gets the stored mood
+   * and returns the new one), so that neither update is lost. A conversation's turns never
+   * overlap (its reply slot), so its mood needs no version.
    */
-  async saveTurn(input: {
-    messageId: string;
-    userId: string;
-    conversationId: string;
-    affect: TurnAffect;
-    textEmotion: TextEmotion | null;
-    conversationMood: unknown;
-    userMood: unknown;
-    userMoodVersion: number;
-  }): Promise<{ inserted: boolean; userMoodSaved: boolean }> {
+  turnWrite(input: TurnAffectWrite, foldUserMood: (stored: unknown) => unknown): CarriedWrite {
     const { affect } = input;
-    const rows = await this.relaxed.query<Array<{ inserted: number; user_mood_saved: number }>>(
-      `WITH ta AS (INSERT INTO turn_affects (message_id, user_id, conversation_id, valence, arousal, label,
-                                             confidence, incongruence, affect, text_emotion)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                   ON CONFLICT (message_id) DO NOTHING RETURNING message_id),
-            cm AS (INSERT INTO affect_conversation_states (conversation_id, user_id, mood)
-                   SELECT $3, $2, $11 WHERE EXISTS (SELECT 1 FROM ta)
-                   ON CONFLICT (conversation_id) DO UPDATE SET mood = EXCLUDED.mood, updated_at = now()),
-            um AS (INSERT INTO affect_user_states (user_id, mood, mood_version)
-                   SELECT $2, $12, 1 WHERE EXISTS (SELECT 1 FROM ta)
-                   ON CONFLICT (user_id) DO UPDATE
-                     SET mood = EXCLUDED.mood, mood_version = affect_user_states.mood_version + 1,
-                         updated_at = now()
-                   WHERE affect_user_states.mood_version = $13
-                   RETURNING 1)
-       SELECT (SELECT count(*) FROM ta)::int AS inserted,
-              (SELECT count(*) FROM um)::int AS user_mood_saved`,
-      [
-        input.messageId,
-        input.userId,
-        input.conversationId,
-        affect.valence,
-        affect.arousal,
-        affect.label,
-        affect.confidence,
-        affect.incongruence?.kind ?? null,
-        JSON.stringify(affect),
-        input.textEmotion ? JSON.stringify(input.textEmotion) : null,
-        JSON.stringify(input.conversationMood),
-        JSON.stringify(input.userMood),
-        input.userMoodVersion,
-      ],
-    );
     return {
-      inserted: (rows[0]?.inserted ?? 0) > 0,
-      userMoodSaved: (rows[0]?.user_mood_saved ?? 0) > 0,
+      statements: (p, name) => {
+        const message = p(input.messageId);
+        const user = p(input.userId);
+        const conversation = p(input.conversationId);
+        return [
+          `INSERT INTO turn_affects (message_id, user_id, conversation_id, valence, arousal, label,
+                                    confidence, incongruence, affect, text_emotion)
+           VALUES (${message}, ${user}, ${conversation}, ${p(affect.valence)}, ${p(affect.arousal)},
+                   ${p(affect.label)}, ${p(affect.confidence)}, ${p(affect.incongruence?.kind ?? null)},
+                   ${p(JSON.stringify(affect))},
+                   ${p(input.textEmotion ? JSON.stringify(input.textEmotion) : null)})
+           ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+          `INSERT INTO affect_conversation_states (conversation_id, user_id, mood)
+           SELECT ${conversation}, ${user}, ${p(JSON.stringify(input.conversationMood))}
+            WHERE EXISTS (SELECT 1 FROM ${name(0)})
+           ON CONFLICT (conversation_id) DO UPDATE SET mood = EXCLUDED.mood, updated_at = now()`,
+          `INSERT INTO affect_user_states (user_id, mood, mood_version)
+           SELECT ${user}, ${p(JSON.stringify(input.userMood))}, 1 WHERE EXISTS (SELECT 1 FROM ${name(0)})
+           ON CONFLICT (user_id) DO UPDATE
+             SET mood = EXCLUDED.mood, mood_version = affect_user_states.mood_version + 1,
+                 updated_at = now()
+           WHERE affect_user_states.mood_version = ${p(input.userMoodVersion)}
+           RETURNING 1`,
+        ];
+      },
+      report: (name) =>
+        `jsonb_build_object('inserted', EXISTS (SELECT 1 FROM ${name(0)}),
+                            'userMoodSaved', EXISTS (SELECT 1 FROM ${name(2)}))`,
+      settle: async (report) => {
+        const r = (report ?? {}) as { inserted?: boolean; userMoodSaved?: boolean };
+        if (r.inserted && !r.userMoodSaved) await this.updateUserMood(input.userId, foldUserMood);
+      },
     };
+  }
+
+  /** A write of this module's sent alone, on the pool whose commits need not wait for the disk. */
+  send(write: CarriedWrite): Promise<void> {
+    return sendCarried(this.relaxed, [write]);
   }
 
   /**

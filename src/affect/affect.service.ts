@@ -3,6 +3,7 @@ import type { VoiceAnalysis } from '../voice/analysis/prosody-analyzer.js';
 import type { ProsodyFeatures } from '../voice/prosody/index.js';
 import { voiceEvidence, type Evidence } from './affect-evidence.js';
 import { affectCue, type AffectCue } from './affect-cue.js';
+import type { CarriedWrite } from '../database/carried-writes.js';
 import { AffectRepository, type StoredReading } from './affect.repository.js';
 import { assessTurn } from './assess-turn.js';
 import { detectLanguage } from './detect-language.js';
@@ -83,19 +84,19 @@ export class AffectService {
 
   /** Reads a user message (once; a second call returns what was stored). Null without text. */
   async assess(input: AffectInput): Promise<TurnAffectResult | null> {
-    const assessed = await this.assessThenStore(input);
-    await assessed?.stored;
-    return assessed?.result ?? null;
+    const read = await this.read(input);
+    if (read?.write) await this.repository.send(read.write);
+    return read?.result ?? null;
   }
 
   /**
-   * The same reading, returned as soon as it is known; `stored` settles when the reading and the
-   * moods it moved are written (the turn waits for it before it finishes, not before the model).
-   * Null without text.
+   * The same reading, with its write for the turn's finish to carry (one round trip for the
+   * reply and the reading: CarriedWrite): null write when the message was read before. Null
+   * without text.
    */
-  async assessThenStore(
+  async read(
     input: AffectInput,
-  ): Promise<{ result: TurnAffectResult; stored: Promise<void> } | null> {
+  ): Promise<{ result: TurnAffectResult; write: CarriedWrite | null } | null> {
     if (input.content === '') return null;
     const spoken = input.voice?.language;
     const lang: TextLanguage =
@@ -121,7 +122,7 @@ export class AffectService {
           lang,
           cue: affectCue(state.existing.affect, mood, lang),
         },
-        stored: Promise.resolve(),
+        write: null,
       };
     }
 
@@ -137,9 +138,21 @@ export class AffectService {
       moodPreset: CONVERSATION_MOOD,
     });
     const nextUserMood = updateMoodTrajectory(userMood, turn.affect, at, USER_MOOD);
-    const stored = this.store(input, turn, textEmotion, nextUserMood, state.userMoodVersion, at);
-    // Nobody need wait on a failure here but the one who asked for `stored`.
-    stored.catch(() => undefined);
+    const write = this.repository.turnWrite(
+      {
+        messageId: input.messageId,
+        userId: input.userId,
+        conversationId: input.conversationId,
+        affect: turn.affect,
+        textEmotion,
+        conversationMood: turn.mood,
+        userMood: nextUserMood,
+        userMoodVersion: state.userMoodVersion,
+      },
+      // Another turn of the user (another conversation) moved their mood meanwhile: this turn is
+      // folded into what is stored now.
+      (stored) => updateMoodTrajectory(parseMoodTrajectory(stored), turn.affect, at, USER_MOOD),
+    );
     return {
       result: {
         affect: turn.affect,
@@ -150,36 +163,8 @@ export class AffectService {
         lang,
         cue: affectCue(turn.affect, turn.moodSummary, lang),
       },
-      stored,
+      write,
     };
-  }
-
-  /** Writes a turn's reading and the moods it moved (see AffectRepository.saveTurn). */
-  private async store(
-    input: AffectInput,
-    turn: ReturnType<typeof assessTurn>,
-    textEmotion: TextEmotion,
-    nextUserMood: ReturnType<typeof updateMoodTrajectory>,
-    userMoodVersion: number,
-    at: number,
-  ): Promise<void> {
-    const saved = await this.repository.saveTurn({
-      messageId: input.messageId,
-      userId: input.userId,
-      conversationId: input.conversationId,
-      affect: turn.affect,
-      textEmotion,
-      conversationMood: turn.mood,
-      userMood: nextUserMood,
-      userMoodVersion,
-    });
-    // Another turn of the user (another conversation) moved their mood meanwhile: fold this
-    // turn into what is stored now, under the user's row lock, so that neither update is lost.
-    if (saved.inserted && !saved.userMoodSaved) {
-      await this.repository.updateUserMood(input.userId, (stored) =>
-        updateMoodTrajectory(parseMoodTrajectory(stored), turn.affect, at, USER_MOOD),
-      );
-    }
   }
 
   /** The voice alone against the user's baseline, for voice:analysis. */

@@ -12,7 +12,12 @@ import { updatedRows, type Row } from '../common/sql-rows.js';
 import { uuidv7 } from '../common/uuid.js';
 import { encodeTerms } from '../memory/recall/text-terms.js';
 import { ConversationErrorCode, ConversationException } from './conversation.exception.js';
-import { sendCarried, withCarried, type CarriedWrite } from '../database/carried-writes.js';
+import {
+  sendCarried,
+  settleCarried,
+  withCarried,
+  type CarriedWrite,
+} from '../database/carried-writes.js';
 import { placeholders } from '../database/sql-parts.js';
 import type { MessageEntity, MessageKind, MessageStatus, ReplyRoute } from './message.entity.js';
 
@@ -495,13 +500,17 @@ export class MessageRepository {
       outcome.route ? JSON.stringify(outcome.route) : null,
     ];
     const carrying = withCarried(values, carried);
+    // One row even when the finish finds nothing, for the carried writes' reports: they ran.
     const rows = await this.sql.query<Row[]>(
-      `${carrying}SELECT (f.reply).*, f.more_due
-         FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) f`,
+      `${carrying.with}SELECT (f.reply).*, f.more_due, ${carrying.reports} AS carried_reports
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                                                  $12, $13, $14, $15) f ON true`,
       values,
     );
     const r = rows[0];
-    return r ? { ...rowToMessage(r), moreDue: Boolean(r.more_due) } : null;
+    await settleCarried(carried, r?.carried_reports);
+    return r && r.id !== null ? { ...rowToMessage(r), moreDue: Boolean(r.more_due) } : null;
   }
 
   /** Writes that a statement was to carry, alone (that statement failed). */

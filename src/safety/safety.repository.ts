@@ -241,7 +241,7 @@ export class SafetyRepository {
    */
   static readonly turnWrite = (input: TurnSafetyWrite): CarriedWrite => {
     const t = (v: number | null) => (v === null ? null : new Date(v));
-    return (p) => {
+    const statements = (p: (value: unknown) => string) => {
       const user = p(input.userId);
       const conversation = p(input.conversationId);
       return [
@@ -273,6 +273,7 @@ export class SafetyRepository {
                               ${p(input.notices.map((n) => n.textVersion))}::varchar[])`,
       ];
     };
+    return { statements };
   };
 
   /** The age band the app says (its profile call). */

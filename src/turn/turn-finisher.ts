@@ -47,17 +47,6 @@ export class TurnFinisher {
     const log = { turnId: turn.turnId, replyId: reply.id, conversationId: turn.conversationId };
     const route = output.servedBy ?? turn.route?.settings;
     const replyRoute = routeOf(turn, output.source === 'protocol' ? this.assignment(turn) : null);
-    // What stages left to store lands before the reply's finish (and so before the next turn).
-    for (const { stage, done } of turn.settling ?? []) {
-      await done.catch((e: unknown) => {
-        const error = e instanceof Error ? e.message : String(e);
-        turn.degraded.push({ stage, error });
-        this.logger.warn(
-          { ...log, stage, err: error },
-          "a stage's write failed; the reply goes on",
-        );
-      });
-    }
     const carried = turn.carried ?? [];
     const stored = await this.messages
       .finishReply(

@@ -229,14 +229,10 @@ export interface Turn extends TurnStart, Partial<TurnFindings> {
   timings: Partial<Record<StageName, number>>;
   /**
    * Writes stages leave for the finish to carry in its own statement (the safety state and
-   * notices): they land with the reply, before the conversation's next turn can start.
+   * notices, affect's reading and moods): they land with the reply, before the conversation's
+   * next turn can start.
    */
   carried?: CarriedWrite[];
-  /**
-   * Writes a stage started and did not wait for (affect's reading and moods): the finish waits
-   * for them, so that they land before the conversation's next turn, but the model does not.
-   */
-  settling?: Array<{ stage: StageName; done: Promise<void> }>;
 }
 
 /** Why a turn's signal was aborted: the user cancelled, or the process is draining. */

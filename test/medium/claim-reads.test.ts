@@ -48,6 +48,20 @@ async function userMessage(userId: string, clientMsgId: string, conversationId?:
   return message;
 }
 
+/** A completed reply's outcome, for the finishes here. */
+const COMPLETED = {
+  status: 'completed' as const,
+  content: 'here',
+  contentTokens: 1,
+  errorCode: null,
+  model: 'm',
+  promptVersion: 'p',
+  ttftMs: 1,
+  totalMs: 2,
+  promptTokens: 3,
+  completionTokens: 1,
+};
+
 async function claim(conversationId: string) {
   const claimed = await messages.startReply({
     conversationId,
@@ -148,18 +162,7 @@ describe('reads and writes carried by the reply claim and finish', () => {
         ageBand: null,
         notices: [{ kind: 'ai_disclosure', policy: 'CA:adult', textVersion: 'v1' }],
       });
-    const outcome = {
-      status: 'completed' as const,
-      content: 'here',
-      contentTokens: 1,
-      errorCode: null,
-      model: 'm',
-      promptVersion: 'p',
-      ttftMs: 1,
-      totalMs: 2,
-      promptTokens: 3,
-      completionTokens: 1,
-    };
+    const outcome = COMPLETED;
     const finished = await messages.finishReply(claimed.id, outcome, [write(0.25)]);
     expect(finished?.status).toBe('completed');
     expect(await safety.state(userId, conversationId)).toMatchObject({
@@ -175,6 +178,91 @@ describe('reads and writes carried by the reply claim and finish', () => {
       [userId],
     );
     expect(events.n).toBe(2);
+  });
+
+  it("carry affect's reading with the safety write in the finish, folding a mood another turn moved meanwhile", async () => {
+    const userId = 'claim-reads-5';
+    const affect = new AffectService(new LexiconTextEmotionClassifier(), affectRepo);
+    // A turn in another conversation of the user, stored first: the user's mood is version 1.
+    const other = await userMessage(userId, 'e0');
+    await affect.assess({
+      messageId: other.id,
+      userId,
+      conversationId: other.conversationId,
+      content: other.content,
+      createdAt: other.createdAt,
+      voice: null,
+    });
+    const first = await userMessage(userId, 'e1');
+    const claimed = await claim(first.conversationId);
+    const input = {
+      messageId: first.id,
+      userId,
+      conversationId: first.conversationId,
+      content: 'I am so happy today!',
+      createdAt: first.createdAt,
+      voice: null,
+      state: claimed.reads.affect,
+    };
+    const read = await affect.read(input);
+    expect(read?.write).not.toBeNull();
+    // Meanwhile a third turn of the user, in yet another conversation, moves the mood (version 2).
+    const third = await userMessage(userId, 'e2');
+    await affect.assess({
+      messageId: third.id,
+      userId,
+      conversationId: third.conversationId,
+      content: 'work was exhausting',
+      createdAt: third.createdAt,
+      voice: null,
+    });
+    const at = new Date();
+    const safetyWrite = SafetyRepository.turnWrite({
+      userId,
+      conversationId: first.conversationId,
+      user: { score: 0.1, at },
+      conversation: { score: 0.2, at, crisis: false },
+      clock: {
+        sessionStartedAt: null,
+        lastActiveAt: null,
+        lastDisclosureAt: null,
+        lastBreakAt: null,
+      },
+      ageBand: null,
+      notices: [],
+    });
+    const finished = await messages.finishReply(claimed.id, COMPLETED, [safetyWrite, read!.write!]);
+    expect(finished?.status).toBe('completed');
+    // The reading and the conversation's mood landed with the reply, the safety state too.
+    const [stored] = await sql<{ label: string }>(
+      db.url,
+      'SELECT label FROM turn_affects WHERE message_id = $1',
+      [first.id],
+    );
+    expect(stored.label).toBe(read!.result.affect.label);
+    expect((await safety.state(userId, first.conversationId)).user.score).toBe(0.1);
+    const [conversation] = await sql<{ turns: number }>(
+      db.url,
+      `SELECT (mood->>'turns')::int AS turns FROM affect_conversation_states WHERE conversation_id = $1`,
+      [first.conversationId],
+    );
+    expect(conversation.turns).toBe(1);
+    // The user's mood had moved on (version 2): the guarded write lost, and the settle folded this
+    // turn into it: three turns counted, none lost.
+    const [user] = await sql<{ turns: number; mood_version: number }>(
+      db.url,
+      `SELECT (mood->>'turns')::int AS turns, mood_version FROM affect_user_states WHERE user_id = $1`,
+      [userId],
+    );
+    expect(user).toEqual({ turns: 3, mood_version: 3 });
+    // A retried finish carrying the same reading counts nothing twice.
+    await messages.finishReply(claimed.id, COMPLETED, [read!.write!]);
+    const [again] = await sql<{ turns: number }>(
+      db.url,
+      `SELECT (mood->>'turns')::int AS turns FROM affect_user_states WHERE user_id = $1`,
+      [userId],
+    );
+    expect(again.turns).toBe(3);
   });
 
   it("carry the user's memories for recall, exactly as recall's own read finds them", async () => {

@@ -15,14 +15,13 @@ function turn(): Turn {
 }
 
 describe('AffectStage', () => {
-  it('returns the reading before it is stored, and leaves the write for the finish to wait on', async () => {
-    let store!: () => void;
-    const stored = new Promise<void>((resolve) => (store = resolve));
+  it('returns the reading and leaves its write for the finish to carry', async () => {
     const asked: unknown[] = [];
+    const write = { statements: () => ['SELECT 1'] };
     const affect = {
-      assessThenStore: (input: unknown) => {
+      read: (input: unknown) => {
         asked.push(input);
-        return Promise.resolve({ result: { cue: 'low' }, stored });
+        return Promise.resolve({ result: { cue: 'low' }, write });
       },
     } as unknown as AffectService;
     const t = turn();
@@ -30,20 +29,19 @@ describe('AffectStage', () => {
     expect(found).toEqual({ cue: 'low' });
     // The state the claim carried is what the service starts from.
     expect(asked[0]).toMatchObject({ messageId: 'm1', state: { user_mood: null } });
-    expect(t.settling).toHaveLength(1);
-    let settled = false;
-    void t.settling![0].done.then(() => (settled = true));
-    await Promise.resolve();
-    expect(settled).toBe(false);
-    store();
-    await t.settling![0].done;
-    expect(t.settling![0].stage).toBe('affect');
+    expect(t.carried).toEqual([write]);
   });
 
-  it('adds nothing to wait for when there is no text to read', async () => {
-    const affect = { assessThenStore: () => Promise.resolve(null) } as unknown as AffectService;
+  it('carries nothing for a message read before (a retried reply), and nothing without text', async () => {
+    const again = {
+      read: () => Promise.resolve({ result: { cue: null }, write: null }),
+    } as unknown as AffectService;
     const t = turn();
-    expect(await new AffectStage(affect).run(t)).toBeNull();
-    expect(t.settling).toBeUndefined();
+    expect(await new AffectStage(again).run(t)).toEqual({ cue: null });
+    expect(t.carried).toBeUndefined();
+    const empty = { read: () => Promise.resolve(null) } as unknown as AffectService;
+    const u = turn();
+    expect(await new AffectStage(empty).run(u)).toBeNull();
+    expect(u.carried).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ export class AffectStage implements TurnStage<'affect'> {
   async run(turn: Turn): Promise<TurnAffectResult | null> {
     const message = turn.answering;
     const voice = turn.voice.find((v) => v.messageId === message.id) ?? null;
-    const assessed = await this.affect.assessThenStore({
+    const read = await this.affect.read({
       messageId: message.id,
       userId: turn.user.id,
       conversationId: turn.conversationId,
@@ -30,10 +30,10 @@ export class AffectStage implements TurnStage<'affect'> {
         : null,
       state: turn.reads.affect,
     });
-    if (!assessed) return null;
-    // Stored while the reply is written: the finish waits for it, the model does not.
-    (turn.settling ??= []).push({ stage: 'affect', done: assessed.stored });
-    return assessed.result;
+    if (!read) return null;
+    // Stored by the reply's finish, in its statement: no round trip of its own.
+    if (read.write) (turn.carried ??= []).push(read.write);
+    return read.result;
   }
 
   fallback(): null {
