@@ -261,9 +261,10 @@ describe('a text-emotion model', () => {
       clientMsgId: msgId(),
       text: 'ugh, the bus again',
     });
-    expect((await c.next('reply:start', () => true, 5000)).affect).toMatchObject({
-      label: 'frustration',
-    });
+    const start = await c.next('reply:start', () => true, 5000);
+    expect(start.affect).toMatchObject({ label: 'frustration' });
+    // The reading is stored with the reply (the finish carries it).
+    await c.next('reply:end', (e) => e.replyId === start.replyId, 5000);
     const sent = classifier.requests.at(-1)!.body;
     expect(sent).toMatchObject({
       model: 'affect-test',
