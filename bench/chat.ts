@@ -101,10 +101,7 @@ if (args.heap !== 'deployment' && args.heap !== 'node') usage('--heap is deploym
  * Each process's node flags for its heap: its Deployment's NODE_OPTIONS in k8s/ (the floor and a
  * one-process service get the gateway's), or none with --heap node (Node's defaults here).
  */
-const HEAP_FLAGS =
-  args.heap === 'deployment'
-    ? { gateway: deploymentNodeFlags('gateway'), worker: deploymentNodeFlags('worker') }
-    : { gateway: [], worker: [] };
+const HEAP_FLAGS = args.heap === 'deployment' ? deploymentNodeFlags() : { gateway: [], worker: [] };
 const PSEUDONYM_KEY = randomBytes(32).toString('hex');
 const TURN_TIMEOUT_MS = 30_000;
 /** The targets the service is held to, against its floor and in absolute terms. */

@@ -77,7 +77,7 @@ const { values: args } = parseArgs({
 if (args.server !== 'built' && args.server !== 'sources') usage('--server is built or sources');
 if (args.heap !== 'deployment' && args.heap !== 'node') usage('--heap is deployment or node');
 /** The server's node flags for its heap: the gateway pod's, or none (Node's defaults). */
-const HEAP_FLAGS = args.heap === 'deployment' ? deploymentNodeFlags('gateway') : [];
+const HEAP_FLAGS = args.heap === 'deployment' ? deploymentNodeFlags().gateway : [];
 const MESSAGES = whole('messages', 20);
 const CONVERSATIONS = whole('conversations', 1);
 const AUDIO_BYTES = Math.round(Number(args['audio-mib']) * MiB(1));

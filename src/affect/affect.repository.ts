@@ -9,7 +9,6 @@ import { RelaxedWrites, statementsOf, type Queryable } from '../database/stateme
 import type { TurnAffect } from './fuse-affect.js';
 import type { TextEmotion } from './text-emotion.js';
 
-/** What assessing one user message needs from affect's own tables. */
 /** A turn's reading and the moods it moved, as stored (AffectRepository.turnWrite). */
 export interface TurnAffectWrite {
   messageId: string;
@@ -23,6 +22,7 @@ export interface TurnAffectWrite {
   userMoodVersion: number;
 }
 
+/** What assessing one user message needs from affect's own tables. */
 export interface AffectState {
   voiceBaseline: unknown;
   userMood: unknown;

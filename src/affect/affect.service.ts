@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { CarriedWrite } from '../database/carried-writes.js';
 import type { VoiceAnalysis } from '../voice/analysis/prosody-analyzer.js';
 import type { ProsodyFeatures } from '../voice/prosody/index.js';
 import { voiceEvidence, type Evidence } from './affect-evidence.js';
 import { affectCue, type AffectCue } from './affect-cue.js';
-import type { CarriedWrite } from '../database/carried-writes.js';
 import { AffectRepository, type StoredReading } from './affect.repository.js';
 import { assessTurn } from './assess-turn.js';
 import { detectLanguage } from './detect-language.js';

@@ -16,7 +16,6 @@ export interface NodeHeap {
 }
 
 interface Container {
-  name: string;
   env?: Array<{ name: string; value?: string }>;
   resources?: { limits?: { memory?: string } };
 }
@@ -38,13 +37,15 @@ export function nodeHeapOf(ms: Manifest[], deployment: string): NodeHeap {
   };
 }
 
-/** The flags of a role's Deployment in an overlay (production unless said). */
+/** The flags of each role's Deployment in an overlay (production unless said), built once. */
 export function deploymentNodeFlags(
-  role: 'gateway' | 'worker',
   options: { overlay?: string; root?: string } = {},
-): string[] {
+): Record<'gateway' | 'worker', string[]> {
   const ms = kustomize(overlayDir(options.overlay ?? 'production', options.root));
-  return nodeHeapOf(ms, `companion-${role}`).flags;
+  return {
+    gateway: nodeHeapOf(ms, 'companion-gateway').flags,
+    worker: nodeHeapOf(ms, 'companion-worker').flags,
+  };
 }
 
 function flagMiB(flags: string[], name: string): number | null {

@@ -1,6 +1,6 @@
-import type { ClaimRead } from '../conversation/message.repository.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { ClaimRead } from '../conversation/message.repository.js';
 import { Metrics } from '../observability/metrics.js';
 import { ForgetService, type Forgotten } from './forget.service.js';
 import { RecallService } from './recall/recall.service.js';
@@ -22,16 +22,16 @@ export class MemoryService {
     private readonly metrics: Metrics,
   ) {}
 
-  /**
-   * For the message a reply answers: first a "forget that" in it is carried out (ForgetService),
-   * then the memories and past turns that matter are recalled (never the turns already in the
-   * prompt).
-   */
   /** The memories' read for the reply claim to carry; null when memory is off. */
   claimRead(): ClaimRead | null {
     return this.config.memory.enabled ? this.recallService.claimRead() : null;
   }
 
+  /**
+   * For the message a reply answers: first a "forget that" in it is carried out (ForgetService),
+   * then the memories and past turns that matter are recalled (never the turns already in the
+   * prompt).
+   */
   async forTurn(input: {
     userId: string;
     conversationId: string;
