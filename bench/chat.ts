@@ -41,7 +41,8 @@
  * Every process gets its Deployment's V8 heap flags (NODE_OPTIONS in k8s/: the gateway's for the
  * gateway, the floor and --roles all, the worker's for the worker); --heap node leaves them out.
  * --only floor|full runs one server alone; --skip-open and --skip-idle leave phases out;
- * --warmup sets the untimed messages per client each server gets once at the start.
+ * --warmup sets the untimed messages per client each server gets once at the start; --keep leaves
+ * the database in place afterwards (to look into its statements).
  * Environment: BENCH_PG_URL, BENCH_REDIS_URL, BENCH_SERVER_ARGS (extra node flags for both
  * servers), BENCH_SERVER_LOG (append each server's log lines to <this path>.full / .floor, e.g.
  * to read the stage timings of the slow turns), BENCH_HEAP_SNAPSHOT (a heap snapshot of the
@@ -75,6 +76,7 @@ const { values: args } = parseArgs({
     'skip-idle': { type: 'boolean', default: false },
     roles: { type: 'string', default: 'split' },
     heap: { type: 'string', default: 'deployment' },
+    keep: { type: 'boolean', default: false },
   },
 });
 type Kind = 'floor' | 'full';
@@ -165,7 +167,8 @@ function cleanup(): Promise<void> {
   return (cleaning ??= (async () => {
     await Promise.allSettled(children.map(stopProcess));
     await model.close().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    if (args.keep) console.error(`kept the database ${dbName}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
     const redis = new Redis(REDIS_URL);
     for (const prefix of redisPrefixes) {

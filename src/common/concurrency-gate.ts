@@ -56,6 +56,16 @@ export class ConcurrencyGate {
     });
   }
 
+  /**
+   * A place now, or null when one would have to be waited for (nobody is passed in the queue):
+   * for work that has a cheaper way to run when it need not wait.
+   */
+  tryAcquire(): (() => void) | null {
+    if (this.running >= this.maxConcurrent || this.queue.length > 0) return null;
+    this.running++;
+    return this.releaser();
+  }
+
   private releaser(): () => void {
     let released = false;
     return () => {

@@ -30,6 +30,12 @@ export interface StoredUserMessage {
   message: MessageEntity;
   /** The clientMsgId was stored before; nothing new was written. */
   duplicate: boolean;
+  /**
+   * When the insert was asked to claim the reply slot too: what the claim found (null: nothing
+   * to claim, as when a reply streams). Absent when no claim was asked or it was not made (a
+   * repeat, or the claim could not run and the message was stored alone).
+   */
+  claimed?: ClaimOutcome;
 }
 
 export interface ReplyOutcome {
@@ -184,6 +190,23 @@ export type ClaimRead = (
 /** Reads by name. */
 export type ClaimReads = Record<string, ClaimRead>;
 
+/** What a claim of a conversation's reply slot asks for (`startReply`, or a text message's insert). */
+export interface ReplyClaim {
+  /** The process that streams the reply, and how long its lease lasts before renewal. */
+  owner: string;
+  leaseMs: number;
+  /** Only user messages newer than this seq are answered. */
+  afterSeq?: number;
+  turnId?: string;
+  /** The newest turns of history to read (PROMPT_HISTORY_MAX_MESSAGES). */
+  historyLimit?: number;
+  /** Other modules' reads, carried by the same statement. */
+  reads?: ClaimReads;
+}
+
+/** What a claim found: a reply slot, a conversation an operator holds, or nothing owed or free. */
+export type ClaimOutcome = ClaimedReply | TakenOverClaim | null;
+
 /** A reply's final state as stored, and whether user messages that came after it wait for one. */
 export type FinishedReply = MessageEntity & { moreDue: boolean };
 
@@ -288,18 +311,39 @@ export class MessageRepository {
       guard?: (userParam: string) => string;
     },
     tx?: EntityManager,
+    /**
+     * Claim the conversation's reply slot in the same statement (a text message whose turn has
+     * its place at the model already): the turn starts without a round trip of its own. If the
+     * claim cannot run, the message is stored alone and `claimed` is absent.
+     */
+    claim?: ReplyClaim,
   ): Promise<StoredUserMessage> {
     const guard = input.guard?.('$3') ?? 'true';
+    // The user row is written first (`usr_first`), so that a claim in the same statement finds it.
     const conversation = input.conversationId
       ? `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
+           FROM (SELECT count(*) FROM usr) AS usr_first
           WHERE id = $2 AND user_id = $3 AND ${guard} RETURNING id, last_seq`
       : `INSERT INTO conversations (id, user_id, last_seq, last_message_at)
-         SELECT $2, $3, 1, now() WHERE ${guard}
+         SELECT $2, $3, 1, now() FROM (SELECT count(*) FROM usr) AS usr_first WHERE ${guard}
          RETURNING id, last_seq`;
     const text = input.kind === 'text';
-    try {
-      const rows = await (tx ?? this.sql).query<Row[]>(
-        `WITH usr AS (INSERT INTO users (id, locale, time_zone, platform, app_version)
+    const values: unknown[] = [
+      uuidv7(),
+      input.conversationId ?? uuidv7(),
+      input.userId,
+      input.kind,
+      input.content,
+      input.contentTokens,
+      input.clientMsgId,
+      text && input.content ? encodeTerms(input.content) : null,
+      text && input.content.length > 0,
+      input.locale ?? null,
+      input.timeZone ?? null,
+      input.platform ?? null,
+      input.appVersion ?? null,
+    ];
+    const insert = `WITH usr AS (INSERT INTO users (id, locale, time_zone, platform, app_version)
                       VALUES ($3, $10, $11, $12, $13)
                       ON CONFLICT (id) DO UPDATE
                         SET locale = coalesce(EXCLUDED.locale, users.locale),
@@ -309,32 +353,47 @@ export class MessageRepository {
                       WHERE EXCLUDED.locale IS DISTINCT FROM users.locale AND EXCLUDED.locale IS NOT NULL
                          OR EXCLUDED.time_zone IS DISTINCT FROM users.time_zone AND EXCLUDED.time_zone IS NOT NULL
                          OR EXCLUDED.platform IS DISTINCT FROM users.platform AND EXCLUDED.platform IS NOT NULL
-                         OR EXCLUDED.app_version IS DISTINCT FROM users.app_version AND EXCLUDED.app_version IS NOT NULL),
-              conv AS (${conversation})
+                         OR EXCLUDED.app_version IS DISTINCT FROM users.app_version AND EXCLUDED.app_version IS NOT NULL
+                      RETURNING id),
+              conv AS (${conversation}),
+              ins AS (
          INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, content_tokens,
                                client_msg_id, status, search_terms, reply_due_at)
          SELECT $1, conv.id, $3, conv.last_seq, 'user', $4, $5, $6, $7, 'received', $8,
                 CASE WHEN $9::boolean THEN now() END
            FROM conv
-         RETURNING ${MESSAGE_COLUMNS}`,
-        [
-          uuidv7(),
-          input.conversationId ?? uuidv7(),
-          input.userId,
-          input.kind,
-          input.content,
-          input.contentTokens,
-          input.clientMsgId,
-          text && input.content ? encodeTerms(input.content) : null,
-          text && input.content.length > 0,
-          input.locale ?? null,
-          input.timeZone ?? null,
-          input.platform ?? null,
-          input.appVersion ?? null,
-        ],
+         RETURNING ${MESSAGE_COLUMNS})`;
+    const stored = async (withClaim: ReplyClaim | undefined): Promise<StoredUserMessage> => {
+      const params = [...values];
+      // The claim reads what the insert wrote: companion_claim_reply runs after it, in the same
+      // statement, and its own queries see the message (a function's statements take their own
+      // snapshot). A conversation nothing is owed in, or whose reply streams, claims nothing.
+      const claiming = withClaim ? claimQuery('ins.conversation_id', withClaim, params) : null;
+      const rows = await (tx ?? this.sql).query<Row[]>(
+        claiming
+          ? `${insert} SELECT ${INSERTED_COLUMNS}, ${claiming.columns}
+                FROM ins LEFT JOIN LATERAL ${claiming.from} ON true`
+          : `${insert} SELECT * FROM ins`,
+        params,
       );
       if (!rows[0]) throw conversationNotFound(input.conversationId!);
-      return { message: rowToMessage(rows[0]), duplicate: false };
+      if (!claiming) return { message: rowToMessage(rows[0]), duplicate: false };
+      const message = rowToMessage(unprefixed(rows[0], INSERTED));
+      return {
+        message,
+        duplicate: false,
+        claimed: claimOutcome(rows[0], claiming.names, message.conversationId),
+      };
+    };
+    try {
+      try {
+        return await stored(claim);
+      } catch (e) {
+        // The claim failed the statement (a reply slot another process claimed at the same
+        // moment, or a stage's read): the message is what must not be lost, so it is stored alone.
+        if (!claim || !isClaimFailure(e)) throw e;
+        return await stored(undefined);
+      }
     } catch (e) {
       if (!tx && isUniqueViolation(e, 'UQ_messages_user_client_msg')) {
         const stored = await this.findByClientMsgId(input.userId, input.clientMsgId);
@@ -367,103 +426,17 @@ export class MessageRepository {
    * conversation's row lock by `companion_claim_reply` (migrations/…-TurnPipeline.ts), in one
    * round trip.
    */
-  async startReply(input: {
-    conversationId: string;
-    owner: string;
-    leaseMs: number;
-    afterSeq?: number;
-    turnId?: string;
-    /** The newest turns of history to read (PROMPT_HISTORY_MAX_MESSAGES). */
-    historyLimit?: number;
-    /** Other modules' reads, carried by the same statement. */
-    reads?: ClaimReads;
-  }): Promise<ClaimedReply | TakenOverClaim | null> {
-    const refs = {
-      userId: '(claimed.answering).user_id',
-      conversationId: '(claimed.answering).conversation_id',
-      messageId: '(claimed.answering).id',
-      messageCreatedAt: '(claimed.answering).created_at',
-    };
-    const values: unknown[] = [
-      input.conversationId,
-      uuidv7(),
-      input.owner,
-      input.leaseMs,
-      input.afterSeq ?? 0,
-      input.turnId ?? null,
-      input.historyLimit ?? 60,
-    ];
-    const p = placeholders(values);
-    const names = Object.keys(input.reads ?? {});
-    // Evaluated only for a claimed reply (not when an operator holds the conversation). The
-    // claim's alias is one the reads' own aliases will not hide.
-    const reads = names
-      .map(
-        (name, i) =>
-          `, CASE WHEN claimed.taken_over_by IS NULL THEN ${input.reads![name](refs, p)} END AS read_${i}`,
-      )
-      .join('');
+  async startReply(input: ReplyClaim & { conversationId: string }): Promise<ClaimOutcome> {
+    const values: unknown[] = [input.conversationId];
+    const claiming = claimQuery('$1', input, values);
     try {
       // Its commit need not wait for the disk: a claim lost in a database crash leaves the
       // message owed a reply, and the awaiting-reply sweep answers it (RelaxedWrites).
       const rows = await this.relaxed.query<Row[]>(
-        `SELECT (claimed.reply).*, (claimed.answering).id AS answering_id, (claimed.answering).seq AS answering_seq,
-                (claimed.answering).kind AS answering_kind, (claimed.answering).content AS answering_content,
-                (claimed.answering).content_tokens AS answering_content_tokens,
-                (claimed.answering).client_msg_id AS answering_client_msg_id,
-                (claimed.answering).created_at AS answering_created_at, claimed.answered_ids, claimed.answered_kinds,
-                claimed.summary AS claim_summary, claimed.history AS claim_history, claimed.older_turns,
-                claimed.time_zone AS user_time_zone, claimed.locale AS user_locale,
-                claimed.taken_over_by, (claimed.answering).user_id AS answering_user_id${reads}
-           FROM companion_claim_reply($1, $2, $3, $4, $5, $6, $7) claimed`,
+        `SELECT ${claiming.columns} FROM ${claiming.from}`,
         values,
       );
-      const r = rows[0];
-      if (!r) return null;
-      const ids = r.answered_ids as string[];
-      if (r.taken_over_by) {
-        return {
-          takenOverBy: r.taken_over_by as string,
-          conversationId: input.conversationId,
-          userId: r.answering_user_id as string,
-          settled: ids ?? [],
-        };
-      }
-      const kinds = r.answered_kinds as MessageKind[];
-      return {
-        ...rowToMessage(r),
-        answering: {
-          id: r.answering_id as string,
-          seq: Number(r.answering_seq),
-          kind: r.answering_kind as MessageKind,
-          content: r.answering_content as string,
-          contentTokens:
-            r.answering_content_tokens === null ? null : Number(r.answering_content_tokens),
-          clientMsgId: (r.answering_client_msg_id as string | null) ?? null,
-          createdAt: r.answering_created_at as Date,
-        },
-        answered: ids.map((id, i) => ({ id, kind: kinds[i] })),
-        summary: (r.claim_summary as string | null) ?? null,
-        history: (
-          r.claim_history as Array<{
-            id: string;
-            seq: number;
-            role: 'user' | 'assistant';
-            content: string;
-            content_tokens: number | null;
-          }>
-        ).map((h) => ({
-          id: h.id,
-          seq: h.seq,
-          role: h.role,
-          content: h.content,
-          contentTokens: h.content_tokens,
-        })),
-        olderTurns: Boolean(r.older_turns),
-        userTimeZone: (r.user_time_zone as string | null) ?? null,
-        userLocale: (r.user_locale as string | null) ?? null,
-        reads: Object.fromEntries(names.map((name, i) => [name, r[`read_${i}`] ?? null])),
-      };
+      return rows[0] ? claimOutcome(rows[0], claiming.names, input.conversationId) : null;
     } catch (e) {
       if (isUniqueViolation(e, 'UQ_messages_streaming_reply')) return null;
       throw e;
@@ -1449,6 +1422,125 @@ export function isUniqueViolation(e: unknown, constraint: string): boolean {
   const code = err.driverError?.code ?? err.code;
   const name = err.driverError?.constraint ?? err.constraint;
   return code === PG_UNIQUE_VIOLATION && name === constraint;
+}
+
+/** The inserted message's columns when a claim's columns share the row: prefixed. */
+const INSERTED = 'inserted_';
+const INSERTED_COLUMNS = MESSAGE_COLUMNS.split(',')
+  .map((c) => c.trim())
+  .map((c) => `ins.${c} AS ${INSERTED}${c}`)
+  .join(', ');
+
+function unprefixed(r: Row, prefix: string): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(r)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  return out;
+}
+
+/**
+ * The claim of a conversation's reply slot as SQL: `from` calls companion_claim_reply (its row is
+ * `claimed`) for the conversation given as a SQL expression, `columns` selects what the turn
+ * starts from and what each carried read found (`read_<i>`, in the order of `names`).
+ */
+function claimQuery(
+  conversation: string,
+  claim: ReplyClaim,
+  values: unknown[],
+): { columns: string; from: string; names: string[] } {
+  const p = placeholders(values);
+  const from = `companion_claim_reply(${conversation}, ${p(uuidv7())}, ${p(claim.owner)},
+    ${p(claim.leaseMs)}, ${p(claim.afterSeq ?? 0)}, ${p(claim.turnId ?? null)},
+    ${p(claim.historyLimit ?? 60)}) claimed`;
+  const refs = {
+    userId: '(claimed.answering).user_id',
+    conversationId: '(claimed.answering).conversation_id',
+    messageId: '(claimed.answering).id',
+    messageCreatedAt: '(claimed.answering).created_at',
+  };
+  const names = Object.keys(claim.reads ?? {});
+  // Evaluated only for a claimed reply (not when an operator holds the conversation). The
+  // claim's alias is one the reads' own aliases will not hide.
+  const reads = names
+    .map(
+      (name, i) =>
+        `, CASE WHEN claimed.taken_over_by IS NULL THEN ${claim.reads![name](refs, p)} END AS read_${i}`,
+    )
+    .join('');
+  const columns = `(claimed.reply).*, (claimed.answering).id AS answering_id, (claimed.answering).seq AS answering_seq,
+    (claimed.answering).kind AS answering_kind, (claimed.answering).content AS answering_content,
+    (claimed.answering).content_tokens AS answering_content_tokens,
+    (claimed.answering).client_msg_id AS answering_client_msg_id,
+    (claimed.answering).created_at AS answering_created_at, claimed.answered_ids, claimed.answered_kinds,
+    claimed.summary AS claim_summary, claimed.history AS claim_history, claimed.older_turns,
+    claimed.time_zone AS user_time_zone, claimed.locale AS user_locale,
+    claimed.taken_over_by, (claimed.answering).user_id AS answering_user_id${reads}`;
+  return { columns, from, names };
+}
+
+/** A claim's row as the turn takes it; null when the claim found nothing (no row, or nulls). */
+function claimOutcome(r: Row, names: string[], conversationId: string): ClaimOutcome {
+  if (r.answering_id === null || r.answering_id === undefined) return null;
+  const ids = r.answered_ids as string[];
+  if (r.taken_over_by) {
+    return {
+      takenOverBy: r.taken_over_by as string,
+      conversationId,
+      userId: r.answering_user_id as string,
+      settled: ids ?? [],
+    };
+  }
+  const kinds = r.answered_kinds as MessageKind[];
+  return {
+    ...rowToMessage(r),
+    answering: {
+      id: r.answering_id as string,
+      seq: Number(r.answering_seq),
+      kind: r.answering_kind as MessageKind,
+      content: r.answering_content as string,
+      contentTokens:
+        r.answering_content_tokens === null ? null : Number(r.answering_content_tokens),
+      clientMsgId: (r.answering_client_msg_id as string | null) ?? null,
+      createdAt: r.answering_created_at as Date,
+    },
+    answered: ids.map((id, i) => ({ id, kind: kinds[i] })),
+    summary: (r.claim_summary as string | null) ?? null,
+    history: (
+      r.claim_history as Array<{
+        id: string;
+        seq: number;
+        role: 'user' | 'assistant';
+        content: string;
+        content_tokens: number | null;
+      }>
+    ).map((h) => ({
+      id: h.id,
+      seq: h.seq,
+      role: h.role,
+      content: h.content,
+      contentTokens: h.content_tokens,
+    })),
+    olderTurns: Boolean(r.older_turns),
+    userTimeZone: (r.user_time_zone as string | null) ?? null,
+    userLocale: (r.user_locale as string | null) ?? null,
+    reads: Object.fromEntries(names.map((name, i) => [name, r[`read_${i}`] ?? null])),
+  };
+}
+
+/**
+ * The statement failed in its claim, not in the insert: another process claimed the reply slot
+ * at the same moment, or a carried read failed. Not a repeat (that fails the insert alone) and
+ * not a lost connection (whose statement may have committed).
+ */
+function isClaimFailure(e: unknown): boolean {
+  if (isUniqueViolation(e, 'UQ_messages_user_client_msg')) return false;
+  // An error PostgreSQL answered with (it has a severity): the statement ran and was rolled back.
+  const err = e as { driverError?: { severity?: unknown; code?: unknown } };
+  const answered = err.driverError ?? (e as { severity?: unknown; code?: unknown }) ?? {};
+  return (
+    typeof answered.severity === 'string' &&
+    typeof answered.code === 'string' &&
+    !answered.code.startsWith('08')
+  );
 }
 
 export function rowToMessage(r: Row): MessageEntity {

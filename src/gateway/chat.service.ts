@@ -133,21 +133,29 @@ export class ChatService {
       }
     }
     const hints = handshakeUser(socket);
-    const { message, duplicate } = await this.messages
-      .insertUserMessage({
-        userId: user.userId,
-        clientMsgId: input.clientMsgId,
-        conversationId: input.conversationId,
-        content: input.text,
-        contentTokens: this.prompts.countTokens(input.text),
-        kind: 'text',
-        locale: hints.locale,
-        timeZone: hints.timeZone,
-        platform: hints.platform,
-        appVersion: hints.appVersion,
-        guard: this.moderation.maySendSql,
-      })
+    // With a place at the model free now, the insert claims the reply slot too: the turn starts
+    // from the insert's own statement, without a round trip of its own after the ack.
+    const reservation = rate.allowed ? this.turns.reserve(turnId) : null;
+    const { message, duplicate, claimed } = await this.messages
+      .insertUserMessage(
+        {
+          userId: user.userId,
+          clientMsgId: input.clientMsgId,
+          conversationId: input.conversationId,
+          content: input.text,
+          contentTokens: this.prompts.countTokens(input.text),
+          kind: 'text',
+          locale: hints.locale,
+          timeZone: hints.timeZone,
+          platform: hints.platform,
+          appVersion: hints.appVersion,
+          guard: this.moderation.maySendSql,
+        },
+        undefined,
+        reservation?.claim,
+      )
       .catch(async (e: unknown) => {
+        reservation?.permit.release();
         // Nothing stored: a restriction in force, or no such conversation of this user.
         if (isConversationNotFound(e)) {
           await this.moderation.assertMaySend(user.userId, input.clientMsgId).catch(mayNotSend);
@@ -164,6 +172,7 @@ export class ChatService {
       turnId,
     };
     if (duplicate) {
+      reservation?.permit.release();
       await this.limiter.refund(user.userId);
       // Sent again because its reply failed or never came: it is owed one again.
       if (await this.messages.rearmReply(message.id)) this.turns.answer({ ...turn, why: 'resend' });
@@ -171,7 +180,8 @@ export class ChatService {
       this.emitter.toOtherDevices(socket, user.userId, 'message:new', {
         message: toMessageView(message),
       });
-      this.turns.answer({ ...turn, why: 'message' });
+      if (reservation) this.turns.answerReserved({ ...turn, why: 'message' }, reservation, claimed);
+      else this.turns.answer({ ...turn, why: 'message' });
       if (ruleFlags.length > 0) {
         void this.moderation
           .flagByRules(message, ruleFlags)

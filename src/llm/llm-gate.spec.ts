@@ -19,6 +19,27 @@ describe('LlmGate', () => {
     expect(gate.inFlight).toBe(1);
   });
 
+  it('gives a place without waiting only when one is free and nobody waits for it', async () => {
+    const gate = new LlmGate(2, 5);
+    const a = gate.tryAcquire();
+    expect(a).not.toBeNull();
+    const b = await gate.acquire();
+    expect(gate.tryAcquire()).toBeNull();
+    const queued = gate.acquire();
+    a!();
+    // The freed place goes to the one in line, not to a caller that would jump it.
+    const c = await queued;
+    expect(gate.tryAcquire()).toBeNull();
+    b();
+    c();
+    expect(gate.inFlight).toBe(0);
+    const d = gate.tryAcquire();
+    expect(gate.inFlight).toBe(1);
+    d!();
+    d!();
+    expect(gate.inFlight).toBe(0);
+  });
+
   it('refuses at once when the waiting room is full', async () => {
     const gate = new LlmGate(1, 1);
     await gate.acquire();

@@ -150,6 +150,12 @@ export class LlmClient {
     }
   }
 
+  /** A place at the model if one is free now; null when the turn would have to wait for one. */
+  tryAdmit(): ModelPermit | null {
+    const release = this.gate.tryAcquire();
+    return release ? { release } : null;
+  }
+
   async *stream(
     messages: ChatMessage[],
     signal: AbortSignal,

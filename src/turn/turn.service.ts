@@ -3,7 +3,13 @@ import { DEFAULT_TIER } from '../auth/token-verifier.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RUNTIME, type Runtime } from '../config/runtime.js';
-import { MessageRepository, type ClaimReads } from '../conversation/message.repository.js';
+import {
+  MessageRepository,
+  type ClaimOutcome,
+  type ClaimReads,
+  type ReplyClaim,
+} from '../conversation/message.repository.js';
+import type { ModelPermit } from '../llm/llm.client.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
 import { withTurnId } from '../observability/log-context.js';
 import { Metrics } from '../observability/metrics.js';
@@ -28,6 +34,15 @@ import {
   type TurnStart,
   type VoiceFindings,
 } from './turn.js';
+
+/**
+ * A turn whose place at the model was free when its message came: the message's insert claims
+ * the reply slot in its own statement (`claim`), and the turn starts from what it found.
+ */
+export interface TurnReservation {
+  readonly permit: ModelPermit;
+  readonly claim: ReplyClaim;
+}
 
 interface ActiveReply {
   turnId: string;
@@ -100,9 +115,55 @@ export class TurnService {
     );
   }
 
+  /**
+   * A place at the model now, if one is free without waiting, and the claim a text message's
+   * insert makes with it; null when the turn would wait (it then runs as `answer` does, after
+   * the insert). The caller gives it back through `answerReserved` whatever the insert did.
+   */
+  reserve(turnId: string): TurnReservation | null {
+    const permit = this.admit.tryRun();
+    if (!permit) return null;
+    return {
+      permit,
+      claim: {
+        owner: this.runtime.instanceId,
+        leaseMs: this.config.chat.replyLeaseMs,
+        turnId,
+        historyLimit: this.config.prompt.historyMaxMessages,
+        reads: this.claimReads,
+      },
+    };
+  }
+
+  /**
+   * Runs the turn of a message stored with a reservation, from what its insert's claim found
+   * (`claimed`; undefined when no claim was made, and the turn claims as usual). It starts once
+   * the current callbacks are done, so that the message's ack goes out before `reply:start`.
+   */
+  answerReserved(
+    request: TurnRequest,
+    reservation: TurnReservation,
+    claimed: ClaimOutcome | undefined,
+  ): void {
+    if (claimed === undefined) {
+      reservation.permit.release();
+      this.answer(request);
+      return;
+    }
+    this.run(request, { permit: reservation.permit, claimed }).catch((e: unknown) =>
+      this.logger.error(
+        { turnId: request.turnId, conversationId: request.conversationId, err: String(e) },
+        'turn could not run; the message stays owed a reply',
+      ),
+    );
+  }
+
   /** Runs one turn to its end; null when nothing was owed or a reply already streams. */
-  run(request: TurnRequest): Promise<Turn | null> {
-    const running = withTurnId(request.turnId, () => this.runTurn(request));
+  run(
+    request: TurnRequest,
+    reserved?: { permit: ModelPermit; claimed: ClaimOutcome },
+  ): Promise<Turn | null> {
+    const running = withTurnId(request.turnId, () => this.runTurn(request, reserved));
     this.inFlight.add(running);
     void running.then(
       () => this.inFlight.delete(running),
@@ -111,18 +172,30 @@ export class TurnService {
     return running;
   }
 
-  private async runTurn(request: TurnRequest): Promise<Turn | null> {
+  private async runTurn(
+    request: TurnRequest,
+    reserved?: { permit: ModelPermit; claimed: ClaimOutcome },
+  ): Promise<Turn | null> {
     let replyId: string | null = null;
     // While an experiment runs, the user's stored variants are read beside admission and the claim.
     void this.experiments.warm(request.userId);
+    if (reserved) {
+      // Taken and claimed with the message's insert: the ack goes out first.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const plan: TurnPlan = {
       admit: (req) =>
-        req.refuse
-          ? Promise.reject(new TurnException(req.refuse.code as TurnErrorCode, req.refuse.message))
-          : this.admit.run(this.drainSignal.signal),
-      screen: (req) => !req.refuse && this.safetyService.screen(req.text ?? ''),
+        reserved
+          ? Promise.resolve(reserved.permit)
+          : req.refuse
+            ? Promise.reject(
+                new TurnException(req.refuse.code as TurnErrorCode, req.refuse.message),
+              )
+            : this.admit.run(this.drainSignal.signal),
+      // A reserved turn holds its place already: nothing to skip the wait for.
+      screen: (req) => !reserved && !req.refuse && this.safetyService.screen(req.text ?? ''),
       claim: async (req) => {
-        const start = await this.claim(req);
+        const start = reserved ? await this.started(req, reserved.claimed) : await this.claim(req);
         replyId = start?.reply.id ?? null;
         return start;
       },
@@ -200,6 +273,11 @@ export class TurnService {
       // The stages' own state comes back with the claim: no round trip of theirs.
       reads: this.claimReads,
     });
+    return this.started(request, claimed);
+  }
+
+  /** What the turn starts from, given what the claim found (here or with the message's insert). */
+  private async started(request: TurnRequest, claimed: ClaimOutcome): Promise<TurnStart | null> {
     if (!claimed) return null;
     if ('takenOverBy' in claimed) {
       // An operator holds the conversation: the model is paused for it. The messages were

@@ -82,6 +82,123 @@ describe('MessageRepository', () => {
     expect(a.message.id).not.toBe(b.message.id);
   });
 
+  it('claims the reply slot in the message insert when asked, and stores the message whatever the claim finds', async () => {
+    const claim = { owner: 'pod-a', leaseMs: 10_000, historyLimit: 10 };
+    // A new user in a new conversation: the user and conversation rows come first, in the same
+    // statement, so the claim finds them (the reply row's keys, the user's time zone).
+    const u = user();
+    const first = await repo.insertUserMessage(
+      {
+        userId: u,
+        clientMsgId: 'f1',
+        content: 'hello',
+        contentTokens: 1,
+        kind: 'text',
+        timeZone: 'Asia/Tokyo',
+      },
+      undefined,
+      {
+        ...claim,
+        reads: {
+          probe: (ids, p) => `jsonb_build_object('user', ${ids.userId}, 'n', ${p(7)}::int)`,
+        },
+      },
+    );
+    expect(first.duplicate).toBe(false);
+    expect(first.message).toMatchObject({
+      userId: u,
+      seq: 1,
+      content: 'hello',
+      status: 'received',
+    });
+    const claimed = first.claimed;
+    if (!claimed || 'takenOverBy' in claimed) throw new Error('expected a claimed reply');
+    expect(claimed).toMatchObject({
+      seq: 2,
+      status: 'streaming',
+      leaseOwner: 'pod-a',
+      inReplyTo: first.message.id,
+      answering: { id: first.message.id, content: 'hello' },
+      answered: [{ id: first.message.id, kind: 'text' }],
+      userTimeZone: 'Asia/Tokyo',
+      reads: { probe: { user: u, n: 7 } },
+    });
+    expect(claimed.history.map((h) => h.id)).toEqual([first.message.id]);
+
+    // While that reply streams, the next message is stored and claims nothing.
+    const c = first.message.conversationId;
+    const second = await repo.insertUserMessage(
+      {
+        userId: u,
+        clientMsgId: 'f2',
+        conversationId: c,
+        content: 'still there?',
+        contentTokens: 3,
+        kind: 'text',
+      },
+      undefined,
+      claim,
+    );
+    expect(second.message.seq).toBe(3);
+    expect(second.claimed).toBeNull();
+
+    // A repeat stores nothing and claims nothing.
+    const again = await repo.insertUserMessage(
+      {
+        userId: u,
+        clientMsgId: 'f2',
+        conversationId: c,
+        content: 'still there?',
+        contentTokens: 3,
+        kind: 'text',
+      },
+      undefined,
+      claim,
+    );
+    expect(again).toMatchObject({ duplicate: true, message: { id: second.message.id } });
+    expect(again.claimed).toBeUndefined();
+
+    // A claim that fails (here a read that cannot run) leaves the message stored alone, owed.
+    const other = user();
+    const alone = await repo.insertUserMessage(
+      { userId: other, clientMsgId: 'g1', content: 'hi', contentTokens: 1, kind: 'text' },
+      undefined,
+      { ...claim, reads: { broken: () => `(SELECT to_jsonb(1 / 0))` } },
+    );
+    expect(alone.claimed).toBeUndefined();
+    const [row] = await sql(
+      db.url,
+      `SELECT m.reply_due_at IS NOT NULL AS owed,
+              (SELECT count(*)::int FROM messages r WHERE r.conversation_id = m.conversation_id) AS n
+         FROM messages m WHERE m.id = $1`,
+      [alone.message.id],
+    );
+    expect(row).toEqual({ owed: true, n: 1 });
+
+    // In a conversation an operator holds, what is owed is settled for the operator instead.
+    expect((await repo.setTakeover(alone.message.conversationId, 'op-9', null))?.changed).toBe(
+      true,
+    );
+    const held = await repo.insertUserMessage(
+      {
+        userId: other,
+        clientMsgId: 'g2',
+        conversationId: alone.message.conversationId,
+        content: 'anyone?',
+        contentTokens: 2,
+        kind: 'text',
+      },
+      undefined,
+      claim,
+    );
+    expect(held.claimed).toEqual({
+      takenOverBy: 'op-9',
+      conversationId: alone.message.conversationId,
+      userId: other,
+      settled: [alone.message.id, held.message.id],
+    });
+  });
+
   it('claims one reply slot per conversation however many start at once', async () => {
     const { message } = await text(user(), 'q');
     const claims = await Promise.all(

@@ -15,6 +15,11 @@ export class AdmitStage {
 
   constructor(private readonly llm: LlmClient) {}
 
+  /** A place taken now if one is free, without waiting (a message's turn claimed with its insert). */
+  tryRun(): ModelPermit | null {
+    return this.llm.tryAdmit();
+  }
+
   async run(signal?: AbortSignal): Promise<ModelPermit> {
     try {
       return await this.llm.admit(signal);
