@@ -19,7 +19,8 @@
  *    median over the rounds and prints the full/floor ratios against the targets (turns/s at
  *    least 0.5x the floor's, ack p99 at most 2x).
  * 2. Open loop: messages arrive on a fixed schedule at half the service's closed-loop capacity
- *    (or --open-rate), whatever the replies do, for --open-seconds; each goes to a client whose
+ *    (or --open-rate), whatever the replies do, for --open-seconds, once the service's worker has
+ *    done the jobs the closed loop left (printed as `jobs-drained`); each goes to a client whose
  *    previous reply has ended (a fresh conversation when none is free, counted as overflow).
  *    Prints ack, turn and receipt-to-model-request p50/p99 for that phase (target: receipt to
  *    model request p99 under 20 ms); the floor then runs the same schedule for comparison.
@@ -30,9 +31,9 @@
  * the cores kept busy by the server, Postgres, this process, and the rest of the machine
  * (`otherCores`: Redis, the kernel and anything else running; when it is high the figures are
  * noisy). `otherLogLines` counts the server's log lines besides its per-reply ones, a sign of
- * background work (with --roles all, the service's memory extraction runs a minute after a
- * user's turns and may land in one of its later phases; set MEMORY_EXTRACTION_DELAY_MS to move
- * it).
+ * background work (the service's memory extraction runs a minute after a conversation's last
+ * turn: the open loop waits for it, a later closed-loop round may meet it, as workerCpuMsPerTurn
+ * then shows; set MEMORY_EXTRACTION_DELAY_MS to move it).
  *
  * The service runs as production deploys it (--roles split, the default): a gateway process that
  * serves the sockets and streams turns, whose figures these are, beside a worker process that
@@ -59,6 +60,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { deploymentNodeFlags } from '../src/deploy/node-heap.js';
+import { QUEUE } from '../src/jobs/job-names.js';
 import { startVllmStandIn } from '../src/llm/stand-in/vllm-stand-in.js';
 
 const { values: args } = parseArgs({
@@ -523,6 +525,43 @@ async function settle(running: RunningServer[]): Promise<void> {
   }
 }
 
+/**
+ * Waits until no job the closed loop left is due before the open loop ends (the schedulers' own
+ * runs aside), so that after-turn work (memory extraction runs a minute after a conversation's
+ * last turn, 50 conversations at once) is done before the open loop starts instead of landing in
+ * it: the open loop measures the turn at half the capacity, not the machine digesting a backlog
+ * of three rounds at full load. In production the worker has its own nodes. Jobs due later (the
+ * analytics roll-up, ten minutes after a user's turn) stay. Gives up after 3 minutes.
+ */
+async function drainJobs(server: RunningServer): Promise<{ seconds: number; left: number }> {
+  const started = Date.now();
+  for (const other of servers) if (other !== server) setPaused(other, true);
+  setPaused(server, false);
+  const redis = new Redis(REDIS_URL);
+  const key = `${redisPrefix}:bull:${QUEUE}`;
+  const pending = async () => {
+    // A delayed job's score is its due time in ms x 0x1000 (plus a counter).
+    const horizon = (Date.now() + OPEN_SECONDS * 1000 + 30_000) * 0x1000;
+    const [wait, active, prioritized, due] = await Promise.all([
+      redis.llen(`${key}:wait`),
+      redis.llen(`${key}:active`),
+      redis.zcard(`${key}:prioritized`),
+      redis.zrangebyscore(`${key}:delayed`, '-inf', horizon),
+    ]);
+    return wait + active + prioritized + due.filter((id) => !id.startsWith('repeat:')).length;
+  };
+  let left = await pending();
+  try {
+    while (left > 0 && Date.now() - started < 180_000) {
+      await sleep(1000);
+      left = await pending();
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return { seconds: round((Date.now() - started) / 1000), left };
+}
+
 function setPaused(server: RunningServer, paused: boolean): void {
   if (server.paused === paused) return;
   server.child.kill(paused ? 'SIGSTOP' : 'SIGCONT');
@@ -844,6 +883,10 @@ try {
     const rate = OPEN_RATE ?? capacity / 2;
     const open: Partial<Record<Kind, Awaited<ReturnType<typeof openLoop>>>> = {};
     for (const kind of [...KINDS].reverse()) {
+      if (kind === 'full') {
+        const drained = await drainJobs(byKind(kind));
+        console.log(JSON.stringify({ phase: 'jobs-drained', server: kind, ...drained }));
+      }
       await focus(byKind(kind));
       const result = await openLoop(byKind(kind), `open-${kind}`, rate, OPEN_SECONDS);
       open[kind] = result;

@@ -7,7 +7,15 @@ import { TemplateStore } from './template-store.js';
 @Module({
   providers: [
     PromptService,
-    { provide: QwenTokenizer, useFactory: () => new QwenTokenizer() },
+    {
+      provide: QwenTokenizer,
+      // Ready before the app is: the first count does not wait for the tokenizer to load.
+      useFactory: async () => {
+        const tokenizer = new QwenTokenizer();
+        await tokenizer.ready();
+        return tokenizer;
+      },
+    },
     {
       provide: TemplateStore,
       inject: [APP_CONFIG],

