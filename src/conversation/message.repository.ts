@@ -378,7 +378,22 @@ export class MessageRepository {
       );
       if (!rows[0]) throw conversationNotFound(input.conversationId!);
       if (!claiming) return { message: rowToMessage(rows[0]), duplicate: false };
-      const message = rowToMessage(unprefixed(rows[0], INSERTED));
+      // The statement returns what the database chose; the rest is what was written.
+      const r = rows[0];
+      const message = rowToMessage({
+        ...NEW_USER_MESSAGE,
+        id: r.inserted_id,
+        conversation_id: r.inserted_conversation_id,
+        user_id: input.userId,
+        seq: r.inserted_seq,
+        kind: input.kind,
+        content: input.content,
+        content_tokens: input.contentTokens,
+        search_terms: values[7],
+        client_msg_id: input.clientMsgId,
+        reply_due_at: r.inserted_reply_due_at,
+        created_at: r.inserted_created_at,
+      });
       return {
         message,
         duplicate: false,
@@ -1424,18 +1439,58 @@ export function isUniqueViolation(e: unknown, constraint: string): boolean {
   return code === PG_UNIQUE_VIOLATION && name === constraint;
 }
 
-/** The inserted message's columns when a claim's columns share the row: prefixed. */
-const INSERTED = 'inserted_';
-const INSERTED_COLUMNS = MESSAGE_COLUMNS.split(',')
-  .map((c) => c.trim())
-  .map((c) => `ins.${c} AS ${INSERTED}${c}`)
-  .join(', ');
+/** A reply's figures before it has any. */
+const NO_OUTCOME: Row = {
+  ttft_ms: null,
+  total_ms: null,
+  prompt_tokens: null,
+  completion_tokens: null,
+};
 
-function unprefixed(r: Row, prefix: string): Row {
-  const out: Row = {};
-  for (const [k, v] of Object.entries(r)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
-  return out;
-}
+/**
+ * What a message's insert that claims returns of the message: the columns the database fills
+ * (every column a row carries costs the driver a parser per execution, and this statement runs
+ * every turn); the others are what was written, or a new user message's defaults.
+ */
+const INSERTED_COLUMNS = `ins.id AS inserted_id, ins.conversation_id AS inserted_conversation_id,
+  ins.seq AS inserted_seq, ins.reply_due_at AS inserted_reply_due_at, ins.created_at AS inserted_created_at`;
+const NEW_USER_MESSAGE: Row = {
+  role: 'user',
+  status: 'received',
+  source: 'model',
+  memory_excluded: false,
+  reply_attempts: 0,
+  ...NO_OUTCOME,
+};
+
+/**
+ * A claimed reply's columns that companion_claim_reply chooses (and the same for the rest: the
+ * row it inserts is an empty `streaming` assistant text, `STREAMING_REPLY`).
+ */
+const CLAIMED_REPLY_COLUMNS = [
+  'id',
+  'seq',
+  'user_id',
+  'conversation_id',
+  'in_reply_to',
+  'lease_owner',
+  'lease_expires_at',
+  'turn_id',
+  'created_at',
+]
+  .map((c) => `(claimed.reply).${c}`)
+  .join(', ');
+const STREAMING_REPLY: Row = {
+  role: 'assistant',
+  kind: 'text',
+  content: '',
+  status: 'streaming',
+  source: 'model',
+  memory_excluded: false,
+  reply_attempts: 0,
+  content_tokens: null,
+  ...NO_OUTCOME,
+};
 
 /**
  * The claim of a conversation's reply slot as SQL: `from` calls companion_claim_reply (its row is
@@ -1466,7 +1521,7 @@ function claimQuery(
         `, CASE WHEN claimed.taken_over_by IS NULL THEN ${claim.reads![name](refs, p)} END AS read_${i}`,
     )
     .join('');
-  const columns = `(claimed.reply).*, (claimed.answering).id AS answering_id, (claimed.answering).seq AS answering_seq,
+  const columns = `${CLAIMED_REPLY_COLUMNS}, (claimed.answering).id AS answering_id, (claimed.answering).seq AS answering_seq,
     (claimed.answering).kind AS answering_kind, (claimed.answering).content AS answering_content,
     (claimed.answering).content_tokens AS answering_content_tokens,
     (claimed.answering).client_msg_id AS answering_client_msg_id,
@@ -1491,7 +1546,7 @@ function claimOutcome(r: Row, names: string[], conversationId: string): ClaimOut
   }
   const kinds = r.answered_kinds as MessageKind[];
   return {
-    ...rowToMessage(r),
+    ...rowToMessage({ ...STREAMING_REPLY, ...r }),
     answering: {
       id: r.answering_id as string,
       seq: Number(r.answering_seq),

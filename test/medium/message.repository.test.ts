@@ -124,6 +124,11 @@ describe('MessageRepository', () => {
       reads: { probe: { user: u, n: 7 } },
     });
     expect(claimed.history.map((h) => h.id)).toEqual([first.message.id]);
+    // What the statement gives back is what is stored, though it selects only a few columns.
+    const storedReply = (await repo.findById(claimed.id))!;
+    const keys = Object.keys(storedReply) as Array<keyof typeof storedReply>;
+    expect(Object.fromEntries(keys.map((k) => [k, claimed[k]]))).toEqual(storedReply);
+    expect(first.message).toEqual(await repo.findById(first.message.id));
 
     // While that reply streams, the next message is stored and claims nothing.
     const c = first.message.conversationId;
