@@ -1,6 +1,6 @@
 /**
  * npm run bench:chat [-- --clients 50 --messages 20 --rounds 3 --open-seconds 12 --idle 10000
- *                       --roles split|all --heap deployment|node]
+ *                       --roles split|all --heap deployment|node --server built|sources --keep]
  *
  * Two servers under the same load in the same run, against the same stand-in model that answers
  * at once: the service (bench/chat-server.ts) and its floor (bench/chat-floor-server.ts, the least
@@ -41,6 +41,8 @@
  * --roles all runs both in one process, as the embedded mode does.
  * Every process gets its Deployment's V8 heap flags (NODE_OPTIONS in k8s/: the gateway's for the
  * gateway, the floor and --roles all, the worker's for the worker); --heap node leaves them out.
+ * Both servers run the build (dist/, built first), as production does; --server sources runs the
+ * TypeScript through scripts/ts-hooks.mjs instead.
  * --only floor|full runs one server alone; --skip-open and --skip-idle leave phases out;
  * --warmup sets the untimed messages per client each server gets once at the start; --keep leaves
  * the database in place afterwards (to look into its statements).
@@ -49,7 +51,7 @@
  * to read the stage timings of the slow turns), BENCH_HEAP_SNAPSHOT (a heap snapshot of the
  * service with the idle connections open).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -79,6 +81,7 @@ const { values: args } = parseArgs({
     roles: { type: 'string', default: 'split' },
     heap: { type: 'string', default: 'deployment' },
     keep: { type: 'boolean', default: false },
+    server: { type: 'string', default: 'built' },
   },
 });
 type Kind = 'floor' | 'full';
@@ -106,6 +109,13 @@ if (args.heap !== 'deployment' && args.heap !== 'node') usage('--heap is deploym
  * one-process service get the gateway's), or none with --heap node (Node's defaults here).
  */
 const HEAP_FLAGS = args.heap === 'deployment' ? deploymentNodeFlags() : { gateway: [], worker: [] };
+if (args.server !== 'built' && args.server !== 'sources') usage('--server is built or sources');
+/**
+ * Both servers run what production runs, the build (`npm run build` first), unless asked for the
+ * sources: those carry the TypeScript transpiler and every module's kept source in the process,
+ * a larger heap for each major collection to mark.
+ */
+const BUILT = args.server === 'built';
 const PSEUDONYM_KEY = randomBytes(32).toString('hex');
 const TURN_TIMEOUT_MS = 30_000;
 /** The targets the service is held to, against its floor and in absolute terms. */
@@ -114,6 +124,7 @@ const SECRET = 'bench-secret-bench-secret-bench-secret-1234';
 const MODEL = 'bench-model';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = resolve(import.meta.dirname, '..');
+if (BUILT) execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
 
 function positive(name: keyof typeof args): number {
   const value = Number(args[name]);
@@ -218,15 +229,15 @@ function launch(
   kind: Kind,
   role: 'gateway' | 'worker' | 'all',
 ): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
-  const script = kind === 'full' ? 'bench/chat-server.ts' : 'bench/chat-floor-server.ts';
+  const name = kind === 'full' ? 'chat-server' : 'chat-floor-server';
+  const script = BUILT ? `dist/bench/${name}.js` : `bench/${name}.ts`;
   const label = role === 'worker' ? `${kind}-worker` : kind;
   const child = fork(resolve(root, script), [], {
     cwd: root,
     execArgv: [
       '--expose-gc',
       ...HEAP_FLAGS[role === 'worker' ? 'worker' : 'gateway'],
-      '--import',
-      './scripts/ts-hooks.mjs',
+      ...(BUILT ? [] : ['--import', './scripts/ts-hooks.mjs']),
       ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
     env: {
