@@ -177,11 +177,13 @@ export class ChatService {
       // Sent again because its reply failed or never came: it is owed one again.
       if (await this.messages.rearmReply(message.id)) this.turns.answer({ ...turn, why: 'resend' });
     } else {
+      // The turn first: it holds the reserved place, which nothing after this may strand. Its
+      // events come after the ack and this one (it starts after the current callbacks).
+      if (reservation) this.turns.answerReserved({ ...turn, why: 'message' }, reservation, claimed);
+      else this.turns.answer({ ...turn, why: 'message' });
       this.emitter.toOtherDevices(socket, user.userId, 'message:new', {
         message: toMessageView(message),
       });
-      if (reservation) this.turns.answerReserved({ ...turn, why: 'message' }, reservation, claimed);
-      else this.turns.answer({ ...turn, why: 'message' });
       if (ruleFlags.length > 0) {
         void this.moderation
           .flagByRules(message, ruleFlags)
