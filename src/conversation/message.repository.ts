@@ -328,8 +328,9 @@ export class MessageRepository {
          SELECT $2, $3, 1, now() FROM (SELECT count(*) FROM usr) AS usr_first WHERE ${guard}
          RETURNING id, last_seq`;
     const text = input.kind === 'text';
+    const at = Date.now();
     const values: unknown[] = [
-      uuidv7(),
+      uuidv7(at),
       input.conversationId ?? uuidv7(),
       input.userId,
       input.kind,
@@ -368,7 +369,12 @@ export class MessageRepository {
       // The claim reads what the insert wrote: companion_claim_reply runs after it, in the same
       // statement, and its own queries see the message (a function's statements take their own
       // snapshot). A conversation nothing is owed in, or whose reply streams, claims nothing.
-      const claiming = withClaim ? claimQuery('ins.conversation_id', withClaim, params) : null;
+      // The reply row has the message's created_at (one transaction): its id, a millisecond
+      // later, keeps it after the message in (created_at, id) order, as memory extraction's
+      // cursor reads the user's turns.
+      const claiming = withClaim
+        ? claimQuery('ins.conversation_id', withClaim, params, at + 1)
+        : null;
       const rows = await (tx ?? this.sql).query<Row[]>(
         claiming
           ? `${insert} SELECT ${INSERTED_COLUMNS}, ${claiming.columns}
@@ -1501,9 +1507,11 @@ function claimQuery(
   conversation: string,
   claim: ReplyClaim,
   values: unknown[],
+  /** The reply id's time (now by default). */
+  replyAt?: number,
 ): { columns: string; from: string; names: string[] } {
   const p = placeholders(values);
-  const from = `companion_claim_reply(${conversation}, ${p(uuidv7())}, ${p(claim.owner)},
+  const from = `companion_claim_reply(${conversation}, ${p(uuidv7(replyAt))}, ${p(claim.owner)},
     ${p(claim.leaseMs)}, ${p(claim.afterSeq ?? 0)}, ${p(claim.turnId ?? null)},
     ${p(claim.historyLimit ?? 60)}) claimed`;
   const refs = {

@@ -130,6 +130,16 @@ describe('MessageRepository', () => {
     expect(Object.fromEntries(keys.map((k) => [k, claimed[k]]))).toEqual(storedReply);
     expect(first.message).toEqual(await repo.findById(first.message.id));
 
+    // The reply row shares the message's created_at (one transaction) and comes after it in
+    // (created_at, id) order, which memory extraction's cursor follows.
+    const order = await sql(
+      db.url,
+      `SELECT id FROM messages WHERE conversation_id = $1 ORDER BY created_at, id`,
+      [first.message.conversationId],
+    );
+    expect(order.map((r) => r.id)).toEqual([first.message.id, claimed.id]);
+    expect(claimed.createdAt).toEqual(first.message.createdAt);
+
     // While that reply streams, the next message is stored and claims nothing.
     const c = first.message.conversationId;
     const second = await repo.insertUserMessage(
