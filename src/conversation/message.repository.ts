@@ -949,7 +949,9 @@ export class MessageRepository {
 
   /**
    * The user's turns after a cursor (time as Postgres text, to keep its microseconds; and id),
-   * in (time, id) order, at most `limit`: what memory extraction has not read yet.
+   * in (time, id) order, at most `limit`: what memory extraction has not read yet. They stop
+   * before the user's first reply still streaming: a cursor moved past it would never come back
+   * for it once it is shown (the lease sweep ends a reply whose process died, within a lease).
    */
   async turnsAfter(
     userId: string,
@@ -957,12 +959,17 @@ export class MessageRepository {
     limit: number,
   ): Promise<ExtractionTurnRow[]> {
     const rows = await this.db.query<Row[]>(
-      `SELECT id, role, kind, content, created_at, created_at::text AS at_text FROM messages
-        WHERE user_id = $1
-          AND (created_at, id) > (coalesce($2::timestamptz, '-infinity'),
-                                  coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
-          AND NOT memory_excluded AND ${SHOWN_TURN}
-        ORDER BY created_at, id LIMIT $4`,
+      `SELECT m.id, m.role, m.kind, m.content, m.created_at, m.created_at::text AS at_text
+         FROM messages m
+         LEFT JOIN LATERAL (SELECT s.created_at, s.id FROM messages s
+                             WHERE s.user_id = $1 AND s.status = 'streaming'
+                             ORDER BY s.created_at, s.id LIMIT 1) streaming ON true
+        WHERE m.user_id = $1
+          AND (m.created_at, m.id) > (coalesce($2::timestamptz, '-infinity'),
+                                      coalesce($3::uuid, '00000000-0000-0000-0000-000000000000'))
+          AND (streaming.id IS NULL OR (m.created_at, m.id) < (streaming.created_at, streaming.id))
+          AND NOT m.memory_excluded AND ${SHOWN_TURN}
+        ORDER BY m.created_at, m.id LIMIT $4`,
       [userId, cursor?.at ?? null, cursor?.id ?? null, limit],
     );
     return rows.map((r) => ({

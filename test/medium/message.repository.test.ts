@@ -214,6 +214,23 @@ describe('MessageRepository', () => {
     });
   });
 
+  it("gives memory extraction the user's turns up to the first reply still streaming", async () => {
+    const u = user();
+    const first = await repo.insertUserMessage(
+      { userId: u, clientMsgId: 'x1', content: 'first', contentTokens: 1, kind: 'text' },
+      undefined,
+      { owner: 'pod-x', leaseMs: 10_000 },
+    );
+    const reply = first.claimed;
+    if (!reply || 'takenOverBy' in reply) throw new Error('expected a claimed reply');
+    // Sent while the reply streams: after it, and not to be read before it is settled.
+    const second = await text(u, 'x2', first.message.conversationId);
+    const ids = async () => (await repo.turnsAfter(u, null, 10)).map((t) => t.id);
+    expect(await ids()).toEqual([first.message.id]);
+    await repo.finishReply(reply.id, { ...outcome('completed', null), content: 'hello back' });
+    expect(await ids()).toEqual([first.message.id, reply.id, second.message.id]);
+  });
+
   it('claims one reply slot per conversation however many start at once', async () => {
     const { message } = await text(user(), 'q');
     const claims = await Promise.all(
