@@ -329,6 +329,7 @@ export class MessageRepository {
          RETURNING id, last_seq`;
     const text = input.kind === 'text';
     const at = Date.now();
+    const searchTerms = text && input.content ? encodeTerms(input.content) : null;
     const values: unknown[] = [
       uuidv7(at),
       input.conversationId ?? uuidv7(),
@@ -337,7 +338,7 @@ export class MessageRepository {
       input.content,
       input.contentTokens,
       input.clientMsgId,
-      text && input.content ? encodeTerms(input.content) : null,
+      searchTerms,
       text && input.content.length > 0,
       input.locale ?? null,
       input.timeZone ?? null,
@@ -395,7 +396,7 @@ export class MessageRepository {
         kind: input.kind,
         content: input.content,
         content_tokens: input.contentTokens,
-        search_terms: values[7],
+        search_terms: searchTerms,
         client_msg_id: input.clientMsgId,
         reply_due_at: r.inserted_reply_due_at,
         created_at: r.inserted_created_at,

@@ -16,7 +16,7 @@ const setup = workerData as Setup;
 const { ready, request, grow, answer } = setup.states;
 const control = new Int32Array(setup.control);
 let bytes = Buffer.from(setup.bytes);
-let sizes = new Int32Array(setup.sizes);
+const sizes = new Int32Array(setup.sizes);
 const tokenizer = fromPreTrained();
 
 function answerWith(state: number): void {
@@ -46,12 +46,10 @@ for (;;) {
     }
     answerWith(answer);
   } else if (state === grow) {
+    // A larger buffer for the texts (the counts' array holds as many as one request sends).
     const next = receiveMessageOnPort(setup.port)?.message as
-      { bytes: SharedArrayBuffer; sizes: SharedArrayBuffer } | undefined;
-    if (next) {
-      bytes = Buffer.from(next.bytes);
-      sizes = new Int32Array(next.sizes);
-    }
+      { bytes: SharedArrayBuffer } | undefined;
+    if (next) bytes = Buffer.from(next.bytes);
     answerWith(answer);
   } else {
     Atomics.wait(control, 0, state);

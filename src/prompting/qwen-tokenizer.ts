@@ -317,7 +317,7 @@ class TokenizerThread {
 
   private grow(size: number): boolean {
     const bytes = new SharedArrayBuffer(Math.max(size, this.bytes.length * 2));
-    this.port.postMessage({ bytes, sizes: this.sizes.buffer });
+    this.port.postMessage({ bytes });
     if (!this.ask(STATES.grow)) return false;
     this.bytes = Buffer.from(bytes);
     return true;

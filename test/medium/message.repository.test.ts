@@ -140,36 +140,21 @@ describe('MessageRepository', () => {
     expect(order.map((r) => r.id)).toEqual([first.message.id, claimed.id]);
     expect(claimed.createdAt).toEqual(first.message.createdAt);
 
-    // While that reply streams, the next message is stored and claims nothing.
+    // While that reply streams, the next message is stored and claims nothing; a repeat of it
+    // stores nothing and claims nothing.
     const c = first.message.conversationId;
-    const second = await repo.insertUserMessage(
-      {
-        userId: u,
-        clientMsgId: 'f2',
-        conversationId: c,
-        content: 'still there?',
-        contentTokens: 3,
-        kind: 'text',
-      },
-      undefined,
-      claim,
-    );
+    const stillThere = {
+      userId: u,
+      clientMsgId: 'f2',
+      conversationId: c,
+      content: 'still there?',
+      contentTokens: 3,
+      kind: 'text',
+    } as const;
+    const second = await repo.insertUserMessage(stillThere, undefined, claim);
     expect(second.message.seq).toBe(3);
     expect(second.claimed).toBeNull();
-
-    // A repeat stores nothing and claims nothing.
-    const again = await repo.insertUserMessage(
-      {
-        userId: u,
-        clientMsgId: 'f2',
-        conversationId: c,
-        content: 'still there?',
-        contentTokens: 3,
-        kind: 'text',
-      },
-      undefined,
-      claim,
-    );
+    const again = await repo.insertUserMessage(stillThere, undefined, claim);
     expect(again).toMatchObject({ duplicate: true, message: { id: second.message.id } });
     expect(again.claimed).toBeUndefined();
 
