@@ -1,6 +1,7 @@
 /**
  * The floor for the chat bench: the least server that does the service's text turn with the same
- * guarantees, on socket.io, pg and openai alone (no Nest, nothing from src/).
+ * guarantees, on socket.io, pg and openai alone (no Nest; from src/ only the model transport,
+ * src/common/http-fetch.ts, so that both servers reach the model the same way).
  *
  * - Namespace /chat; the handshake's `auth.token` must be an HS256 JWT signed with JWT_SECRET
  *   (sub = user id), or the connection is refused. Each socket joins its user's room.
@@ -27,6 +28,7 @@ import jwt from 'jsonwebtoken';
 import OpenAI from 'openai';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
+import { createNodeFetch } from '../src/common/http-fetch.js';
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -55,6 +57,7 @@ const llm = new OpenAI({
   apiKey: process.env.LLM_API_KEY || 'none',
   maxRetries: 0,
   timeout: 120_000,
+  fetch: createNodeFetch(),
 });
 
 await pool.query(`

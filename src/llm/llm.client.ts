@@ -1,5 +1,6 @@
 import OpenAI, { APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { CALLER_SIGNAL, createNodeFetch } from '../common/http-fetch.js';
 import { LlmError } from './llm.errors.js';
 import { GateFullError, type LlmGate } from './llm-gate.js';
 import { ThinkFilter } from './think-filter.js';
@@ -110,6 +111,8 @@ export class LlmClient {
     const targets = endpoints.length
       ? endpoints
       : [{ name: 'default', baseUrl: settings.baseUrl, apiKey: settings.apiKey }];
+    // Streams through node:http rather than the global fetch: see http-fetch.ts for why.
+    const fetch = createNodeFetch();
     for (const t of targets) {
       this.clients.set(
         t.name,
@@ -118,6 +121,7 @@ export class LlmClient {
           apiKey: t.apiKey || 'none',
           maxRetries: 0,
           timeout: settings.totalTimeoutMs,
+          fetch,
         }),
       );
     }
@@ -251,7 +255,9 @@ export class LlmClient {
       onRequest?.();
       const client = this.clients.get(settings.endpoint);
       if (!client) throw new LlmError('upstream', `no endpoint named ${settings.endpoint}`);
-      const stream = await client.chat.completions.create(body, { signal: abort.signal });
+      // The signal goes to the fetch directly (not as `signal`: see CALLER_SIGNAL).
+      const fetchOptions: object = { [CALLER_SIGNAL]: abort.signal };
+      const stream = await client.chat.completions.create(body, { fetchOptions });
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
         if (chunk.model) model = chunk.model;
         if (chunk.usage) {
@@ -273,7 +279,7 @@ export class LlmClient {
         const visible = filter.push(raw);
         if (visible) yield { type: 'delta', text: visible };
       }
-      // The SDK ends the iteration quietly when the request is aborted or the connection drops.
+      // An abort may also end the iteration quietly: it is still an abort.
       if (abort.signal.aborted) throw abort.signal.reason;
       if (finishReason === null) throw new Error('the stream ended before the reply finished');
       const rest = filter.flush();

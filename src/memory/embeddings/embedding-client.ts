@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { CALLER_SIGNAL, createNodeFetch } from '../../common/http-fetch.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { normalize } from './vector.js';
 
@@ -35,7 +36,12 @@ export class EmbeddingClient {
     private readonly settings: EmbeddingSettings,
     private readonly metrics?: Metrics,
   ) {
-    const common = { baseURL: settings.baseUrl, apiKey: settings.apiKey || 'none' };
+    // The query's vector is asked on every turn: the same transport as the model's stream.
+    const common = {
+      baseURL: settings.baseUrl,
+      apiKey: settings.apiKey || 'none',
+      fetch: createNodeFetch(),
+    };
     this.queryClient = new OpenAI({ ...common, maxRetries: 0, timeout: settings.queryTimeoutMs });
     this.batchClient = new OpenAI({ ...common, maxRetries: 1, timeout: settings.batchTimeoutMs });
   }
@@ -100,7 +106,7 @@ export class EmbeddingClient {
           model: this.settings.model,
           input: texts.map((t) => t.slice(0, MAX_INPUT_CHARS) || ' '),
         },
-        { signal: deadline },
+        { fetchOptions: { [CALLER_SIGNAL]: deadline } as object },
       );
       const vectors: Float32Array[] = new Array<Float32Array>(texts.length);
       for (const item of response.data) {

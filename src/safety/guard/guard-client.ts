@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
+import { CALLER_SIGNAL, createNodeFetch } from '../../common/http-fetch.js';
 import type { GuardCheck } from '../guard-check.js';
 import { parseGuardAnswer, type GuardAnswer } from './guard-answer.js';
 
@@ -54,6 +55,8 @@ export class GuardClient implements GuardCheck {
       apiKey: settings.apiKey || 'none',
       maxRetries: 0,
       timeout: settings.timeoutMs,
+      // A check on every message: the same transport as the model's stream (http-fetch.ts).
+      fetch: createNodeFetch(),
     });
     this.breaker = settings.breaker ?? DEFAULT_BREAKER;
     this.now = settings.now ?? Date.now;
@@ -91,7 +94,11 @@ export class GuardClient implements GuardCheck {
           max_tokens: MAX_TOKENS,
           stream: false,
         },
-        { signal: controller.signal, maxRetries: 0, timeout: this.settings.timeoutMs },
+        {
+          fetchOptions: { [CALLER_SIGNAL]: controller.signal } as object,
+          maxRetries: 0,
+          timeout: this.settings.timeoutMs,
+        },
       );
       const content = completion.choices?.[0]?.message?.content;
       const answer = typeof content === 'string' ? parseGuardAnswer(content) : null;
