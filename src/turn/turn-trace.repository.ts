@@ -21,16 +21,24 @@ export class TurnTraceRepository {
   async saveMany(traces: readonly TurnTrace[]): Promise<void> {
     const latest = [...new Map(traces.map((t) => [t.replyId, t])).values()];
     if (latest.length === 0) return;
+    // One JSON document for the batch: an array parameter would have pg escape each trace's
+    // JSON text into an array literal (a copy per quote, the largest garbage of a turn).
     await this.relaxed.query(
       `INSERT INTO turn_traces (reply_id, turn_id, answering_id, user_id, trace)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::jsonb[])
+       SELECT t.reply_id, t.turn_id, t.answering_id, t.user_id, t.trace
+         FROM jsonb_to_recordset($1::jsonb)
+           AS t(reply_id uuid, turn_id uuid, answering_id uuid, user_id varchar, trace jsonb)
        ON CONFLICT (reply_id) DO UPDATE SET trace = EXCLUDED.trace`,
       [
-        latest.map((t) => t.replyId),
-        latest.map((t) => t.turnId),
-        latest.map((t) => t.answering),
-        latest.map((t) => t.userId),
-        latest.map((t) => JSON.stringify(t)),
+        JSON.stringify(
+          latest.map((t) => ({
+            reply_id: t.replyId,
+            turn_id: t.turnId,
+            answering_id: t.answering,
+            user_id: t.userId,
+            trace: t,
+          })),
+        ),
       ],
     );
   }
