@@ -171,6 +171,9 @@ const model = await startVllmStandIn({
   // Chat turns get a short reply; structured requests (the service's memory extraction, for one)
   // get the stand-in's answer that fits their schema.
   responder: (body) => (body.response_format ? {} : { pieces: ['Sure, ', 'I am here.'] }),
+  // Kept prompts would grow this process's heap, and its collections would bunch the open
+  // loop's sends (the arrival schedule both servers are measured on).
+  record: false,
 });
 const servers: RunningServer[] = [];
 const children: ChildProcess[] = [];

@@ -64,11 +64,18 @@ export async function startVllmStandIn(options: {
   responder?: Responder;
   /** LoRA adapters served beside the model (listed in /v1/models and accepted as `model`). */
   adapters?: string[];
+  /**
+   * Keep every request in `requests` (default). A benchmark turns this off: thousands of kept
+   * prompts grow the host process's heap, and its collections then delay the load it generates.
+   */
+  record?: boolean;
 }): Promise<VllmStandIn> {
   let responder = options.responder ?? placeholderResponder;
   let load = { waiting: 0, kvCache: 0 };
   const served = [options.model, ...(options.adapters ?? [])];
   const requests: RecordedRequest[] = [];
+  const record = options.record ?? true;
+  let received = 0;
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
@@ -112,10 +119,11 @@ export async function startVllmStandIn(options: {
     } catch {
       return sendJson(res, 400, vllmError('Invalid JSON body', 'BadRequestError', 400));
     }
-    const record: RecordedRequest = { body, aborted: false, finished: false };
-    requests.push(record);
+    const recorded: RecordedRequest = { body, aborted: false, finished: false };
+    // The request's index: its place in `requests` (which a test may empty), or a count.
+    const index = record ? requests.push(recorded) - 1 : received++;
     res.on('close', () => {
-      if (!record.finished) record.aborted = true;
+      if (!recorded.finished) recorded.aborted = true;
     });
     if (!served.includes(String(body.model))) {
       return sendJson(
@@ -124,7 +132,7 @@ export async function startVllmStandIn(options: {
         vllmError(`The model \`${String(body.model)}\` does not exist.`, 'NotFoundError', 404),
       );
     }
-    const script = { ...(await responder(body, requests.length - 1)) };
+    const script = { ...(await responder(body, index)) };
     // A structured request gets an answer that fits its schema unless the script says otherwise.
     const format = body.response_format as
       { type?: string; json_schema?: { schema?: unknown } } | undefined;
@@ -138,11 +146,11 @@ export async function startVllmStandIn(options: {
           vllmError(script.errorMessage ?? 'error', errorType(script.status), script.status),
         ),
       );
-      record.finished = true;
+      recorded.finished = true;
       return;
     }
-    if (body.stream) await streamCompletion(res, body, script, record);
-    else await wholeCompletion(res, body, script, record);
+    if (body.stream) await streamCompletion(res, body, script, recorded);
+    else await wholeCompletion(res, body, script, recorded);
   }
 
   async function streamCompletion(
