@@ -6,7 +6,8 @@
  * at once: the service (bench/chat-server.ts) and its floor (bench/chat-floor-server.ts, the least
  * server that does the same text turn with the same guarantees). Each runs as its own process on
  * one scratch Postgres database (the floor in tables of its own) and Redis, configured as in
- * production; the clients and the stand-in run here.
+ * production; the clients run here, the stand-in in a process of its own
+ * (bench/chat-model-server.ts) so that its work does not delay the clients' sends.
  *
  * 1. Closed loop (throughput): N socket clients each send M text messages, one after another
  *    (next after the reply ends). Prints messages (turns) per second, ack latency p50/p99 (client
@@ -22,8 +23,12 @@
  *    (or --open-rate), whatever the replies do, for --open-seconds, once the service's worker has
  *    done the jobs the closed loop left (printed as `jobs-drained`); each goes to a client whose
  *    previous reply has ended (a fresh conversation when none is free, counted as overflow).
+ *    The loop's clients each send one untimed first message before it starts (a new user's
+ *    first turn is the closed loop's to measure), and this process collects its garbage first.
  *    Prints ack, turn and receipt-to-model-request p50/p99 for that phase (target: receipt to
- *    model request p99 under 20 ms); the floor then runs the same schedule for comparison.
+ *    model request p99 under 20 ms), with `machineStalls`: how late a separate idle process's
+ *    2 ms timer ran meanwhile (pauses of the whole machine, which delay either server's turns);
+ *    the floor then runs the same schedule for comparison.
  * 3. Idle connections: opens K authenticated connections that do nothing and prints each
  *    server's heap and RSS per connection (after forced garbage collection).
  *
@@ -51,7 +56,7 @@
  * to read the stage timings of the slow turns), BENCH_HEAP_SNAPSHOT (a heap snapshot of the
  * service with the idle connections open).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -63,7 +68,6 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { deploymentNodeFlags } from '../src/deploy/node-heap.js';
 import { QUEUE } from '../src/jobs/job-names.js';
-import { startVllmStandIn } from '../src/llm/stand-in/vllm-stand-in.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -166,23 +170,14 @@ const redisPrefixes = [redisPrefix, `${redisPrefix}-floor`];
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
 await admin.query(`CREATE DATABASE ${dbName}`);
-const model = await startVllmStandIn({
-  model: MODEL,
-  // Chat turns get a short reply; structured requests (the service's memory extraction, for one)
-  // get the stand-in's answer that fits their schema.
-  responder: (body) => (body.response_format ? {} : { pieces: ['Sure, ', 'I am here.'] }),
-  // Kept prompts would grow this process's heap, and its collections would bunch the open
-  // loop's sends (the arrival schedule both servers are measured on).
-  record: false,
-});
 const servers: RunningServer[] = [];
 const children: ChildProcess[] = [];
+const model = await startModel();
 
 let cleaning: Promise<void> | null = null;
 function cleanup(): Promise<void> {
   return (cleaning ??= (async () => {
     await Promise.allSettled(children.map(stopProcess));
-    await model.close().catch(() => undefined);
     if (args.keep) console.error(`kept the database ${dbName}`);
     else await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
@@ -226,6 +221,27 @@ async function startServer(kind: Kind): Promise<RunningServer> {
     paused: false,
     worker: worker?.child ?? null,
   };
+}
+
+/** The model stand-in in a process of its own (bench/chat-model-server.ts). */
+function startModel(): Promise<{ url: string }> {
+  const script = BUILT ? 'dist/bench/chat-model-server.js' : 'bench/chat-model-server.ts';
+  const child = fork(resolve(root, script), [], {
+    cwd: root,
+    execArgv: BUILT ? [] : ['--import', './scripts/ts-hooks.mjs'],
+    env: { ...process.env, MODEL },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  return new Promise((resolveModel, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(buffered);
+      if (m) resolveModel({ url: m[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`the model stand-in exited (${code})`)));
+  });
 }
 
 function launch(
@@ -677,6 +693,15 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
     server.url,
     Array.from({ length: OPEN_CLIENTS }, (_, i) => `bench-${tag}-${i}`),
   );
+  // Each client's first message, untimed: the loop measures the turns of users already in a
+  // conversation at a steady rate, not fifty new users' first turns all in its first second
+  // (which the closed loop measures). Then a moment for what their first turns left behind.
+  await Promise.all(
+    clients.map(async (client, i) => {
+      client.conversationId = (await turn(client, `${tag}-first-${i}`, undefined)).conversationId;
+    }),
+  );
+  await sleep(1000);
   const free = [...clients];
   const from = server.logs.length;
   const total = Math.max(1, Math.round(rate * seconds));
@@ -687,7 +712,11 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
   const turns: Promise<void>[] = [];
   let overflow = 0;
   let maxLagMs = 0;
+  // This process sends on the schedule: its own collection in the middle of the loop would
+  // bunch the sends (it runs with --expose-gc and young space to spare: package.json).
+  (globalThis as { gc?: () => void }).gc?.();
   const cpu = cpuMeter(server);
+  const stalls = stallProbe(seconds);
 
   const fire = (k: number, lagMs: number) => {
     maxLagMs = Math.max(maxLagMs, lagMs);
@@ -732,6 +761,7 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
   const p99 = pct(upstream, 99);
   return {
     targetRate: round(rate, 1),
+    machineStalls: await stalls,
     seconds: round(sendSeconds),
     sent: total,
     sentPerSec: round(total / sendSeconds, 1),
@@ -751,6 +781,45 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
     ...usage,
     otherLogLines: otherLogLines(server, from),
   };
+}
+
+/**
+ * The machine's own stalls during a phase, measured apart from the servers and the clients: a
+ * separate, otherwise idle process asks for a timer every 2 ms and reports how late it ran. On a
+ * shared machine whole-machine pauses of 50-200 ms come and go (the hypervisor, other tenants);
+ * a p99 over a 12 s window is the 14th-slowest of some 1,400 turns, and one such pause delays
+ * every turn that arrives during it, on either server. `over20Ms`: wake-ups later than 20 ms;
+ * `stalledMs`: their lateness summed; `maxMs`: the worst.
+ */
+function stallProbe(
+  seconds: number,
+): Promise<{ over20Ms: number; stalledMs: number; maxMs: number }> {
+  const code = `
+    const end = performance.now() + ${Math.round(seconds * 1000)};
+    let last = performance.now(), over = 0, stalled = 0, max = 0;
+    const t = setInterval(() => {
+      const now = performance.now(), late = now - last - 2;
+      last = now;
+      if (late > 20) { over++; stalled += late; }
+      if (late > max) max = late;
+      if (now >= end) {
+        clearInterval(t);
+        process.stdout.write(JSON.stringify({ over20Ms: over, stalledMs: Math.round(stalled), maxMs: Math.round(max) }));
+      }
+    }, 2);`;
+  return new Promise((resolveProbe) => {
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', () => {
+      try {
+        resolveProbe(JSON.parse(out) as { over20Ms: number; stalledMs: number; maxMs: number });
+      } catch {
+        resolveProbe({ over20Ms: -1, stalledMs: -1, maxMs: -1 });
+      }
+    });
+  });
 }
 
 /** Idle connections: heap and RSS per connection, after forced garbage collection. */
