@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { CALLER_SIGNAL, createNodeFetch } from './http-fetch.js';
+import { abortedBy, createNodeFetch } from './http-fetch.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
@@ -143,7 +143,7 @@ describe('createNodeFetch', () => {
       res.write('data: one\n\n');
     };
     const caller = new AbortController();
-    const init = { method: 'POST', body: '{}', [CALLER_SIGNAL]: caller.signal } as RequestInit;
+    const init = { method: 'POST', body: '{}', ...abortedBy(caller.signal) } as RequestInit;
     const res = await fetch(base, init);
     const iterator = (res.body as unknown as Readable)[Symbol.asyncIterator]();
     await iterator.next();
@@ -154,7 +154,7 @@ describe('createNodeFetch', () => {
   });
 
   it('rejects at once when a signal is already aborted, without sending', async () => {
-    const init = { [CALLER_SIGNAL]: AbortSignal.abort() } as RequestInit;
+    const init = abortedBy(AbortSignal.abort()) as RequestInit;
     await expect(fetch(base, init)).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen).toHaveLength(0);
   });

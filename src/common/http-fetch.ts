@@ -10,12 +10,13 @@ import type { Readable } from 'node:stream';
  */
 export const CALLER_SIGNAL = Symbol('callerSignal');
 
-export interface NodeFetchOptions {
-  /** How long an idle keep-alive connection is kept; below the server's own keep-alive timeout. */
-  idleSocketMs?: number;
-  /** Connections per endpoint at most (Infinity: as many as requests in flight). */
-  maxSockets?: number;
+/** A request's `fetchOptions` that abort it by `signal` (see {@link CALLER_SIGNAL}). */
+export function abortedBy(signal: AbortSignal): object {
+  return { [CALLER_SIGNAL]: signal };
 }
+
+/** How long an idle keep-alive connection is kept: below servers' usual 5 s keep-alive timeout. */
+const IDLE_SOCKET_MS = 4000;
 
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -35,12 +36,8 @@ type NodeInit = RequestInit & { [CALLER_SIGNAL]?: AbortSignal };
  * {@link CALLER_SIGNAL}, gzip/deflate/br bodies. No redirects are followed (model servers do not
  * redirect); a 3xx is returned as it is.
  */
-export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
-  const agentOptions = {
-    keepAlive: true,
-    timeout: options.idleSocketMs ?? 4000,
-    maxSockets: options.maxSockets ?? Infinity,
-  };
+export function createNodeFetch(): FetchLike {
+  const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
   return function nodeFetch(input, init: NodeInit = {}) {
@@ -103,8 +100,6 @@ class NodeResponse {
   readonly status: number;
   readonly statusText: string;
   readonly headers: Headers;
-  readonly redirected = false;
-  readonly type = 'basic';
   readonly body: Readable;
   private used = false;
 

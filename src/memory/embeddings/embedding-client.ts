@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { CALLER_SIGNAL, createNodeFetch } from '../../common/http-fetch.js';
+import { abortedBy, createNodeFetch } from '../../common/http-fetch.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { normalize } from './vector.js';
 
@@ -36,7 +36,8 @@ export class EmbeddingClient {
     private readonly settings: EmbeddingSettings,
     private readonly metrics?: Metrics,
   ) {
-    // The query's vector is asked on every turn: the same transport as the model's stream.
+    // The query's vector is asked on every turn: the same transport as the model's stream (the
+    // batches share it: one keep-alive pool per endpoint).
     const common = {
       baseURL: settings.baseUrl,
       apiKey: settings.apiKey || 'none',
@@ -106,7 +107,7 @@ export class EmbeddingClient {
           model: this.settings.model,
           input: texts.map((t) => t.slice(0, MAX_INPUT_CHARS) || ' '),
         },
-        { fetchOptions: { [CALLER_SIGNAL]: deadline } as object },
+        { fetchOptions: abortedBy(deadline) },
       );
       const vectors: Float32Array[] = new Array<Float32Array>(texts.length);
       for (const item of response.data) {

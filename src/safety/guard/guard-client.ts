@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
-import { CALLER_SIGNAL, createNodeFetch } from '../../common/http-fetch.js';
+import { abortedBy, createNodeFetch } from '../../common/http-fetch.js';
 import type { GuardCheck } from '../guard-check.js';
 import { parseGuardAnswer, type GuardAnswer } from './guard-answer.js';
 
@@ -95,7 +95,7 @@ export class GuardClient implements GuardCheck {
           stream: false,
         },
         {
-          fetchOptions: { [CALLER_SIGNAL]: controller.signal } as object,
+          fetchOptions: abortedBy(controller.signal),
           maxRetries: 0,
           timeout: this.settings.timeoutMs,
         },
