@@ -27,15 +27,20 @@
  *    first turn is the closed loop's to measure), and this process collects its garbage first.
  *    Prints ack, turn and receipt-to-model-request p50/p99 for that phase (target: receipt to
  *    model request p99 under 20 ms), with `machineStalls`: how late a separate idle process's
- *    2 ms timer ran meanwhile (pauses of the whole machine, which delay either server's turns);
- *    the floor then runs the same schedule for comparison.
+ *    2 ms timer ran meanwhile (pauses of the whole machine, which delay either server's turns),
+ *    and `serverGc`: the service's garbage collections during the loop by kind, [count, ms of
+ *    pause] (from its /metrics; a major one brings a few slow turns with it); the floor then
+ *    runs the same schedule for comparison.
  * 3. Idle connections: opens K authenticated connections that do nothing and prints each
  *    server's heap and RSS per connection (after forced garbage collection).
  *
  * Every phase also prints where the CPU went: the server's and Postgres's CPU time per turn, and
  * the cores kept busy by the server, Postgres, this process, and the rest of the machine
- * (`otherCores`: Redis, the kernel and anything else running; when it is high the figures are
- * noisy). `otherLogLines` counts the server's log lines besides its per-reply ones, a sign of
+ * (`otherCores`: the model stand-in, Redis, the kernel and anything else running; when it is
+ * high the figures are noisy). `foreignCoresMax` is the busiest quarter second of CPU outside
+ * the bench, Postgres and Redis (the kernel's own work included; another program's burst takes a
+ * core from the servers for as long), and `foreignTop` names the programs that used most of it.
+ * `otherLogLines` counts the server's log lines besides its per-reply ones, a sign of
  * background work (the service's memory extraction runs a minute after a conversation's last
  * turn: the open loop waits for it, a later closed-loop round may meet it, as workerCpuMsPerTurn
  * then shows; set MEMORY_EXTRACTION_DELAY_MS to move it).
@@ -173,6 +178,8 @@ await admin.query(`CREATE DATABASE ${dbName}`);
 const servers: RunningServer[] = [];
 const children: ChildProcess[] = [];
 const model = await startModel();
+/** The stall probes' processes (stallProbe), the bench's own as far as the CPU meter goes. */
+const probePids = new Set<number>();
 
 let cleaning: Promise<void> | null = null;
 function cleanup(): Promise<void> {
@@ -224,7 +231,7 @@ async function startServer(kind: Kind): Promise<RunningServer> {
 }
 
 /** The model stand-in in a process of its own (bench/chat-model-server.ts). */
-function startModel(): Promise<{ url: string }> {
+function startModel(): Promise<{ url: string; pid: number | undefined }> {
   const script = BUILT ? 'dist/bench/chat-model-server.js' : 'bench/chat-model-server.ts';
   const child = fork(resolve(root, script), [], {
     cwd: root,
@@ -238,7 +245,7 @@ function startModel(): Promise<{ url: string }> {
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const m = /"url":"(http:\/\/[^"]+)"/.exec(buffered);
-      if (m) resolveModel({ url: m[1] });
+      if (m) resolveModel({ url: m[1], pid: child.pid });
     });
     child.once('exit', (code) => reject(new Error(`the model stand-in exited (${code})`)));
   });
@@ -458,24 +465,29 @@ function cpuTicks(pid: number | undefined): number {
   }
 }
 
-/** CPU ticks of every local postgres process by pid (empty when not visible). */
-function postgresTicks(): Map<string, number> {
-  const ticks = new Map<string, number>();
+/** Every visible process's name and CPU ticks so far, by pid (empty when /proc is not there). */
+function processTicks(): Map<string, { comm: string; ticks: number }> {
+  const all = new Map<string, { comm: string; ticks: number }>();
   let entries: string[] = [];
   try {
     entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
   } catch {
-    return ticks;
+    return all;
   }
   for (const pid of entries) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8') === 'postgres\n')
-        ticks.set(pid, cpuTicks(+pid));
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // A kernel worker's name changes with the work it is doing: one name for them all.
+      const comm = stat
+        .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+        .replace(/^kworker\/.*/, 'kworker');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      all.set(pid, { comm, ticks: Number(fields[11]) + Number(fields[12]) });
     } catch {
       // gone meanwhile
     }
   }
-  return ticks;
+  return all;
 }
 
 /** Busy and I/O-wait clock ticks of the whole machine so far (/proc/stat), summed over CPUs. */
@@ -494,9 +506,13 @@ function machineTicks(): { busy: number; iowait: number } {
 
 /**
  * Where the CPU went during a phase: the server's and Postgres's CPU time per turn, and the cores
- * kept busy by the server, Postgres, this process (clients and stand-in), the whole machine, and
- * what is left (`otherCores`: Redis, the kernel, anything else on the host). Postgres is sampled
- * every 250 ms so that backends that exit during the phase still count.
+ * kept busy by the server, Postgres, this process (clients), the whole machine, and what is left
+ * (`otherCores`: the model stand-in, Redis, the kernel, anything else on the host). Every process
+ * is sampled every 250 ms, so that backends that exit during the phase still count, and so that a
+ * burst of CPU outside the bench shows: `foreignCoresMax` is the busiest 250 ms of CPU outside the
+ * bench's own processes, Postgres and Redis, in cores (1 means a whole core taken from the
+ * servers for a quarter second), and `foreignTop` names the processes that took most of it over
+ * the phase (ms of CPU).
  */
 function cpuMeter(server: RunningServer) {
   const server0 = cpuTicks(server.child.pid);
@@ -504,17 +520,34 @@ function cpuMeter(server: RunningServer) {
   const machine0 = machineTicks();
   const bench0 = process.cpuUsage();
   const t0 = performance.now();
-  let pgLast = postgresTicks();
+  const ours = new Set([process.pid, server.child.pid, server.worker?.pid, model.pid].map(String));
+  const ownServices = new Set(['postgres', 'redis-server']);
+  let last = { at: t0, machine: machine0.busy, procs: processTicks() };
   let pgSum = 0;
-  const samplePostgres = () => {
-    const now = postgresTicks();
-    for (const [pid, ticks] of now) pgSum += ticks - (pgLast.get(pid) ?? 0);
-    pgLast = now;
+  let foreignMax = 0;
+  const foreignByName = new Map<string, number>();
+  const sample = () => {
+    const now = { at: performance.now(), machine: machineTicks().busy, procs: processTicks() };
+    let known = 0;
+    for (const [pid, { comm, ticks }] of now.procs) {
+      // A process that started within the window counts from zero.
+      const used = ticks - (last.procs.get(pid)?.ticks ?? 0);
+      if (used <= 0) continue;
+      if (comm === 'postgres') pgSum += used;
+      if (ours.has(pid) || probePids.has(Number(pid)) || ownServices.has(comm)) known += used;
+      else foreignByName.set(comm, (foreignByName.get(comm) ?? 0) + used);
+    }
+    const windowMs = now.at - last.at;
+    if (windowMs > 100) {
+      const foreign = (now.machine - last.machine - known) * TICK_MS;
+      foreignMax = Math.max(foreignMax, foreign / windowMs);
+    }
+    last = now;
   };
-  const sampler = setInterval(samplePostgres, 250);
+  const sampler = setInterval(sample, 250);
   return (turns: number) => {
     clearInterval(sampler);
-    samplePostgres();
+    sample();
     const wallMs = performance.now() - t0;
     const serverMs = (cpuTicks(server.child.pid) - server0) * TICK_MS;
     const workerMs = (cpuTicks(server.worker?.pid) - worker0) * TICK_MS;
@@ -522,6 +555,12 @@ function cpuMeter(server: RunningServer) {
     const benchMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(bench0));
     const pgMs = pgSum * TICK_MS;
     const machineMs = (machine.busy - machine0.busy) * TICK_MS;
+    const foreignTop = Object.fromEntries(
+      [...foreignByName]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([name, ticks]) => [name, ticks * TICK_MS]),
+    );
     return {
       serverCpuMsPerTurn: round(serverMs / turns),
       ...(server.worker ? { workerCpuMsPerTurn: round(workerMs / turns) } : {}),
@@ -532,6 +571,8 @@ function cpuMeter(server: RunningServer) {
       machineBusyCores: round(machineMs / wallMs),
       otherCores: round((machineMs - serverMs - workerMs - pgMs - benchMs) / wallMs),
       machineIowaitCores: round(((machine.iowait - machine0.iowait) * TICK_MS) / wallMs),
+      foreignCoresMax: round(foreignMax),
+      foreignTop,
     };
   };
 }
@@ -633,6 +674,8 @@ interface ClosedResult {
   machineBusyCores: number;
   otherCores: number;
   machineIowaitCores: number;
+  foreignCoresMax: number;
+  foreignTop: Record<string, number>;
   /** Log lines of the server during the phase other than its per-reply lines (background work). */
   otherLogLines: number;
 }
@@ -715,6 +758,7 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
   // This process sends on the schedule: its own collection in the middle of the loop would
   // bunch the sends (it runs with --expose-gc and young space to spare: package.json).
   (globalThis as { gc?: () => void }).gc?.();
+  const gc0 = await gcTotals(server.url);
   const cpu = cpuMeter(server);
   const stalls = stallProbe(seconds);
 
@@ -756,12 +800,14 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
   const sendSeconds = (performance.now() - t0) / 1000;
   await Promise.all(turns);
   const usage = cpu(total);
+  const serverGc = gcBetween(gc0, await gcTotals(server.url));
   closeClients(clients);
   const upstream = await awaitSamples(server, from, ackMs.length);
   const p99 = pct(upstream, 99);
   return {
     targetRate: round(rate, 1),
     machineStalls: await stalls,
+    ...(serverGc ? { serverGc } : {}),
     seconds: round(sendSeconds),
     sent: total,
     sentPerSec: round(total / sendSeconds, 1),
@@ -781,6 +827,43 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
     ...usage,
     otherLogLines: otherLogLines(server, from),
   };
+}
+
+/**
+ * The server's garbage collections so far, by kind (major, minor, incremental, weakcb), from its
+ * /metrics (prom-client's `nodejs_gc_duration_seconds`); null for a server without them (the
+ * floor).
+ */
+async function gcTotals(url: string): Promise<Map<string, { count: number; ms: number }> | null> {
+  try {
+    const text = await (await fetch(new URL('/metrics', url))).text();
+    const totals = new Map<string, { count: number; ms: number }>();
+    for (const m of text.matchAll(
+      /^\w*nodejs_gc_duration_seconds_(count|sum)\{kind="(\w+)"\} (\S+)$/gm,
+    )) {
+      const entry = totals.get(m[2]) ?? { count: 0, ms: 0 };
+      if (m[1] === 'count') entry.count = Number(m[3]);
+      else entry.ms = Number(m[3]) * 1000;
+      totals.set(m[2], entry);
+    }
+    return totals.size > 0 ? totals : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The collections between two gcTotals readings: `{ major: [count, ms], ... }`. */
+function gcBetween(
+  before: Map<string, { count: number; ms: number }> | null,
+  after: Map<string, { count: number; ms: number }> | null,
+): Record<string, [number, number]> | undefined {
+  if (!before || !after) return undefined;
+  return Object.fromEntries(
+    [...after].map(([kind, a]) => {
+      const b = before.get(kind) ?? { count: 0, ms: 0 };
+      return [kind, [a.count - b.count, round(a.ms - b.ms, 1)]];
+    }),
+  );
 }
 
 /**
@@ -810,6 +893,7 @@ function stallProbe(
   return new Promise((resolveProbe) => {
     const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
+    if (child.pid) probePids.add(child.pid);
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('exit', () => {
