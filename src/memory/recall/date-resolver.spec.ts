@@ -62,6 +62,13 @@ describe('resolveDates (English)', () => {
     expect(resolved('since 2019')).toEqual([['since 2019', '2019']]);
   });
 
+  it('reads counts of days written as words', () => {
+    expect(resolved('I will see her in two days')).toEqual([['in two days', '17 July 2023']]);
+    expect(resolved('the past three days were hard')).toEqual([
+      ['the past three days', '12 July – 15 July 2023'],
+    ]);
+  });
+
   it('does not take the verb "may" for a month', () => {
     expect(resolved('I may go. May I come?')).toEqual([]);
   });
@@ -95,6 +102,21 @@ describe('resolveDates (Chinese)', () => {
     ]);
     expect(resolved('六月二十日')).toEqual([['六月二十日', '20 June 2023']]);
     expect(resolved('我打算六月二十日去')).toEqual([['六月二十日', '20 June 2024']]);
+  });
+
+  it('reads the colloquial 昨儿 and 今儿', () => {
+    expect(resolved('我昨儿去了公园，今儿在家')).toEqual([
+      ['昨儿', '14 July 2023'],
+      ['今儿', '15 July 2023'],
+    ]);
+  });
+
+  it('reads both languages in one text, digits in Chinese text included', () => {
+    expect(resolved('Met her 2 days ago，昨天又见了')).toEqual([
+      ['2 days ago', '13 July 2023'],
+      ['昨天', '14 July 2023'],
+    ]);
+    expect(resolved('会议在2023-07-04开')).toEqual([['2023-07-04', '4 July 2023']]);
   });
 
   it('does not read dates into everyday words or habits', () => {

@@ -485,7 +485,11 @@ const SENTENCE = /[^.!?。！？\n]+[.!?。！？\n]*/g;
  * pattern is much cheaper than running every rule.
  */
 const MAY_HAVE_DATE =
-  /\d|yesterday|today|tonight|tomorrow|morning|afternoon|evening|night|\bago\b|week|month|year|day\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|[年月日号天周星礼晚早]/i;
+  /\d|yesterday|today|tonight|tomorrow|morning|afternoon|evening|night|\bago\b|week|month|year|days?\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|[年月日号天周星礼晚早昨今]/i;
+/** Every Chinese rule's pattern holds a CJK character: a text without one cannot match them. */
+const HAS_CJK = /[\u3000-\u9fff]/;
+/** Every English rule's pattern needs a Latin letter or a digit. */
+const HAS_LATIN_OR_DIGIT = /[a-z0-9]/i;
 
 /**
  * Finds date expressions in `text` (English and Chinese) and resolves them to calendar days,
@@ -504,8 +508,15 @@ export function resolveDates(text: string, said: Day): DateMention[] {
     const s = sentences.find((x) => index < x.end);
     return { ref: said, future: s?.future ?? false, habitual: s?.habitual ?? false };
   };
+  // Only the rules that can match this text's script: a turn is re-read on every recall that
+  // renders it, and most are in one language.
+  const rules = !HAS_CJK.test(text)
+    ? ENGLISH_RULES
+    : HAS_LATIN_OR_DIGIT.test(text)
+      ? RULES
+      : CHINESE_RULES;
   const found: DateMention[] = [];
-  for (const rule of RULES) {
+  for (const rule of rules) {
     for (const m of text.matchAll(rule.pattern)) {
       const span = rule.resolve(m, contextAt(m.index));
       if (span) found.push({ text: m[0], index: m.index, span, relative: rule.relative });
