@@ -452,7 +452,10 @@ async function measureAll(url: string): Promise<void> {
     await measure('warm-up', stored, sample(50));
     await measure('terms computed at recall', computing, sample(QUERIES));
     await measure('terms stored (search_terms)', stored, sample(QUERIES));
-    const heavy = [...users].sort((a, b) => b.messages - a.messages).slice(0, users.length / 100);
+    // At least one user, for a run with fewer than a hundred.
+    const heavy = [...users]
+      .sort((a, b) => b.messages - a.messages)
+      .slice(0, Math.max(1, Math.floor(users.length / 100)));
     await measure('heaviest 1% of users, terms stored', stored, heavy);
     await measure('heaviest 1% of users, terms computed', computing, heavy);
     if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
