@@ -179,7 +179,7 @@ const servers: RunningServer[] = [];
 const children: ChildProcess[] = [];
 const model = await startModel();
 /** The stall probes' processes (stallProbe), the bench's own as far as the CPU meter goes. */
-const probePids = new Set<number>();
+const probePids = new Set<string>();
 
 let cleaning: Promise<void> | null = null;
 function cleanup(): Promise<void> {
@@ -454,15 +454,26 @@ async function awaitSamples(server: RunningServer, from: number, expected: numbe
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
 const TICK_MS = 10;
 
-/** CPU time (user + system) of a process so far, in clock ticks; 0 off Linux. */
-function cpuTicks(pid: number | undefined): number {
+/**
+ * A process's name and CPU time (user + system) so far, in clock ticks, from /proc/<pid>/stat;
+ * null when it is gone or off Linux. Kernel workers, whose name changes with the work they are
+ * doing, go by one name.
+ */
+function processStat(pid: number | string | undefined): { comm: string; ticks: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close).replace(/^kworker\/.*/, 'kworker');
+    const fields = stat.slice(close + 2).split(' ');
+    return { comm, ticks: Number(fields[11]) + Number(fields[12]) };
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/** CPU time (user + system) of a process so far, in clock ticks; 0 off Linux. */
+function cpuTicks(pid: number | undefined): number {
+  return processStat(pid)?.ticks ?? 0;
 }
 
 /** Every visible process's name and CPU ticks so far, by pid (empty when /proc is not there). */
@@ -475,17 +486,8 @@ function processTicks(): Map<string, { comm: string; ticks: number }> {
     return all;
   }
   for (const pid of entries) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // A kernel worker's name changes with the work it is doing: one name for them all.
-      const comm = stat
-        .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-        .replace(/^kworker\/.*/, 'kworker');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      all.set(pid, { comm, ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // gone meanwhile
-    }
+    const stat = processStat(pid);
+    if (stat) all.set(pid, stat);
   }
   return all;
 }
@@ -534,7 +536,7 @@ function cpuMeter(server: RunningServer) {
       const used = ticks - (last.procs.get(pid)?.ticks ?? 0);
       if (used <= 0) continue;
       if (comm === 'postgres') pgSum += used;
-      if (ours.has(pid) || probePids.has(Number(pid)) || ownServices.has(comm)) known += used;
+      if (ours.has(pid) || probePids.has(pid) || ownServices.has(comm)) known += used;
       else foreignByName.set(comm, (foreignByName.get(comm) ?? 0) + used);
     }
     const windowMs = now.at - last.at;
@@ -893,7 +895,7 @@ function stallProbe(
   return new Promise((resolveProbe) => {
     const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
-    if (child.pid) probePids.add(child.pid);
+    if (child.pid) probePids.add(String(child.pid));
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('exit', () => {
