@@ -162,6 +162,7 @@ function turnOf(i: number): Turn {
     conversation: { summary: null, history, olderTurns: i % 4 === 0 },
     reads: {},
     receivedAt: null,
+    storedAt: null,
     startedAt: 0,
     why: 'message',
     signal: new AbortController().signal,

@@ -169,6 +169,7 @@ export class ChatService {
       user: hints,
       text: message.content,
       receivedAt,
+      storedAt: Date.now(),
       turnId,
     };
     if (duplicate) {

@@ -45,6 +45,7 @@ function start(): TurnStart {
     },
     reads: {},
     receivedAt: 1000,
+    storedAt: 1002,
     startedAt: 1001,
     why: 'message',
     signal: new AbortController().signal,

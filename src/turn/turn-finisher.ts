@@ -113,6 +113,8 @@ export class TurnFinisher {
         degraded: turn.degraded.length ? turn.degraded.map((d) => d.stage) : undefined,
         stages: turn.timings,
         ingestToUpstreamMs,
+        ingestToStoredMs:
+          turn.receivedAt && turn.storedAt ? turn.storedAt - turn.receivedAt : undefined,
         startToUpstreamMs: output.upstreamAt ? output.upstreamAt - turn.startedAt : undefined,
       },
       'reply finished',

@@ -327,6 +327,7 @@ export class TurnService {
       },
       reads: claimed.reads,
       receivedAt: request.receivedAt ?? null,
+      storedAt: request.storedAt ?? null,
       startedAt: Date.now(),
       why: request.why,
       signal: abort.signal,

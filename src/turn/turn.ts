@@ -60,6 +60,11 @@ export interface TurnRequest {
   text?: string;
   /** When the message that asked for it was received (for receipt-to-model timing). */
   receivedAt?: number;
+  /**
+   * When that message was stored (its insert, with the commit, returned): splits receipt to model
+   * request into the part before the message was safe and the part after.
+   */
+  storedAt?: number;
   /** What the voice analysis of a message just measured (saves reading it back). */
   voice?: VoiceFindings | null;
   why: 'message' | 'transcript' | 'resend' | 'follow-up' | 'sweep' | 'regenerate';
@@ -120,6 +125,7 @@ export interface TurnStart {
    */
   reads: Partial<Record<StageName, unknown>>;
   receivedAt: number | null;
+  storedAt: number | null;
   startedAt: number;
   why: TurnRequest['why'];
   /** Aborted when the user cancels or the process drains. */

@@ -92,8 +92,22 @@ describe('gateway and worker in two processes', () => {
     expect(reply.turn_id).toEqual(expect.any(String));
     const finished = gateway.logs
       .filter((l) => l.includes('"reply finished"'))
-      .map((l) => JSON.parse(l) as { turnId?: string; replyId?: string });
-    expect(finished.find((l) => l.replyId === end.replyId)?.turnId).toBe(reply.turn_id);
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            turnId?: string;
+            replyId?: string;
+            ingestToStoredMs?: number;
+            ingestToUpstreamMs?: number;
+            startToUpstreamMs?: number;
+          },
+      );
+    const line = finished.find((l) => l.replyId === end.replyId);
+    expect(line?.turnId).toBe(reply.turn_id);
+    // Receipt to model request, and the part of it before the message was stored.
+    expect(line?.ingestToStoredMs).toBeGreaterThanOrEqual(0);
+    expect(line?.ingestToUpstreamMs).toBeGreaterThanOrEqual(line?.ingestToStoredMs ?? Infinity);
+    expect(line?.startToUpstreamMs).toBeGreaterThanOrEqual(0);
 
     // Well past the extraction delay: nothing has run it, and the job is in Redis.
     await sleep(1500);
