@@ -1,5 +1,6 @@
 /**
- * npm run bench:chat [-- --clients 50 --messages 20 --rounds 3 --open-seconds 12 --idle 10000
+ * npm run bench:chat [-- --clients 50 --messages 20 --rounds 3 --open-seconds 12 --open-rounds 3
+ *                       --idle 10000
  *                       --roles split|all --heap deployment|node --server built|sources --keep]
  *
  * Two servers under the same load in the same run, against the same stand-in model that answers
@@ -29,8 +30,16 @@
  *    model request p99 under 20 ms), with `machineStalls`: how late a separate idle process's
  *    2 ms timer ran meanwhile (pauses of the whole machine, which delay either server's turns),
  *    and `serverGc`: the service's garbage collections during the loop by kind, [count, ms of
- *    pause] (from its /metrics; a major one brings a few slow turns with it); the floor then
- *    runs the same schedule for comparison.
+ *    pause] (from its /metrics; a major one brings a few slow turns with it). For the service it
+ *    also prints the two parts of receipt to model request from its log lines: `ingestToStoredMs`
+ *    (receipt to the message stored: the rate limit's round trip and the insert with its commit)
+ *    and `startToUpstreamMs` (the turn's stages, from its start to the model request). The
+ *    floor then runs the same schedule for comparison. --open-rounds (default 3) runs both that
+ *    many times,
+ *    alternating the order (full, floor, floor, full, ...), each round with new users; the
+ *    summary takes each metric's median over the rounds and lists each round's p99 (one loop is
+ *    12 s on a shared machine: another program's burst or a major collection in it moves its
+ *    p99 and not its neighbours').
  * 3. Idle connections: opens K authenticated connections that do nothing and prints each
  *    server's heap and RSS per connection (after forced garbage collection).
  *
@@ -84,6 +93,7 @@ const { values: args } = parseArgs({
     'open-seconds': { type: 'string', default: '12' },
     'open-rate': { type: 'string' },
     'open-clients': { type: 'string', default: '100' },
+    'open-rounds': { type: 'string', default: '3' },
     'skip-open': { type: 'boolean', default: false },
     idle: { type: 'string', default: '10000' },
     'skip-idle': { type: 'boolean', default: false },
@@ -107,6 +117,7 @@ const WARMUP = Number(args.warmup);
 const OPEN_SECONDS = args['skip-open'] ? 0 : Number(args['open-seconds']);
 const OPEN_RATE = args['open-rate'] === undefined ? null : positive('open-rate');
 const OPEN_CLIENTS = positive('open-clients');
+const OPEN_ROUNDS = positive('open-rounds');
 const IDLE = args['skip-idle'] ? 0 : Number(args.idle);
 const ROLES =
   args.roles === 'split' || args.roles === 'all'
@@ -427,9 +438,15 @@ function otherLogLines(server: RunningServer, from: number): number {
 }
 
 function ingestSamples(server: RunningServer, from: number): number[] {
+  return logSamples(server, from, 'ingestToUpstreamMs');
+}
+
+/** A number field's values in the server's log lines from `from` on (lines without it skipped). */
+function logSamples(server: RunningServer, from: number, field: string): number[] {
+  const re = new RegExp(`"${field}":(\\d+(?:\\.\\d+)?)`);
   return server.logs
     .slice(from)
-    .map((l) => /"ingestToUpstreamMs":(\d+(?:\.\d+)?)/.exec(l)?.[1])
+    .map((l) => re.exec(l)?.[1])
     .filter((v): v is string => v !== undefined)
     .map(Number);
 }
@@ -806,6 +823,10 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
   closeClients(clients);
   const upstream = await awaitSamples(server, from, ackMs.length);
   const p99 = pct(upstream, 99);
+  // The service's split of it: receipt to the message stored (rate limit, insert, commit), and
+  // the turn's start to the model request (the stages). The floor logs neither.
+  const stored = logSamples(server, from, 'ingestToStoredMs');
+  const stages = logSamples(server, from, 'startToUpstreamMs');
   return {
     targetRate: round(rate, 1),
     machineStalls: await stalls,
@@ -824,6 +845,13 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
     turnMsP99: round(pct(turnMs, 99)),
     ingestToUpstreamMsP50: pct(upstream, 50),
     ingestToUpstreamMsP99: p99,
+    ...(stored.length
+      ? {
+          ingestToStoredMsP50: pct(stored, 50),
+          ingestToStoredMsP99: pct(stored, 99),
+          startToUpstreamMsP99: pct(stages, 99),
+        }
+      : {}),
     upstreamSamples: upstream.length,
     ingestToUpstreamP99UnderTarget: p99 < TARGETS.openIngestToUpstreamP99MaxMs,
     ...usage,
@@ -1046,49 +1074,97 @@ try {
     }),
   );
 
-  // Phase 2: open loop at half the service's closed-loop capacity (the floor's when alone).
+  // Phase 2: open loop at half the service's closed-loop capacity (the floor's when alone), in
+  // rounds that alternate the order as the closed loop's do; the summary takes medians.
   if (OPEN_SECONDS > 0) {
     const capacity = (full ?? floor)!.messagesPerSec;
     const rate = OPEN_RATE ?? capacity / 2;
-    const open: Partial<Record<Kind, Awaited<ReturnType<typeof openLoop>>>> = {};
-    for (const kind of [...KINDS].reverse()) {
-      if (kind === 'full') {
-        const drained = await drainJobs(byKind(kind));
-        console.log(JSON.stringify({ phase: 'jobs-drained', server: kind, ...drained }));
+    type OpenResult = Awaited<ReturnType<typeof openLoop>>;
+    const open = new Map<Kind, OpenResult[]>(KINDS.map((k) => [k, []]));
+    for (let r = 0; r < OPEN_ROUNDS; r++) {
+      const order = r % 2 === 0 ? [...KINDS].reverse() : KINDS;
+      for (const kind of order) {
+        if (kind === 'full') {
+          const drained = await drainJobs(byKind(kind));
+          console.log(
+            JSON.stringify({ phase: 'jobs-drained', server: kind, round: r + 1, ...drained }),
+          );
+        }
+        await focus(byKind(kind));
+        const result = await openLoop(byKind(kind), `open${r}-${kind}`, rate, OPEN_SECONDS);
+        open.get(kind)!.push(result);
+        console.log(
+          JSON.stringify({
+            phase: 'open-loop',
+            server: kind,
+            round: r + 1,
+            rateFrom: OPEN_RATE ? '--open-rate' : `half of the ${full ? 'full' : 'floor'} capacity`,
+            ...result,
+          }),
+        );
       }
-      await focus(byKind(kind));
-      const result = await openLoop(byKind(kind), `open-${kind}`, rate, OPEN_SECONDS);
-      open[kind] = result;
-      console.log(
-        JSON.stringify({
-          phase: 'open-loop',
-          server: kind,
-          rateFrom: OPEN_RATE ? '--open-rate' : `half of the ${full ? 'full' : 'floor'} capacity`,
-          ...result,
-        }),
-      );
     }
-    if (open.full && open.floor) {
-      console.log(
-        JSON.stringify({
-          phase: 'open-loop-summary',
-          rate: round(rate, 1),
-          fullOverFloor: {
-            ackMsP50: ratio(open.full.ackMsP50, open.floor.ackMsP50),
-            ackMsP99: ratio(open.full.ackMsP99, open.floor.ackMsP99),
-            ingestToUpstreamMsP50: ratio(
-              open.full.ingestToUpstreamMsP50,
-              open.floor.ingestToUpstreamMsP50,
-            ),
-            ingestToUpstreamMsP99: ratio(
-              open.full.ingestToUpstreamMsP99,
-              open.floor.ingestToUpstreamMsP99,
-            ),
+    const openSummary = Object.fromEntries(
+      KINDS.map((kind) => {
+        const rs = open.get(kind)!;
+        const m = (pick: (x: OpenResult) => number) => round(median(rs.map(pick)));
+        return [
+          kind,
+          {
+            ackMsP50: m((x) => x.ackMsP50),
+            ackMsP99: m((x) => x.ackMsP99),
+            ingestToUpstreamMsP50: m((x) => x.ingestToUpstreamMsP50),
+            ingestToUpstreamMsP99: m((x) => x.ingestToUpstreamMsP99),
+            ingestToUpstreamMsP99ByRound: rs.map((x) => x.ingestToUpstreamMsP99),
+            ...(rs[0]?.ingestToStoredMsP99 !== undefined
+              ? { ingestToStoredMsP99: m((x) => x.ingestToStoredMsP99 ?? NaN) }
+              : {}),
+            failed: rs.reduce((n, x) => n + x.failed, 0),
           },
-          targets: { fullIngestToUpstreamP99Under20Ms: open.full.ingestToUpstreamP99UnderTarget },
-        }),
-      );
-    }
+        ];
+      }),
+    ) as Partial<
+      Record<
+        Kind,
+        Pick<
+          OpenResult,
+          'ackMsP50' | 'ackMsP99' | 'ingestToUpstreamMsP50' | 'ingestToUpstreamMsP99' | 'failed'
+        > & { ingestToUpstreamMsP99ByRound: number[]; ingestToStoredMsP99?: number }
+      >
+    >;
+    const { full: openFull, floor: openFloor } = openSummary;
+    console.log(
+      JSON.stringify({
+        phase: 'open-loop-summary',
+        statistic: `median of ${OPEN_ROUNDS} round(s)`,
+        rate: round(rate, 1),
+        ...openSummary,
+        ...(openFull && openFloor
+          ? {
+              fullOverFloor: {
+                ackMsP50: ratio(openFull.ackMsP50, openFloor.ackMsP50),
+                ackMsP99: ratio(openFull.ackMsP99, openFloor.ackMsP99),
+                ingestToUpstreamMsP50: ratio(
+                  openFull.ingestToUpstreamMsP50,
+                  openFloor.ingestToUpstreamMsP50,
+                ),
+                ingestToUpstreamMsP99: ratio(
+                  openFull.ingestToUpstreamMsP99,
+                  openFloor.ingestToUpstreamMsP99,
+                ),
+              },
+            }
+          : {}),
+        ...(openFull
+          ? {
+              targets: {
+                fullIngestToUpstreamP99Under20Ms:
+                  openFull.ingestToUpstreamMsP99 < TARGETS.openIngestToUpstreamP99MaxMs,
+              },
+            }
+          : {}),
+      }),
+    );
   }
 
   // Phase 3: idle connections.
