@@ -45,7 +45,7 @@ function start(): TurnStart {
     },
     reads: {},
     receivedAt: 1000,
-    storedAt: 1002,
+    storedAt: 1001,
     startedAt: 1001,
     why: 'message',
     signal: new AbortController().signal,
