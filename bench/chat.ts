@@ -973,6 +973,30 @@ async function idlePhase(server: RunningServer, count: number) {
 
 const ratio = (full: number, floor: number) => round(full / floor, 2);
 
+/** Each named metric's median over the rounds; a metric the rounds do not have is left out. */
+function medians<T, K extends keyof T>(
+  rounds: readonly T[],
+  keys: readonly K[],
+): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const key of keys) {
+    const values = rounds
+      .map((r) => r[key])
+      .filter((v): v is T[K] & number => typeof v === 'number');
+    if (values.length > 0) out[key] = round(median(values));
+  }
+  return out;
+}
+
+/** The service's figure over the floor's, for each named metric. */
+function ratios<K extends string>(
+  full: Record<K, number>,
+  floor: Record<K, number>,
+  keys: readonly K[],
+): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, ratio(full[k], floor[k])])) as Record<K, number>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The run.
 
@@ -1006,45 +1030,20 @@ try {
       );
     }
   }
-  const summary = Object.fromEntries(
-    KINDS.map((kind) => {
-      const rs = results.get(kind)!;
-      const m = (pick: (x: ClosedResult) => number) => round(median(rs.map(pick)));
-      return [
-        kind,
-        {
-          messagesPerSec: m((x) => x.messagesPerSec),
-          ackMsP50: m((x) => x.ackMsP50),
-          ackMsP99: m((x) => x.ackMsP99),
-          ingestToUpstreamMsP50: m((x) => x.ingestToUpstreamMsP50),
-          ingestToUpstreamMsP99: m((x) => x.ingestToUpstreamMsP99),
-          serverCpuMsPerTurn: m((x) => x.serverCpuMsPerTurn),
-          ...(rs[0]?.workerCpuMsPerTurn !== undefined
-            ? { workerCpuMsPerTurn: m((x) => x.workerCpuMsPerTurn ?? 0) }
-            : {}),
-          postgresCpuMsPerTurn: m((x) => x.postgresCpuMsPerTurn),
-          serverCores: m((x) => x.serverCores),
-          otherCores: m((x) => x.otherCores),
-        },
-      ];
-    }),
-  ) as Partial<
-    Record<
-      Kind,
-      Pick<
-        ClosedResult,
-        | 'messagesPerSec'
-        | 'ackMsP50'
-        | 'ackMsP99'
-        | 'ingestToUpstreamMsP50'
-        | 'ingestToUpstreamMsP99'
-        | 'serverCpuMsPerTurn'
-        | 'postgresCpuMsPerTurn'
-        | 'serverCores'
-        | 'otherCores'
-      >
-    >
-  >;
+  const closedKeys = [
+    'messagesPerSec',
+    'ackMsP50',
+    'ackMsP99',
+    'ingestToUpstreamMsP50',
+    'ingestToUpstreamMsP99',
+    'serverCpuMsPerTurn',
+    'workerCpuMsPerTurn',
+    'postgresCpuMsPerTurn',
+    'serverCores',
+    'otherCores',
+  ] as const;
+  const summary: Partial<Record<Kind, Record<(typeof closedKeys)[number], number>>> =
+    Object.fromEntries(KINDS.map((kind) => [kind, medians(results.get(kind)!, closedKeys)]));
   const { full, floor } = summary;
   console.log(
     JSON.stringify({
@@ -1055,15 +1054,15 @@ try {
       ...summary,
       ...(full && floor
         ? {
-            fullOverFloor: {
-              messagesPerSec: ratio(full.messagesPerSec, floor.messagesPerSec),
-              ackMsP50: ratio(full.ackMsP50, floor.ackMsP50),
-              ackMsP99: ratio(full.ackMsP99, floor.ackMsP99),
-              ingestToUpstreamMsP50: ratio(full.ingestToUpstreamMsP50, floor.ingestToUpstreamMsP50),
-              ingestToUpstreamMsP99: ratio(full.ingestToUpstreamMsP99, floor.ingestToUpstreamMsP99),
-              serverCpuMsPerTurn: ratio(full.serverCpuMsPerTurn, floor.serverCpuMsPerTurn),
-              postgresCpuMsPerTurn: ratio(full.postgresCpuMsPerTurn, floor.postgresCpuMsPerTurn),
-            },
+            fullOverFloor: ratios(full, floor, [
+              'messagesPerSec',
+              'ackMsP50',
+              'ackMsP99',
+              'ingestToUpstreamMsP50',
+              'ingestToUpstreamMsP99',
+              'serverCpuMsPerTurn',
+              'postgresCpuMsPerTurn',
+            ]),
             targets: {
               turnsPerSecAtLeastHalfTheFloors:
                 full.messagesPerSec / floor.messagesPerSec >= TARGETS.turnsPerSecRatioMin,
@@ -1104,21 +1103,21 @@ try {
         );
       }
     }
+    const openKeys = [
+      'ackMsP50',
+      'ackMsP99',
+      'ingestToUpstreamMsP50',
+      'ingestToUpstreamMsP99',
+      'ingestToStoredMsP99',
+    ] as const;
     const openSummary = Object.fromEntries(
       KINDS.map((kind) => {
         const rs = open.get(kind)!;
-        const m = (pick: (x: OpenResult) => number) => round(median(rs.map(pick)));
         return [
           kind,
           {
-            ackMsP50: m((x) => x.ackMsP50),
-            ackMsP99: m((x) => x.ackMsP99),
-            ingestToUpstreamMsP50: m((x) => x.ingestToUpstreamMsP50),
-            ingestToUpstreamMsP99: m((x) => x.ingestToUpstreamMsP99),
+            ...medians(rs, openKeys),
             ingestToUpstreamMsP99ByRound: rs.map((x) => x.ingestToUpstreamMsP99),
-            ...(rs[0]?.ingestToStoredMsP99 !== undefined
-              ? { ingestToStoredMsP99: m((x) => x.ingestToStoredMsP99 ?? NaN) }
-              : {}),
             failed: rs.reduce((n, x) => n + x.failed, 0),
           },
         ];
@@ -1126,10 +1125,10 @@ try {
     ) as Partial<
       Record<
         Kind,
-        Pick<
-          OpenResult,
-          'ackMsP50' | 'ackMsP99' | 'ingestToUpstreamMsP50' | 'ingestToUpstreamMsP99' | 'failed'
-        > & { ingestToUpstreamMsP99ByRound: number[]; ingestToStoredMsP99?: number }
+        Record<(typeof openKeys)[number], number> & {
+          ingestToUpstreamMsP99ByRound: number[];
+          failed: number;
+        }
       >
     >;
     const { full: openFull, floor: openFloor } = openSummary;
@@ -1141,18 +1140,12 @@ try {
         ...openSummary,
         ...(openFull && openFloor
           ? {
-              fullOverFloor: {
-                ackMsP50: ratio(openFull.ackMsP50, openFloor.ackMsP50),
-                ackMsP99: ratio(openFull.ackMsP99, openFloor.ackMsP99),
-                ingestToUpstreamMsP50: ratio(
-                  openFull.ingestToUpstreamMsP50,
-                  openFloor.ingestToUpstreamMsP50,
-                ),
-                ingestToUpstreamMsP99: ratio(
-                  openFull.ingestToUpstreamMsP99,
-                  openFloor.ingestToUpstreamMsP99,
-                ),
-              },
+              fullOverFloor: ratios(openFull, openFloor, [
+                'ackMsP50',
+                'ackMsP99',
+                'ingestToUpstreamMsP50',
+                'ingestToUpstreamMsP99',
+              ]),
             }
           : {}),
         ...(openFull
