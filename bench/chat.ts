@@ -35,11 +35,10 @@
  *    (receipt to the message stored: the rate limit's round trip and the insert with its commit)
  *    and `startToUpstreamMs` (the turn's stages, from its start to the model request). The
  *    floor then runs the same schedule for comparison. --open-rounds (default 3) runs both that
- *    many times,
- *    alternating the order (full, floor, floor, full, ...), each round with new users; the
- *    summary takes each metric's median over the rounds and lists each round's p99 (one loop is
- *    12 s on a shared machine: another program's burst or a major collection in it moves its
- *    p99 and not its neighbours').
+ *    many times, alternating the order (full, floor, floor, full, ...), each round with new
+ *    users; the summary takes each metric's median over the rounds and lists each round's p99
+ *    (one loop is 12 s on a shared machine: another program's burst or a major collection in it
+ *    moves its p99 and not its neighbours').
  * 3. Idle connections: opens K authenticated connections that do nothing and prints each
  *    server's heap and RSS per connection (after forced garbage collection).
  *
