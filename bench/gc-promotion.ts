@@ -14,7 +14,10 @@
  * - fetch: the same through the model client's own fetch (src/common/http-fetch.ts).
  * - openai: the same streamed chat completion through the OpenAI SDK over that fetch, as
  *   src/llm/llm.client.ts asks for it.
- * - pg: a message row inserted and committed (needs Postgres: BENCH_PG_URL).
+ * - pg: a message row inserted and committed, through the pool (needs Postgres: BENCH_PG_URL).
+ * - pg-read: fifty message-sized rows read on a checked-out client with pg's promise form, as
+ *   TypeORM's queries are; pg-read-callbacks: the same with src/database/pg-query-callbacks.ts
+ *   installed, as the service runs it.
  * - socketio: a client's event acked by the server, which emits four reply deltas back.
  * - closure-property / closure-local: the smallest program that shows what the openai case
  *   shows, in plain JavaScript: an operation whose objects wait for a later task, with a fresh
@@ -39,6 +42,8 @@ const CASES = [
   'fetch',
   'openai',
   'pg',
+  'pg-read',
+  'pg-read-callbacks',
   'socketio',
   'closure-property',
   'closure-local',
@@ -160,6 +165,29 @@ async function setUp(
         await pool.end();
       };
       return { op, close };
+    }
+    case 'pg-read':
+    case 'pg-read-callbacks': {
+      const { default: pg } = await import('pg');
+      if (name === 'pg-read-callbacks') {
+        const { installPgQueryCallbacks } = await import('../src/database/pg-query-callbacks.js');
+        installPgQueryCallbacks();
+      }
+      const pool = new pg.Pool({ connectionString: PG_URL, max: 10 });
+      const op: Operation = async () => {
+        const client = await pool.connect();
+        try {
+          const read = await client.query({
+            name: 'read',
+            text: `SELECT g AS id, repeat($1, 4) AS content, now() AS at FROM generate_series(1, 50) g`,
+            values: [messages[1].content],
+          });
+          return read.rows.length;
+        } finally {
+          client.release();
+        }
+      };
+      return { op, close: () => pool.end() };
     }
     case 'socketio': {
       const { createServer } = await import('node:http');

@@ -1,12 +1,15 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
+import { installPgQueryCallbacks } from './pg-query-callbacks.js';
 import { QuietTypeOrmLogger } from './typeorm-logger.js';
 
 /** How long an idle pooled connection is kept before it is closed. */
 export const IDLE_MS = 300_000;
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  // TypeORM's queries use pg's promise form: see pg-query-callbacks.ts for why it is rerouted.
+  installPgQueryCallbacks();
   return {
     type: 'postgres',
     url,
