@@ -1,7 +1,7 @@
 import type { RankedDocument } from './rank-documents.js';
 import type { RecallCorpus, Speakers } from './recall-corpus.js';
 import type { MemoryRecord, RecallItem, RecallSignals } from './recall.types.js';
-import { renderMemory, renderTurns } from './render-item.js';
+import { renderMemory, renderTurns, type TurnText } from './render-item.js';
 
 export interface AssembleOptions {
   speakers: Speakers;
@@ -9,6 +9,8 @@ export interface AssembleOptions {
   countTokens: (text: string) => number;
   /** Messages already in the prompt through other items (e.g. core memories): not paid twice. */
   covered?: Iterable<string>;
+  /** How a turn's text is rendered (RecallMemo's, which keeps recent ones). */
+  turnText?: TurnText;
 }
 
 /**
@@ -42,7 +44,7 @@ export function* assembleItems(
     while (last < doc.last && isFree(last + 1)) last++;
     const turns = corpus.turns.slice(first, last + 1);
     turns.forEach((t) => covered.add(t.messageId));
-    const lines = renderTurns(turns, options.speakers, options.timeZone);
+    const lines = renderTurns(turns, options.speakers, options.timeZone, options.turnText);
     const text = lines.join('\n');
     yield {
       key: `turns:${turns[0].conversationId}:${turns[0].seq}-${turns[turns.length - 1].seq}`,

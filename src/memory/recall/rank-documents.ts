@@ -1,12 +1,15 @@
 import { bm25Scores, unitStats } from './bm25.js';
-import { dayOf, overlaps, type DaySpan } from './calendar.js';
-import { resolveDates } from './date-resolver.js';
+import { dayOf, overlaps, type Day, type DaySpan } from './calendar.js';
+import { resolveDates, type DateMention } from './date-resolver.js';
 import type { RecallCorpus } from './recall-corpus.js';
 import type { RecallParams } from './recall-params.js';
 import type { RecallQuery, RecallSignals } from './recall.types.js';
 import { cosine } from '../embeddings/vector.js';
 import { affectStrength, emotionalMatch, recency } from './signals.js';
 import { textTerms } from './text-terms.js';
+
+/** The date mentions of a past turn's text, said on `day` (RecallMemo's keeps recent ones). */
+export type TurnDates = (content: string, day: Day) => readonly DateMention[];
 
 export interface RankedDocument {
   doc: number;
@@ -27,10 +30,12 @@ export function rankDocuments(
   corpus: RecallCorpus,
   query: RecallQuery,
   params: RecallParams,
+  turnDates: TurnDates = resolveDates,
 ): RankedDocument[] {
   const lexical = lexicalScores(corpus, query.text, params);
   const queryDay = dayOf(query.at, params.timeZone);
-  const dateHits = dateMatches(corpus, lexical, resolveDates(query.text, queryDay), params);
+  const queryDates = resolveDates(query.text, queryDay);
+  const dateHits = dateMatches(corpus, lexical, queryDates, params, turnDates);
   const semantic = semanticScores(corpus, query.embedding);
   const { weights } = params;
   const ranked: RankedDocument[] = [];
@@ -147,6 +152,7 @@ function dateMatches(
   lexical: Float64Array,
   queryMentions: ReadonlyArray<{ span: DaySpan }>,
   params: RecallParams,
+  turnDates: TurnDates,
 ): Float64Array {
   const hits = new Float64Array(corpus.docs.length);
   if (queryMentions.length === 0) return hits;
@@ -169,7 +175,7 @@ function dateMatches(
     for (let u = corpus.docs[d].first; u <= corpus.docs[d].last; u++) {
       if (unitHit[u] || u >= corpus.turns.length) continue;
       const turn = corpus.turns[u];
-      unitHit[u] = resolveDates(turn.content, corpus.unitDays[u]).some((m) => hit(m.span));
+      unitHit[u] = turnDates(turn.content, corpus.unitDays[u]).some((m) => hit(m.span));
     }
   }
   corpus.docs.forEach((doc, d) => {

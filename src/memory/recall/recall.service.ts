@@ -1,6 +1,7 @@
 import type { ClaimRead } from '../../conversation/message.repository.js';
 import { recall } from './recall.js';
 import type { ExcludedHistory, Speakers } from './recall-corpus.js';
+import { recallMemo, type RecallMemo } from './recall-memo.js';
 import { recallParams, type RecallParams } from './recall-params.js';
 import type { RecallTurns } from './recall-turns.js';
 import type { MemoryRecord, RecallQuery, RecallResult } from './recall.types.js';
@@ -56,6 +57,7 @@ export interface RecallTimings {
  */
 export class RecallService {
   private readonly countTokens: (text: string) => number;
+  private readonly memo: RecallMemo = recallMemo();
 
   constructor(
     private readonly turns: Pick<RecallTurns, 'turnsForRecall'>,
@@ -96,6 +98,7 @@ export class RecallService {
       memories,
       speakers: request.speakers,
       countTokens: this.countTokens,
+      memo: this.memo,
       params: this.params,
       limit: request.limit,
       exclude: request.exclude,

@@ -1,5 +1,6 @@
 import { assembleItems, memoryItem } from './assemble-items.js';
 import { buildCorpus, type ExcludedHistory, type Speakers } from './recall-corpus.js';
+import type { RecallMemo } from './recall-memo.js';
 import { recallParams, type RecallParams } from './recall-params.js';
 import type {
   MemoryRecord,
@@ -27,6 +28,8 @@ export interface RecallInput {
    */
   limit?: number;
   exclude?: ExcludedHistory | null;
+  /** Kept from earlier calls (RecallService holds one); without it everything is worked out. */
+  memo?: RecallMemo;
 }
 
 /**
@@ -61,12 +64,13 @@ export function recall(input: RecallInput): RecallResult {
   );
   const coreChosen = selectWithinBudget(core, params.budgetTokens * params.coreShare, params);
 
-  const ranked = rankDocuments(corpus, input.query, params);
+  const ranked = rankDocuments(corpus, input.query, params, input.memo?.turnDates);
   const items = cached(
     assembleItems(corpus, ranked, {
       speakers: input.speakers,
       timeZone,
       countTokens: input.countTokens,
+      turnText: input.memo?.turnText,
       covered: coreChosen.selected.flatMap((i) => i.sourceMessageIds),
     }),
   );

@@ -22,6 +22,7 @@ export function renderTurns(
   turns: readonly TurnRecord[],
   speakers: Speakers,
   timeZone: string,
+  turnText: TurnText = plainTurnText,
 ): string[] {
   const lines: string[] = [];
   let lastDay: Day | null = null;
@@ -29,10 +30,15 @@ export function renderTurns(
     const day = dayOf(turn.createdAt, timeZone);
     if (day !== lastDay) lines.push(`[${formatDay(day, lang(turn.content))}]`);
     lastDay = day;
-    lines.push(`${speakers[turn.role]}: ${annotateDates(oneLine(turn.content), day)}`);
+    lines.push(`${speakers[turn.role]}: ${turnText(turn.content, day)}`);
   }
   return lines;
 }
+
+/** A turn's text as an item shows it, for the day it was said: one line, dates resolved. */
+export type TurnText = (content: string, day: Day) => string;
+
+export const plainTurnText: TurnText = (content, day) => annotateDates(oneLine(content), day);
 
 /** Line breaks inside a message become spaces: one line per turn, and fewer tokens. */
 export function oneLine(text: string): string {

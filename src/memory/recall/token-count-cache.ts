@@ -1,3 +1,5 @@
+import { LruCache } from './lru-cache.js';
+
 /**
  * A token counter that remembers the counts of recent texts (least recently used dropped first).
  * Recall renders the same turns again on every message of a user, one line per turn, so in a
@@ -7,18 +9,13 @@ export function cachedTokenCounter(
   count: (text: string) => number,
   maxEntries = 50_000,
 ): (text: string) => number {
-  const cache = new Map<string, number>();
+  const cache = new LruCache<string, number>(maxEntries);
   return (text) => {
     let n = cache.get(text);
-    if (n !== undefined) {
-      // Re-insert: a Map iterates in insertion order, so the first key is the least recent.
-      cache.delete(text);
+    if (n === undefined) {
+      n = count(text);
       cache.set(text, n);
-      return n;
     }
-    n = count(text);
-    cache.set(text, n);
-    if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
     return n;
   };
 }
