@@ -16,4 +16,24 @@ describe('cachedTokenCounter', () => {
     expect(count('bbb')).toBe(3);
     expect(counted).toEqual(['aa', 'bbb', 'c', 'bbb']);
   });
+
+  it('keeps texts within maxChars characters in all', () => {
+    const counted: string[] = [];
+    const count = cachedTokenCounter(
+      (t) => {
+        counted.push(t);
+        return t.length;
+      },
+      100,
+      6,
+    );
+    count('abc');
+    count('def');
+    count('abc'); // cached
+    count('ghij'); // 3 + 3 + 4 > 6: 'def', then 'abc' go
+    count('abc');
+    count('toolongtext'); // never kept
+    count('toolongtext');
+    expect(counted).toEqual(['abc', 'def', 'ghij', 'abc', 'toolongtext', 'toolongtext']);
+  });
 });
