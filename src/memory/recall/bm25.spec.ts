@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bm25Scores, unitStats } from './bm25.js';
+import { bm25Scores, documentFrequency, indexUnits, termStats, unitStats } from './bm25.js';
 
 const units = [
   ['exam', 'chemistry', 'tuesday'],
@@ -45,5 +45,48 @@ describe('bm25Scores', () => {
     const [full] = bm25Scores(stats, [{ first: 1, last: 1 }], [1]);
     const [half] = bm25Scores(stats, [{ first: 1, last: 1 }], [0.5]);
     expect(half).toBeCloseTo(full / 2);
+  });
+});
+
+describe('termStats', () => {
+  /** The statistics counted straight from the units, a pass per question. */
+  function counted(corpus: string[][], queryTerms: string[]) {
+    const termCounts = corpus.map((terms) => {
+      const counts = new Map<number, number>();
+      queryTerms.forEach((t, q) => {
+        const n = terms.filter((x) => x === t).length;
+        if (n > 0) counts.set(q, n);
+      });
+      return counts.size > 0 ? counts : undefined;
+    });
+    const df = queryTerms.map((t) => corpus.filter((terms) => terms.includes(t)).length);
+    return { termCounts, lengths: corpus.map((t) => t.length), df };
+  }
+
+  it('reads from the index what counting the units gives, for any terms asked', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const vocabulary = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    for (let round = 0; round < 20; round++) {
+      const corpus = Array.from({ length: 1 + Math.floor(random() * 30) }, () =>
+        Array.from(
+          { length: Math.floor(random() * 12) },
+          () => vocabulary[Math.floor(random() * 8)],
+        ),
+      );
+      const index = indexUnits(corpus);
+      const asked = vocabulary.filter(() => random() < 0.5).concat(['missing']);
+      const stats = termStats(index, asked);
+      const expected = counted(corpus, asked);
+      expect(stats.termCounts.map((m) => (m ? [...m].sort() : undefined))).toEqual(
+        expected.termCounts.map((m) => (m ? [...m].sort() : undefined)),
+      );
+      expect(Array.from(stats.lengths)).toEqual(expected.lengths);
+      expect(asked.map((t) => documentFrequency(index, t))).toEqual(expected.df);
+      expect(Array.from(stats.idf)).toEqual(
+        expected.df.map((d) => Math.log(1 + (corpus.length - d + 0.5) / (d + 0.5))),
+      );
+      expect(unitStats(corpus, asked)).toEqual(stats);
+    }
   });
 });

@@ -35,33 +35,69 @@ export interface UnitStats {
   idf: Float64Array;
 }
 
-/** One pass over the units' terms, counting only the query's (distinct) terms. */
-export function unitStats(
-  units: ReadonlyArray<readonly string[]>,
-  queryTerms: readonly string[],
-): UnitStats {
-  const index = new Map(queryTerms.map((t, i) => [t, i]));
-  const df = new Float64Array(queryTerms.length);
-  const termCounts = new Array<Map<number, number> | undefined>(units.length);
+/**
+ * Where each term occurs: the units it is in (ascending, each once) with its count there, and
+ * each unit's length. Built in one pass over the units' terms; every query term's statistics and
+ * document frequency are then read from it, not from another pass.
+ */
+export interface TermIndex {
+  postings: Map<string, { units: number[]; counts: number[] }>;
+  lengths: Float64Array;
+}
+
+export function indexUnits(units: ReadonlyArray<readonly string[]>): TermIndex {
+  const postings = new Map<string, { units: number[]; counts: number[] }>();
   const lengths = new Float64Array(units.length);
   for (let u = 0; u < units.length; u++) {
     const terms = units[u];
     lengths[u] = terms.length;
-    let counts: Map<number, number> | undefined;
     for (const term of terms) {
-      const q = index.get(term);
-      if (q === undefined) continue;
-      counts ??= new Map();
-      counts.set(q, (counts.get(q) ?? 0) + 1);
+      const posting = postings.get(term);
+      if (posting === undefined) {
+        postings.set(term, { units: [u], counts: [1] });
+        continue;
+      }
+      const last = posting.units.length - 1;
+      if (posting.units[last] === u) posting.counts[last] += 1;
+      else {
+        posting.units.push(u);
+        posting.counts.push(1);
+      }
     }
-    if (!counts) continue;
-    for (const q of counts.keys()) df[q] += 1;
-    termCounts[u] = counts;
   }
-  const n = units.length;
+  return { postings, lengths };
+}
+
+/** How many units hold `term`. */
+export function documentFrequency(index: TermIndex, term: string): number {
+  return index.postings.get(term)?.units.length ?? 0;
+}
+
+/** The statistics of the query's (distinct) terms, from the index. */
+export function termStats(index: TermIndex, queryTerms: readonly string[]): UnitStats {
+  const n = index.lengths.length;
+  const termCounts = new Array<Map<number, number> | undefined>(n);
+  const df = new Float64Array(queryTerms.length);
+  queryTerms.forEach((term, q) => {
+    const posting = index.postings.get(term);
+    if (!posting) return;
+    df[q] = posting.units.length;
+    for (let i = 0; i < posting.units.length; i++) {
+      const u = posting.units[i];
+      (termCounts[u] ??= new Map()).set(q, posting.counts[i]);
+    }
+  });
   // Lucene's IDF: never negative, so a term in most units still counts a little.
   const idf = df.map((d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
-  return { termCounts, lengths, idf };
+  return { termCounts, lengths: index.lengths, idf };
+}
+
+/** The statistics of the query's (distinct) terms over these units. */
+export function unitStats(
+  units: ReadonlyArray<readonly string[]>,
+  queryTerms: readonly string[],
+): UnitStats {
+  return termStats(indexUnits(units), queryTerms);
 }
 
 /** BM25 scores of `docs` for a query whose i-th term has weight `queryWeights[i]`. */

@@ -1,4 +1,4 @@
-import { bm25Scores, unitStats } from './bm25.js';
+import { bm25Scores, documentFrequency, indexUnits, termStats, type TermIndex } from './bm25.js';
 import { dayOf, overlaps, type Day, type DaySpan } from './calendar.js';
 import { resolveDates, type DateMention } from './date-resolver.js';
 import type { RecallCorpus } from './recall-corpus.js';
@@ -74,17 +74,18 @@ export function lexicalScores(
 ): Float64Array {
   const docs = corpus.docs;
   const terms = [...new Set(textTerms(queryText))];
+  const index = indexUnits(corpus.unitTerms);
   let scores = bm25Scores(
-    unitStats(corpus.unitTerms, terms),
+    termStats(index, terms),
     docs,
     terms.map(() => 1),
     params.bm25,
   );
-  const expansion = feedbackTerms(corpus, terms, scores, params.feedback);
+  const expansion = feedbackTerms(corpus, terms, scores, params.feedback, index);
   if (expansion.length > 0) {
     const all = [...terms, ...expansion.map((e) => e.term)];
     const weights = [...terms.map(() => 1), ...expansion.map((e) => e.weight)];
-    scores = bm25Scores(unitStats(corpus.unitTerms, all), docs, weights, params.bm25);
+    scores = bm25Scores(termStats(index, all), docs, weights, params.bm25);
   }
   const max = scores.reduce((a, b) => Math.max(a, b), 0);
   return max > 0 ? scores.map((s) => s / max) : scores;
@@ -100,6 +101,7 @@ export function feedbackTerms(
   queryTerms: readonly string[],
   firstPass: Float64Array,
   feedback: RecallParams['feedback'],
+  index: TermIndex = indexUnits(corpus.unitTerms),
 ): Array<{ term: string; weight: number }> {
   if (feedback.weight <= 0 || feedback.docs <= 0 || feedback.terms <= 0) return [];
   const top = [...firstPass.keys()]
@@ -121,21 +123,11 @@ export function feedbackTerms(
       }
     }
   }
-  // Document frequencies of the candidate terms, counting a unit once (no per-unit allocation).
-  const df = new Map<string, number>();
-  const lastUnit = new Map<string, number>();
-  corpus.unitTerms.forEach((terms, u) => {
-    for (const term of terms) {
-      if (!mass.has(term) || lastUnit.get(term) === u) continue;
-      lastUnit.set(term, u);
-      df.set(term, (df.get(term) ?? 0) + 1);
-    }
-  });
   const n = corpus.unitTerms.length;
-  const scored = [...mass].map(([term, m]) => ({
-    term,
-    weight: m * Math.log(1 + (n - df.get(term)! + 0.5) / (df.get(term)! + 0.5)),
-  }));
+  const scored = [...mass].map(([term, m]) => {
+    const df = documentFrequency(index, term);
+    return { term, weight: m * Math.log(1 + (n - df + 0.5) / (df + 0.5)) };
+  });
   scored.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1));
   const kept = scored.slice(0, feedback.terms).filter((e) => e.weight > 0);
   const strongest = kept[0]?.weight ?? 1;
