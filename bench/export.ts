@@ -56,6 +56,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
+import { seededRandom } from '../src/common/seeded-random.js';
 import { runMigrations } from '../src/database/data-source.js';
 import { deploymentNodeFlags } from '../src/deploy/node-heap.js';
 import { startVllmStandIn } from '../src/llm/stand-in/vllm-stand-in.js';
@@ -263,21 +264,9 @@ function heapAfterGc(server: RunningServer): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // The seed: bulk SQL on one connection, each table from generate_series or from arrays.
 
-/** A small deterministic generator (mulberry32), so that every run seeds the same sizes. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Messages per conversation: a few long ones and many short ones, at least two each. */
 function conversationSizes(messages: number, conversations: number): number[] {
-  const rand = random(7);
+  const rand = seededRandom(7);
   const weights = Array.from({ length: conversations }, () => rand() ** 3 + 0.02);
   const total = weights.reduce((a, b) => a + b, 0);
   const sizes = weights.map((w) => Math.max(2, Math.floor((w / total) * messages)));
@@ -292,7 +281,7 @@ function conversationSizes(messages: number, conversations: number): number[] {
  */
 function clipSizes(count: number, total: number): number[] {
   if (count === 0) return [];
-  const rand = random(11);
+  const rand = seededRandom(11);
   const big = Array.from({ length: count }, (_, i) => i % 100 === 99);
   const raw = big.map((b) =>
     b ? MAX_CLIP_BYTES * (0.6 + 0.4 * rand()) : 6144 + rand() ** 1.5 * 240 * 1024,

@@ -24,12 +24,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOutputCheck } from '../src/safety/output/output-check.js';
 import type { OutputPolicy } from '../src/safety/output/output-policy.js';
-import {
-  cutPieces,
-  loadReplySet,
-  seededRandom,
-  type LabelledReply,
-} from '../src/safety/output/reply-set.js';
+import { seededRandom } from '../src/common/seeded-random.js';
+import { cutPieces, loadReplySet, type LabelledReply } from '../src/safety/output/reply-set.js';
 import { passThrough, type OutputCheck } from '../src/turn/output-check.js';
 
 const { values: args } = parseArgs({

@@ -5,20 +5,11 @@
  * sees the same data.
  */
 
+import { seededRandom } from '../src/common/seeded-random.js';
+
 /** A user's language: 60% English, 30% Chinese, 10% both in one message in the benches. */
 export type Lang = 'en' | 'zh' | 'mixed';
 
-/** mulberry32: a small seeded PRNG, so every run generates the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const EN = {
   names: ['Lily', 'Ben', 'Amy', 'Tom', 'Sara', 'Max', 'Nina', 'Leo', 'Maya', 'Sam', 'Zoe', 'Ian'],
   relations: ['sister', 'brother', 'mom', 'dad', 'best friend', 'cousin', 'boss', 'roommate'],
@@ -73,7 +64,7 @@ const ZH = {
 
 /** A generator seeded with `seed`: the same seed, the same sequence of texts and numbers. */
 export function syntheticText(seed: number) {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 
   function englishSentence(): string {

@@ -22,6 +22,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { seededRandom } from '../src/common/seeded-random.js';
 import { decodeToPcm } from '../src/voice/decode/index.js';
 import { analyzeProsody } from '../src/voice/prosody/index.js';
 import { assessClipQuality } from '../src/affect/clip-quality.js';
@@ -250,7 +251,7 @@ function allOtherClips(
 
 function incremental(speakers: Map<string, Clip[]>): Map<string, Judgement[]> {
   const byBucket = new Map<string, Judgement[]>(BUCKETS.map(([name]) => [name, []]));
-  const random = mulberry32(1);
+  const random = seededRandom(1);
   for (const clips of speakers.values()) {
     for (let order = 0; order < ORDERS; order++) {
       let baseline = emptyVoiceBaseline();
@@ -266,7 +267,7 @@ function incremental(speakers: Map<string, Clip[]>): Map<string, Judgement[]> {
 }
 
 function fromOtherClips(speakers: Map<string, Clip[]>, k: number): Judgement[] {
-  const random = mulberry32(k);
+  const random = seededRandom(k);
   const judgements: Judgement[] = [];
   for (const clips of speakers.values()) {
     for (const clip of clips) {
@@ -292,17 +293,6 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function round(x: number): number {

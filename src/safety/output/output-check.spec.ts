@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { createOutputCheck, type SentenceOutputCheck } from './output-check.js';
 import type { OutputPolicy } from './output-policy.js';
-import { cutPieces, seededRandom } from './reply-set.js';
+import { seededRandom } from '../../common/seeded-random.js';
+import { cutPieces } from './reply-set.js';
 
 const ADULT: OutputPolicy = { minor: false };
 const MINOR: OutputPolicy = { minor: true };

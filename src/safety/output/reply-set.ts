@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { OutputBlocked } from '../../turn/output-check.js';
 import { createOutputCheck } from './output-check.js';
 import { OUTPUT_CATEGORIES, type OutputCategory } from './output-policy.js';
+import { seededRandom } from '../../common/seeded-random.js';
 
 /**
  * Labelled model replies (test/fixtures/safety-output/*.jsonl) and how the output check scores
@@ -36,18 +37,6 @@ export function loadReplySet(path: string): LabelledReply[] {
     out.push(r);
   });
   return out;
-}
-
-/** A small deterministic generator (mulberry32), so a run's pieces can be reproduced. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Cuts text into pieces of `min`..`max` UTF-16 units (a piece may end inside a pair). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolve } from 'node:path';
-import { cutPieces, loadReplySet, seededRandom } from './reply-set.js';
+import { seededRandom } from '../../common/seeded-random.js';
+import { cutPieces, loadReplySet } from './reply-set.js';
 import { SentenceSplitter } from './sentence-splitter.js';
 
 const LIMITS = { latin: 200, cjk: 80 };
