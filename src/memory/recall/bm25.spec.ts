@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bm25Scores, documentFrequency, indexUnits, termStats, unitStats } from './bm25.js';
+import { bm25Scores, documentFrequency, indexUnits, termStats } from './bm25.js';
 
 const units = [
   ['exam', 'chemistry', 'tuesday'],
@@ -9,21 +9,22 @@ const units = [
   ['walk', 'dog', 'park', 'morning', 'sun', 'tree', 'bird', 'exam'],
 ];
 const single = units.map((_u, i) => ({ first: i, last: i }));
+const unitStats = (terms: string[]) => termStats(indexUnits(units), terms);
 
 describe('bm25Scores', () => {
   it('scores only documents that share a term with the query', () => {
-    const stats = unitStats(units, ['amy']);
+    const stats = unitStats(['amy']);
     const scores = bm25Scores(stats, single, [1]);
     expect(Array.from(scores).map((s) => s > 0)).toEqual([false, true, false, false, false]);
   });
 
   it('weighs rare terms more than common ones', () => {
-    const stats = unitStats(units, ['exam', 'amy']);
+    const stats = unitStats(['exam', 'amy']);
     expect(stats.idf[1]).toBeGreaterThan(stats.idf[0]);
   });
 
   it('saturates term frequency and normalises length', () => {
-    const stats = unitStats(units, ['exam']);
+    const stats = unitStats(['exam']);
     const s = bm25Scores(stats, single, [1]);
     // Three times the term is more, but far from three times the score.
     expect(s[2]).toBeGreaterThan(s[0]);
@@ -33,7 +34,7 @@ describe('bm25Scores', () => {
   });
 
   it('scores a window as the concatenation of its units, statistics staying per unit', () => {
-    const stats = unitStats(units, ['sister', 'dinner']);
+    const stats = unitStats(['sister', 'dinner']);
     const [window] = bm25Scores(stats, [{ first: 1, last: 3 }], [1, 1]);
     const [alone] = bm25Scores(stats, [{ first: 3, last: 3 }], [1, 1]);
     expect(window).toBeGreaterThan(alone);
@@ -41,7 +42,7 @@ describe('bm25Scores', () => {
   });
 
   it('scales each query term by its weight', () => {
-    const stats = unitStats(units, ['amy']);
+    const stats = unitStats(['amy']);
     const [full] = bm25Scores(stats, [{ first: 1, last: 1 }], [1]);
     const [half] = bm25Scores(stats, [{ first: 1, last: 1 }], [0.5]);
     expect(half).toBeCloseTo(full / 2);
@@ -86,7 +87,6 @@ describe('termStats', () => {
       expect(Array.from(stats.idf)).toEqual(
         expected.df.map((d) => Math.log(1 + (corpus.length - d + 0.5) / (d + 0.5))),
       );
-      expect(unitStats(corpus, asked)).toEqual(stats);
     }
   });
 });

@@ -92,14 +92,6 @@ export function termStats(index: TermIndex, queryTerms: readonly string[]): Unit
   return { termCounts, lengths: index.lengths, idf };
 }
 
-/** The statistics of the query's (distinct) terms over these units. */
-export function unitStats(
-  units: ReadonlyArray<readonly string[]>,
-  queryTerms: readonly string[],
-): UnitStats {
-  return termStats(indexUnits(units), queryTerms);
-}
-
 /** BM25 scores of `docs` for a query whose i-th term has weight `queryWeights[i]`. */
 export function bm25Scores(
   stats: UnitStats,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatSpan, fromYmd } from './calendar.js';
-import { cachedDateResolver, chineseNumber, resolveDates } from './date-resolver.js';
+import { chineseNumber, resolveDates } from './date-resolver.js';
 
 /** Saturday 15 July 2023. */
 const SAID = fromYmd(2023, 7, 15);
@@ -132,23 +132,5 @@ describe('resolveDates (Chinese)', () => {
     expect(chineseNumber('两')).toBe(2);
     expect(chineseNumber('二〇二三')).toBe(2023);
     expect(chineseNumber('15')).toBe(15);
-  });
-});
-
-describe('cachedDateResolver', () => {
-  it('answers as resolveDates does, for the day asked, whatever it resolved before', () => {
-    const dates = cachedDateResolver(2);
-    const text = 'We met yesterday and meet again next Friday.';
-    const may9 = fromYmd(2024, 5, 9);
-    const june3 = fromYmd(2024, 6, 3);
-    expect(dates(text, may9)).toEqual(resolveDates(text, may9));
-    expect(dates(text, june3)).toEqual(resolveDates(text, june3));
-    expect(dates(text, may9)).toEqual(resolveDates(text, may9));
-    expect(dates(text, june3)[0].span).not.toEqual(dates(text, may9)[0].span);
-    // Evicted texts (room for two) come back the same.
-    dates('昨天', may9);
-    dates('today', may9);
-    expect(dates(text, may9)).toEqual(resolveDates(text, may9));
-    expect(dates('昨天', may9)).toEqual(resolveDates('昨天', may9));
   });
 });

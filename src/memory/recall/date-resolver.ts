@@ -8,7 +8,6 @@ import {
   type Day,
   type DaySpan,
 } from './calendar.js';
-import { LruCache } from './lru-cache.js';
 
 /** A date expression found in a text, resolved to calendar days relative to when it was said. */
 export interface DateMention {
@@ -532,28 +531,4 @@ export function resolveDates(text: string, said: Day): DateMention[] {
     end = mention.index + mention.text.length;
   }
   return kept;
-}
-
-/**
- * `resolveDates` for texts read again and again (a user's past turns, on every recall): the
- * mentions of the most recently used texts (at most `maxEntries`, of `maxChars` characters in
- * all) are kept with the day they were resolved for. The arrays it returns are shared: read
- * them, do not change them.
- */
-export function cachedDateResolver(
-  maxEntries = 20_000,
-  maxChars = 4_000_000,
-): (text: string, said: Day) => readonly DateMention[] {
-  const cache = new LruCache<string, { said: Day; mentions: readonly DateMention[] }>({
-    maxEntries,
-    maxWeight: maxChars,
-    weigh: (text, { mentions }) => text.length + mentions.length * 64,
-  });
-  return (text, said) => {
-    const hit = cache.get(text);
-    if (hit?.said === said) return hit.mentions;
-    const mentions = resolveDates(text, said);
-    cache.set(text, { said, mentions });
-    return mentions;
-  };
 }

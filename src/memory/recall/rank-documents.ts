@@ -101,7 +101,7 @@ export function feedbackTerms(
   queryTerms: readonly string[],
   firstPass: Float64Array,
   feedback: RecallParams['feedback'],
-  index: TermIndex = indexUnits(corpus.unitTerms),
+  index: TermIndex,
 ): Array<{ term: string; weight: number }> {
   if (feedback.weight <= 0 || feedback.docs <= 0 || feedback.terms <= 0) return [];
   const top = [...firstPass.keys()]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fromYmd } from './calendar.js';
+import { resolveDates } from './date-resolver.js';
 import { recall } from './recall.js';
 import { recallMemo } from './recall-memo.js';
 import type { TurnRecord } from './recall.types.js';
@@ -26,6 +27,22 @@ describe('recallMemo', () => {
       from: fromYmd(2024, 3, 19),
       to: fromYmd(2024, 3, 19),
     });
+  });
+
+  it('answers as resolveDates does, for the day asked, whatever it resolved before', () => {
+    const dates = recallMemo(2).turnDates;
+    const text = 'We met yesterday and meet again next Friday.';
+    const may9 = fromYmd(2024, 5, 9);
+    const june3 = fromYmd(2024, 6, 3);
+    expect(dates(text, may9)).toEqual(resolveDates(text, may9));
+    expect(dates(text, june3)).toEqual(resolveDates(text, june3));
+    expect(dates(text, may9)).toEqual(resolveDates(text, may9));
+    expect(dates(text, june3)[0].span).not.toEqual(dates(text, may9)[0].span);
+    // Evicted texts (room for two) come back the same.
+    dates('昨天', may9);
+    dates('today', may9);
+    expect(dates(text, may9)).toEqual(resolveDates(text, may9));
+    expect(dates('昨天', may9)).toEqual(resolveDates('昨天', may9));
   });
 
   it('leaves what recall selects and ranks as it is, call after call of a growing history', () => {
