@@ -57,7 +57,7 @@ const cpuMs = (run: () => void): number => {
 const start = Date.parse('2026-01-05T19:00:00Z');
 let conversation = 0;
 for (let i = 0; i < TURNS; i++) {
-  // A conversation an evening of 10-30 messages, a few hours apart within it.
+  // A conversation of 20 messages, each 3 hours after the one before.
   if (i % 20 === 0) conversation++;
   const at = new Date(start + i * 3 * HOUR);
   const lang = langOf(conversation);
@@ -84,7 +84,7 @@ for (let i = 0; i < TURNS; i++) {
       withMemo();
     }
   }
-  const seq = turns.filter((t) => t.conversationId === `c${conversation}`).length;
+  const seq = (i % 20) * 2;
   for (const [role, body, offset] of [
     ['user', content, 0],
     ['assistant', text.message(lang, 'assistant'), 20_000],
