@@ -19,6 +19,9 @@
  *   TypeORM's queries are; pg-read-callbacks: the same with src/database/pg-query-callbacks.ts
  *   installed, as the service runs it.
  * - socketio: a client's event acked by the server, which emits four reply deltas back.
+ * - redis: a message's rate-limit token taken through ioredis (src/common/rate-window.ts: one
+ *   script by its SHA), the gateway's one Redis round trip before a message is stored (needs
+ *   Redis: BENCH_REDIS_URL).
  * - closure-property / closure-local: the smallest program that shows what the openai case
  *   shows, in plain JavaScript: an operation whose objects wait for a later task, with a fresh
  *   function stored as a named property of one of them (property) or kept in an array (local).
@@ -28,7 +31,8 @@
  * process of its own. Figures are printed as JSON lines, with each case's promoted bytes per
  * operation over the http baseline's, measured in the same run.
  *
- * Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ * Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL
+ * (default redis://127.0.0.1:6379).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -45,6 +49,7 @@ const CASES = [
   'pg-read',
   'pg-read-callbacks',
   'socketio',
+  'redis',
   'closure-property',
   'closure-local',
 ] as const;
@@ -64,6 +69,7 @@ const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 if (![RATE, SECONDS, WARMUP].every((n) => Number.isFinite(n) && n > 0)) {
   throw new Error('--rate, --seconds and --warmup take positive numbers');
 }
@@ -225,6 +231,20 @@ async function setUp(
       const close = async () => {
         for (const c of clients) c.close();
         await server.close();
+      };
+      return { op, close };
+    }
+    case 'redis': {
+      const { Redis } = await import('ioredis');
+      const { RateWindow } = await import('../src/common/rate-window.js');
+      const redis = new Redis(REDIS_URL);
+      const window = new RateWindow(redis, `bench-promotion-${process.pid}:rl`, 1_000_000, 60_000);
+      let n = 0;
+      const op: Operation = () => window.take(`user-${n++ % 100}`);
+      const close = async () => {
+        const keys = await redis.keys(`bench-promotion-${process.pid}:rl:*`);
+        if (keys.length > 0) await redis.del(...keys);
+        await redis.quit();
       };
       return { op, close };
     }
