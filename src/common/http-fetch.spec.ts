@@ -168,6 +168,21 @@ describe('createNodeFetch', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
+  it('lets go of the socket readable once the body is read to its end; a second read fails', async () => {
+    handler = (_req, res) => res.end('once');
+    const res = await fetch(base);
+    const body = res.body;
+    expect(body).not.toBeNull();
+    expect(await readAll(body)).toBe('once');
+    expect(res.body).toBeNull();
+    await expect(res.text()).rejects.toThrow(TypeError);
+
+    const read = await fetch(base);
+    expect(await read.text()).toBe('once');
+    expect(read.body).toBeNull();
+    await expect(read.json()).rejects.toThrow('already read');
+  });
+
   it('rejects when nothing listens at the address', async () => {
     const closedServer = createServer();
     await new Promise<void>((r) => closedServer.listen(0, '127.0.0.1', r));
