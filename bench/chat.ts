@@ -49,9 +49,9 @@
  * the bench, Postgres and Redis (the kernel's own work included; another program's burst takes a
  * core from the servers for as long), and `foreignTop` names the programs that used most of it.
  * `otherLogLines` counts the server's log lines besides its per-reply ones, a sign of
- * background work (the service's memory extraction runs a minute after a conversation's last
- * turn: the open loop waits for it, a later closed-loop round may meet it, as workerCpuMsPerTurn
- * then shows; set MEMORY_EXTRACTION_DELAY_MS to move it).
+ * background work (the service's memory extraction runs a minute after a user's first turn of a
+ * burst, or 30 s after a longer open loop ends: the open loop waits for it, a later closed-loop
+ * round may meet it, as workerCpuMsPerTurn then shows; set MEMORY_EXTRACTION_DELAY_MS to move it).
  *
  * The service runs as production deploys it (--roles split, the default): a gateway process that
  * serves the sockets and streams turns, whose figures these are, beside a worker process that
@@ -118,6 +118,15 @@ const OPEN_RATE = args['open-rate'] === undefined ? null : positive('open-rate')
 const OPEN_CLIENTS = positive('open-clients');
 const OPEN_ROUNDS = positive('open-rounds');
 const IDLE = args['skip-idle'] ? 0 : Number(args.idle);
+/**
+ * Memory extraction runs MEMORY_EXTRACTION_DELAY_MS (60 s) after a user's first turn of a burst.
+ * The open loop's users all start together, so in a loop as long as that delay every user's
+ * extraction would fall due in its last seconds at once, on the same two cores as the gateway
+ * (in production the worker has nodes of its own, and users do not start in step): the delay is
+ * kept past the end of the loop unless set in the environment.
+ */
+const EXTRACTION_DELAY_MS =
+  process.env.MEMORY_EXTRACTION_DELAY_MS ?? String(Math.max(60_000, (OPEN_SECONDS + 30) * 1000));
 const ROLES =
   args.roles === 'split' || args.roles === 'all'
     ? args.roles
@@ -293,6 +302,7 @@ function launch(
       // Production requires the analytics key; the bench's own, never a real one.
       ANALYTICS_PSEUDONYM_KEY: PSEUDONYM_KEY,
       RATE_LIMIT_PER_MINUTE: '100000',
+      MEMORY_EXTRACTION_DELAY_MS: EXTRACTION_DELAY_MS,
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
     },
@@ -616,8 +626,8 @@ async function settle(running: RunningServer[]): Promise<void> {
 
 /**
  * Waits until no job the closed loop left is due before the open loop ends (the schedulers' own
- * runs aside), so that after-turn work (memory extraction runs a minute after a conversation's
- * last turn, 50 conversations at once) is done before the open loop starts instead of landing in
+ * runs aside), so that after-turn work (memory extraction runs a minute after a user's first
+ * turn of a burst, 50 users at once) is done before the open loop starts instead of landing in
  * it: the open loop measures the turn at half the capacity, not the machine digesting a backlog
  * of three rounds at full load. In production the worker has its own nodes. Jobs due later (the
  * analytics roll-up, ten minutes after a user's turn) stay. Gives up after 3 minutes.
