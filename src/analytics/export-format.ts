@@ -1,4 +1,3 @@
-import parquet from '@dsnp/parquetjs';
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -79,6 +78,9 @@ async function writeParquet(
   rows: AsyncIterable<ExportRow> | Iterable<ExportRow>,
   out: Writable,
 ): Promise<number> {
+  // Loaded with the first Parquet export, not at boot: the writer brings Thrift and an S3 client
+  // with it (about 0.2 s and 11 MB of heap in every process, the gateways' included).
+  const { default: parquet } = await import('@dsnp/parquetjs');
   const types = { string: 'UTF8', int: 'INT64', double: 'DOUBLE' } as const;
   const schema = new parquet.ParquetSchema(
     Object.fromEntries(columns.map((c) => [c.name, { type: types[c.type], optional: true }])),
