@@ -113,8 +113,7 @@ class NodeResponse {
     this.headers = new Headers();
     const raw = res.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) this.headers.append(raw[i], raw[i + 1]);
-    const body = decoded(res);
-    this.readable = body;
+    const body = (this.readable = decoded(res));
     body.once('end', () => (this.readable = null));
   }
 
@@ -122,7 +121,7 @@ class NodeResponse {
    * The body until it has been read to its end, then null. The OpenAI SDK keeps each response
    * reachable from per-request closures that V8 allocates in the old generation, so a response
    * still holding its socket's readable would keep the node:http request (its headers, listeners
-   * and body) alive until the next major collection: 15.6 against 5.9 KB promoted per streamed
+   * and body) alive until the next major collection: 16.4 against 4.3 KB promoted per streamed
    * completion (`npm run bench:promotion`).
    */
   get body(): Readable | null {
@@ -147,10 +146,10 @@ class NodeResponse {
   }
 
   private async bytes(): Promise<Buffer> {
-    if (this.used) throw new TypeError('the response body was already read');
+    // Null once something else read it to its end (the SDK's stream).
+    if (this.used || !this.readable) throw new TypeError('the response body was already read');
     this.used = true;
     const chunks: Buffer[] = [];
-    if (!this.readable) throw new TypeError('the response body was already read');
     for await (const chunk of this.readable) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   }

@@ -23,8 +23,9 @@ export const DEFAULT_EXTRACTION_RETRY: ExtractionRetry = {
 /**
  * MEMORY_EXTRACTION_DELAY_MS after a user's first turn of a burst, one job reads what came in (one
  * job id per user: the queue keeps the job already waiting and drops the later turns' adds, so a
- * burst of turns is one batch and a user who chats on gets a run every delay). The job only calls the service; a batch the
- * service holds fails the job, and the queue retries it (DEFAULT_EXTRACTION_RETRY).
+ * burst of turns is one batch and a user who chats on gets a run every delay). The job only calls
+ * the service; a batch the service holds fails the job, and the queue retries it
+ * (DEFAULT_EXTRACTION_RETRY).
  */
 @Injectable()
 export class MemoryExtractionJob implements OnModuleInit {
