@@ -125,9 +125,10 @@ describe('gateway and worker in two processes', () => {
     }
 
     worker = await spawn('worker');
+    // The run stores the memory, reads once more for newer turns, then logs: wait for both.
     for (let i = 0; i < 100; i++) {
       const rows = await sql(db.url, 'SELECT text FROM memories WHERE user_id = $1', ['role-user']);
-      if (rows.length > 0) break;
+      if (rows.length > 0 && /memory extraction done/.test(worker.logs.join('\n'))) break;
       await sleep(100);
     }
     expect(extractionRequests()).toBeGreaterThanOrEqual(1);
