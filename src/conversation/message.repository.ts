@@ -1191,9 +1191,10 @@ export class MessageRepository {
   /**
    * Recounts the messages and, once, titles the conversation after its first user message. Its
    * commit does not wait for the disk: what it writes is recomputed by the next roll-up.
+   * Returns the count written (null when the conversation is gone).
    */
-  async rollup(conversationId: string): Promise<void> {
-    await this.relaxed.query(
+  async rollup(conversationId: string): Promise<number | null> {
+    const rows = await this.relaxed.query(
       `UPDATE conversations c
           SET message_count = (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
               title = COALESCE(c.title, (
@@ -1201,9 +1202,21 @@ export class MessageRepository {
                   FROM messages m
                  WHERE m.conversation_id = c.id AND m.role = 'user' AND m.content <> ''
                  ORDER BY m.seq LIMIT 1))
-        WHERE c.id = $1`,
+        WHERE c.id = $1
+        RETURNING message_count`,
       [conversationId],
     );
+    const row = updatedRows(rows)[0];
+    return row ? Number(row.message_count) : null;
+  }
+
+  /** How many messages the conversation holds now (a roll-up's check for newer ones). */
+  async messageCount(conversationId: string): Promise<number> {
+    const rows = await this.db.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1`,
+      [conversationId],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /** The text of messages of one conversation by id (a turn trace's history; forgotten ones masked). */

@@ -91,6 +91,15 @@ export class QueueWorker extends WorkerHost {
     }
   }
 
+  /**
+   * BullMQ emits this after the job moved to completed, which removes it (removeOnComplete), so
+   * an add of its id made now is kept.
+   */
+  @OnWorkerEvent('completed')
+  onCompleted(job: Job, result: unknown): Promise<void> {
+    return this.registry.afterRun(job.name, job.data, result);
+  }
+
   @OnWorkerEvent('error')
   onError(e: Error): void {
     if (this.reportError()) this.logger.warn({ err: e.message }, 'job worker cannot reach Redis');

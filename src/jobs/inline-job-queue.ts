@@ -81,8 +81,11 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
   ): Promise<void> {
     if (options.jobId) this.pendingIds.delete(options.jobId);
     try {
-      await this.registry.run(name, data);
+      const result = await this.registry.run(name, data);
       this.count--;
+      // This queue frees a job id when its run starts, so nothing was dropped meanwhile; the
+      // hook still runs, as it would with BullMQ (it queues what a run left for later).
+      await this.registry.afterRun(name, data, result);
     } catch (e) {
       const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
       if (attempt < attempts && !this.closed) {

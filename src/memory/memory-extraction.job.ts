@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common'
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EventBus } from '../jobs/event-bus.js';
 import { EventName, JobName, type JobOptions } from '../jobs/job-names.js';
+import { JobQueue } from '../jobs/job-queue.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { MemoryExtractionService } from './memory-extraction.service.js';
 
@@ -25,7 +26,7 @@ export const DEFAULT_EXTRACTION_RETRY: ExtractionRetry = {
  * job id per user: the queue keeps the job already waiting and drops the later turns' adds, so a
  * burst of turns is one batch and a user who chats on gets a run every delay). The job only calls
  * the service; a batch the service holds fails the job, and the queue retries it
- * (DEFAULT_EXTRACTION_RETRY).
+ * (DEFAULT_EXTRACTION_RETRY). A run that succeeded and left turns behind queues the next.
  */
 @Injectable()
 export class MemoryExtractionJob implements OnModuleInit {
@@ -33,6 +34,7 @@ export class MemoryExtractionJob implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: JobRegistry,
     private readonly events: EventBus,
+    private readonly jobs: JobQueue,
     private readonly extraction: MemoryExtractionService,
     @Optional()
     @Inject(MEMORY_EXTRACTION_RETRY)
@@ -40,20 +42,34 @@ export class MemoryExtractionJob implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(JobName.MemoryExtraction, ({ userId }) =>
-      this.extraction.extract(userId),
+    this.registry.register(
+      JobName.MemoryExtraction,
+      ({ userId }) => this.extraction.extract(userId),
+      { afterRun: ({ userId }) => this.again(userId) },
     );
     if (!this.config.memory.enabled) return;
     this.events.subscribe(EventName.TurnCompleted, JobName.MemoryExtraction, (turn) => [
-      {
-        data: { userId: turn.userId },
-        options: {
-          jobId: `memx-${turn.userId}`,
-          delayMs: this.config.memory.extractionDelayMs,
-          ...this.retry,
-          removeOnFail: true,
-        },
-      },
+      { data: { userId: turn.userId }, options: this.options(turn.userId) },
     ]);
+  }
+
+  /**
+   * After a run, once its job id is free: turns left after the user's cursor (completed after
+   * the run's last read, whose adds the queue dropped while the job ran, or beyond the run's
+   * batches) get a job of their own now, not at the user's next turn.
+   */
+  private async again(userId: string): Promise<void> {
+    if (!this.config.memory.enabled) return;
+    if (!(await this.extraction.hasNewTurns(userId))) return;
+    await this.jobs.add(JobName.MemoryExtraction, { userId }, this.options(userId));
+  }
+
+  private options(userId: string): JobOptions {
+    return {
+      jobId: `memx-${userId}`,
+      delayMs: this.config.memory.extractionDelayMs,
+      ...this.retry,
+      removeOnFail: true,
+    };
   }
 }

@@ -521,6 +521,12 @@ export class MemoryExtractionService {
     };
   }
 
+  /** Whether the user has turns after the cursor that a run would read. */
+  async hasNewTurns(userId: string): Promise<boolean> {
+    const cursor = await this.memories.cursor(userId);
+    return (await this.messages.turnsAfter(userId, cursor, 1)).length > 0;
+  }
+
   /** The user's turns after the cursor, with how the user seemed in each of their own. */
   private async newTurns(userId: string): Promise<Turn[]> {
     const cursor = await this.memories.cursor(userId);

@@ -17,8 +17,40 @@ import { deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
 class RecordingJob implements OnModuleInit {
   static seen: string[] = [];
   static failures = 0;
-  constructor(private readonly registry: JobRegistry) {}
+  /** Work the summary job takes in a run, and how much more arrives while a run is going. */
+  static waiting = 0;
+  static arrivingDuringRun = 0;
+  /** What each summary run returned, as its after-run check saw it. */
+  static afterRuns: unknown[] = [];
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly queue: JobQueue,
+  ) {}
   onModuleInit(): void {
+    // A job that coalesces its triggers under one id: work arriving while it runs is triggered
+    // with an add of the same id (which BullMQ drops while the job is active).
+    this.registry.register(
+      JobName.ConversationSummary,
+      async ({ conversationId }) => {
+        RecordingJob.seen.push(`summary-${conversationId}`);
+        const took = RecordingJob.waiting;
+        RecordingJob.waiting = 0;
+        if (RecordingJob.arrivingDuringRun > 0) {
+          RecordingJob.arrivingDuringRun--;
+          RecordingJob.waiting++;
+          await this.queue.add(JobName.ConversationSummary, { conversationId }, summaryOptions);
+        }
+        return took;
+      },
+      {
+        afterRun: async ({ conversationId }, result) => {
+          RecordingJob.afterRuns.push(result);
+          if (RecordingJob.waiting > 0) {
+            await this.queue.add(JobName.ConversationSummary, { conversationId }, summaryOptions);
+          }
+        },
+      },
+    );
     this.registry.register(JobName.ConversationRollup, ({ conversationId }) => {
       RecordingJob.seen.push(conversationId);
       if (RecordingJob.failures-- > 0) return Promise.reject(new Error('transient'));
@@ -30,12 +62,18 @@ class RecordingJob implements OnModuleInit {
     });
     // Every other job gets a handler that does nothing (the registry refuses to start without).
     for (const name of Object.values(JobName)) {
-      if (name !== JobName.ConversationRollup && name !== JobName.VoiceClipExpiry) {
+      if (
+        name !== JobName.ConversationRollup &&
+        name !== JobName.VoiceClipExpiry &&
+        name !== JobName.ConversationSummary
+      ) {
         this.registry.register(name, () => Promise.resolve());
       }
     }
   }
 }
+
+const summaryOptions = { jobId: 'sum-c-9', delayMs: 50 };
 
 const prefixes: string[] = [];
 let module: TestingModule | null = null;
@@ -66,6 +104,9 @@ afterEach(async () => {
   module = null;
   RecordingJob.seen = [];
   RecordingJob.failures = 0;
+  RecordingJob.waiting = 0;
+  RecordingJob.arrivingDuringRun = 0;
+  RecordingJob.afterRuns = [];
 });
 afterAll(async () => {
   for (const p of prefixes) await deleteKeys(testRedisUrl(), p);
@@ -94,6 +135,19 @@ describe.each([
     await until(() => RecordingJob.seen.length === 1);
     await new Promise((r) => setTimeout(r, 500));
     expect(RecordingJob.seen).toEqual(['dup']);
+  });
+
+  it('runs a job again when work arrived while it ran, once its id is free', async () => {
+    const queue = await boot(redisUrl);
+    RecordingJob.waiting = 1;
+    RecordingJob.arrivingDuringRun = 1;
+    await queue.add(JobName.ConversationSummary, { conversationId: 'c-9' }, summaryOptions);
+    await until(() => RecordingJob.afterRuns.length === 2);
+    await new Promise((r) => setTimeout(r, 400));
+    // The first run took the work waiting; the second, the work that arrived during the first.
+    expect(RecordingJob.seen).toEqual(['summary-c-9', 'summary-c-9']);
+    expect(RecordingJob.afterRuns).toEqual([1, 1]);
+    expect(RecordingJob.waiting).toBe(0);
   });
 
   it('retries a failing job with backoff until it succeeds', async () => {

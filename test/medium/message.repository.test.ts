@@ -75,6 +75,23 @@ describe('MessageRepository', () => {
     expect(convs[0].n).toBe(1);
   });
 
+  it('rolls a conversation up and returns the count it wrote; counts its messages', async () => {
+    const u = user();
+    const first = await text(u, 'r1');
+    const conversationId = first.message.conversationId;
+    await text(u, 'r2', conversationId);
+    expect(await repo.rollup(conversationId)).toBe(2);
+    await text(u, 'r3', conversationId);
+    expect(await repo.messageCount(conversationId)).toBe(3);
+    const [row] = await sql(
+      db.url,
+      'SELECT message_count, title FROM conversations WHERE id = $1',
+      [conversationId],
+    );
+    expect(row).toEqual({ message_count: 2, title: 'hi' });
+    expect(await repo.rollup('00000000-0000-0000-0000-000000000000')).toBeNull();
+  });
+
   it('lets the same clientMsgId be used by two different users', async () => {
     const a = await text(user(), 'shared-id');
     const b = await text(user(), 'shared-id');
