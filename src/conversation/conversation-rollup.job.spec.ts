@@ -1,28 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
+import { recordingJobQueue, silentEventBus } from '../../test/support/job-fakes.js';
 import { loadConfig } from '../config/app-config.js';
-import type { EventBus } from '../jobs/event-bus.js';
-import { JobName, type JobOptions } from '../jobs/job-names.js';
-import type { JobQueue } from '../jobs/job-queue.js';
+import { JobName } from '../jobs/job-names.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { ConversationRollupJob } from './conversation-rollup.job.js';
 import type { MessageRepository } from './message.repository.js';
 
 function setUp(countNow: number) {
   const registry = new JobRegistry();
-  const added: Array<{ name: string; data: unknown; options?: JobOptions }> = [];
-  const jobs = {
-    add: (name: string, data: unknown, options?: JobOptions) => {
-      added.push({ name, data, options });
-      return Promise.resolve();
-    },
-  } as unknown as JobQueue;
-  const events = { subscribe: () => undefined } as unknown as EventBus;
+  const { jobs, added } = recordingJobQueue();
   const messages = {
     rollup: () => Promise.resolve(4),
     messageCount: () => Promise.resolve(countNow),
   } as unknown as MessageRepository;
   const config = loadConfig({ CONVERSATION_ROLLUP_DELAY_MS: '7000' });
-  new ConversationRollupJob(config, registry, events, jobs, messages).onModuleInit();
+  new ConversationRollupJob(config, registry, silentEventBus, jobs, messages).onModuleInit();
   return { registry, added };
 }
 

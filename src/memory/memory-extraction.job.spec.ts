@@ -1,22 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { recordingJobQueue, silentEventBus } from '../../test/support/job-fakes.js';
 import { loadConfig } from '../config/app-config.js';
-import type { EventBus } from '../jobs/event-bus.js';
-import { JobName, type JobOptions } from '../jobs/job-names.js';
-import type { JobQueue } from '../jobs/job-queue.js';
+import { JobName } from '../jobs/job-names.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { DEFAULT_EXTRACTION_RETRY, MemoryExtractionJob } from './memory-extraction.job.js';
 import type { MemoryExtractionService } from './memory-extraction.service.js';
 
 function setUp(env: NodeJS.ProcessEnv, pending: boolean) {
   const registry = new JobRegistry();
-  const added: Array<{ name: string; data: unknown; options?: JobOptions }> = [];
-  const jobs = {
-    add: (name: string, data: unknown, options?: JobOptions) => {
-      added.push({ name, data, options });
-      return Promise.resolve();
-    },
-  } as unknown as JobQueue;
-  const events = { subscribe: () => undefined } as unknown as EventBus;
+  const { jobs, added } = recordingJobQueue();
   const asked: string[] = [];
   const extraction = {
     extract: () => Promise.resolve({ batches: 1, applied: 0, dropped: 0, skipped: 0 }),
@@ -25,7 +17,13 @@ function setUp(env: NodeJS.ProcessEnv, pending: boolean) {
       return Promise.resolve(pending);
     },
   } as unknown as MemoryExtractionService;
-  new MemoryExtractionJob(loadConfig(env), registry, events, jobs, extraction).onModuleInit();
+  new MemoryExtractionJob(
+    loadConfig(env),
+    registry,
+    silentEventBus,
+    jobs,
+    extraction,
+  ).onModuleInit();
   return { registry, added, asked };
 }
 
