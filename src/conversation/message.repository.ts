@@ -474,7 +474,10 @@ export class MessageRepository {
   async finishReply(
     replyId: string,
     outcome: ReplyOutcome,
-    /** Other modules' writes of the turn, carried by the same statement (one round trip). */
+    /**
+     * Other modules' writes of the turn, carried by the same statement (one round trip); their
+     * `took` is true when the finish found the reply still streaming.
+     */
     carried: readonly CarriedWrite[] = [],
   ): Promise<FinishedReply | null> {
     const values: unknown[] = [
@@ -494,13 +497,20 @@ export class MessageRepository {
       outcome.outputBlocked ?? null,
       outcome.route ? JSON.stringify(outcome.route) : null,
     ];
-    const carrying = withCarried(values, carried);
+    // The finish runs first, in a CTE of its own (materialised: it runs once), so that a carried
+    // write that belongs to a finished reply only (its trace) can be conditioned on it.
+    const carrying = withCarried(values, carried, {
+      ctes: `finished AS MATERIALIZED (
+               SELECT f.reply, f.more_due
+                 FROM companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                                             $13, $14, $15) f)`,
+      took: 'EXISTS (SELECT 1 FROM finished)',
+    });
     // One row even when the finish finds nothing, for the carried writes' reports: they ran.
     const rows = await this.sql.query<Row[]>(
       `${carrying.with}SELECT (f.reply).*, f.more_due, ${carrying.reports} AS carried_reports
          FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL companion_finish_reply($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                                                  $12, $13, $14, $15) f ON true`,
+         LEFT JOIN finished f ON true`,
       values,
     );
     const r = rows[0];

@@ -13,11 +13,23 @@ import { placeholders } from './sql-parts.js';
  * A write that must know how its statements went (a guarded update that lost a race) gives a
  * `report`, a jsonb expression over its statements' names that the carrier returns, and `settle`,
  * which gets that report once the carrying statement has run (`settleCarried`).
+ *
+ * `took` is an SQL condition, true when the carrier's own write took effect (the reply's finish
+ * found its reply still streaming); a write that belongs to that outcome only (the turn's trace)
+ * puts it in its WHERE. Carriers without a condition of their own give `true`.
  */
 export interface CarriedWrite {
-  statements(p: (value: unknown) => string, name: (i: number) => string): string[];
+  statements(p: (value: unknown) => string, name: (i: number) => string, took: string): string[];
   report?(name: (i: number) => string): string;
   settle?(report: unknown): Promise<void>;
+}
+
+/** The carrier's own part of the WITH clause, when its outcome is a condition for some writes. */
+export interface CarrierStep {
+  /** Named CTEs (`name AS (...)`, comma-separated) put before the carried writes. */
+  ctes: string;
+  /** An SQL condition over those CTEs: the carrier's write took effect (`CarriedWrite.took`). */
+  took: string;
 }
 
 /** What a carrier adds to its statement for `writes`. */
@@ -29,20 +41,26 @@ export interface Carrying {
 }
 
 /** The clauses for `writes`, their values appended to `values` after the carrier's own. */
-export function withCarried(values: unknown[], writes: readonly CarriedWrite[]): Carrying {
+export function withCarried(
+  values: unknown[],
+  writes: readonly CarriedWrite[],
+  carrier?: CarrierStep,
+): Carrying {
   const p = placeholders(values);
   const statements: string[] = [];
   const reports: string[] = [];
   for (const write of writes) {
     const first = statements.length;
     const name = (i: number) => `carried_${first + i}`;
-    statements.push(...write.statements(p, name));
+    statements.push(...write.statements(p, name, carrier?.took ?? 'true'));
     reports.push(write.report?.(name) ?? 'NULL::jsonb');
   }
+  const ctes = [
+    ...(carrier ? [carrier.ctes] : []),
+    ...statements.map((s, i) => `carried_${i} AS (${s})`),
+  ];
   return {
-    with: statements.length
-      ? `WITH ${statements.map((s, i) => `carried_${i} AS (${s})`).join(',\n')}\n`
-      : '',
+    with: ctes.length ? `WITH ${ctes.join(',\n')}\n` : '',
     reports: reports.length ? `jsonb_build_array(${reports.join(', ')})` : `'[]'::jsonb`,
   };
 }

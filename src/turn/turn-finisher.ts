@@ -1,7 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { ReplyRoute } from '../conversation/message.entity.js';
-import { MessageRepository, type FinishedReply } from '../conversation/message.repository.js';
+import {
+  MessageRepository,
+  type FinishedReply,
+  type ReplyOutcome,
+} from '../conversation/message.repository.js';
 import { ExperimentsService } from '../feedback/experiments/experiments.service.js';
 import { FeedbackService } from '../feedback/feedback.service.js';
 import { ClientEmitter } from '../gateway/client-emitter.js';
@@ -18,9 +22,9 @@ import type { Turn } from './turn.js';
 import { describeFailure } from './turn.exception.js';
 
 /**
- * finish: stores the reply's outcome in one write (settling the messages it answered), tells
- * every device (`reply:end`, `memory:forgotten` when the message asked to forget, and `error`
- * when it failed), stores the trace and publishes
+ * finish: stores the reply's outcome and its trace in one write (settling the messages it
+ * answered, carrying the stages' writes), tells every device (`reply:end`, `memory:forgotten`
+ * when the message asked to forget, and `error` when it failed), and publishes
  * `turn.completed`, whose subscribers do the after-turn work as jobs. Returns whether user
  * messages that came while it streamed wait for a reply of their own.
  */
@@ -48,27 +52,33 @@ export class TurnFinisher {
     const route = output.servedBy ?? turn.route?.settings;
     const replyRoute = routeOf(turn, output.source === 'protocol' ? this.assignment(turn) : null);
     const carried = turn.carried ?? [];
+    const outcome: ReplyOutcome = {
+      status: output.status,
+      content: output.content,
+      contentTokens: output.content ? this.prompts.countTokens(output.content) : 0,
+      errorCode: output.errorCode,
+      model: output.source === 'protocol' ? null : (output.model ?? route?.model ?? this.llm.model),
+      promptVersion: output.version ?? turn.prompt?.version ?? this.prompts.version,
+      ttftMs: output.ttftMs,
+      totalMs: Date.now() - turn.startedAt,
+      promptTokens: output.usage?.promptTokens ?? turn.prompt?.tokens ?? null,
+      completionTokens: output.usage?.completionTokens ?? null,
+      source: output.source ?? 'model',
+      outputBlocked: output.withheld?.category ?? null,
+      route: replyRoute,
+    };
+    // The trace is what the finish stores (companion_finish_reply writes these values as given),
+    // so it rides on the finish's statement, stored only if the finish takes effect.
+    const { llm } = this.config;
+    const trace = this.traces.carriedSave(
+      buildTrace(turn, outcome, {
+        model: this.llm.model,
+        promptVersion: this.prompts.version,
+        sampling: { ...llm.sampling, maxTokens: llm.maxTokens },
+      }),
+    );
     const stored = await this.messages
-      .finishReply(
-        reply.id,
-        {
-          status: output.status,
-          content: output.content,
-          contentTokens: output.content ? this.prompts.countTokens(output.content) : 0,
-          errorCode: output.errorCode,
-          model:
-            output.source === 'protocol' ? null : (output.model ?? route?.model ?? this.llm.model),
-          promptVersion: output.version ?? turn.prompt?.version ?? this.prompts.version,
-          ttftMs: output.ttftMs,
-          totalMs: Date.now() - turn.startedAt,
-          promptTokens: output.usage?.promptTokens ?? turn.prompt?.tokens ?? null,
-          completionTokens: output.usage?.completionTokens ?? null,
-          source: output.source ?? 'model',
-          outputBlocked: output.withheld?.category ?? null,
-          route: replyRoute,
-        },
-        carried,
-      )
+      .finishReply(reply.id, outcome, [...carried, trace])
       .catch(async (e: unknown) => {
         // The stages' writes (the safety state) must not be lost with a finish that failed.
         if (carried.length > 0) {
@@ -147,18 +157,6 @@ export class TurnFinisher {
       });
     }
     this.observe(turn, replyRoute);
-    const { llm } = this.config;
-    this.traces
-      .save(
-        buildTrace(turn, stored, {
-          model: this.llm.model,
-          promptVersion: this.prompts.version,
-          sampling: { ...llm.sampling, maxTokens: llm.maxTokens },
-        }),
-      )
-      .catch((e: unknown) =>
-        this.logger.warn({ ...log, err: String(e) }, 'could not store the turn trace'),
-      );
     this.events
       .publish(EventName.TurnCompleted, {
         turnId: turn.turnId,

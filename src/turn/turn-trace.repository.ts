@@ -1,46 +1,29 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { deleteInBatches, keysetRows } from '../common/keyset.js';
-import { RelaxedWrites, type Queryable } from '../database/statements.js';
+import type { CarriedWrite } from '../database/carried-writes.js';
 import type { TurnTrace } from './turn-trace.js';
 
 /** Turn traces: written once per reply by the turn's finish, read by operators. */
 @Injectable()
 export class TurnTraceRepository {
-  private readonly relaxed: Queryable;
+  constructor(private readonly db: DataSource) {}
 
-  /** `relaxed`: where traces commit without waiting for the disk (default: `db`). */
-  constructor(
-    private readonly db: DataSource,
-    @Optional() relaxed?: RelaxedWrites,
-  ) {
-    this.relaxed = relaxed ?? db;
-  }
-
-  /** Stores traces in one statement (a reply's later trace replaces an earlier one). */
-  async saveMany(traces: readonly TurnTrace[]): Promise<void> {
-    const latest = [...new Map(traces.map((t) => [t.replyId, t])).values()];
-    if (latest.length === 0) return;
-    // One JSON document for the batch: an array parameter would have pg escape each trace's
-    // JSON text into an array literal (a copy per quote, the largest garbage of a turn).
-    await this.relaxed.query(
-      `INSERT INTO turn_traces (reply_id, turn_id, answering_id, user_id, trace)
-       SELECT t.reply_id, t.turn_id, t.answering_id, t.user_id, t.trace
-         FROM jsonb_to_recordset($1::jsonb)
-           AS t(reply_id uuid, turn_id uuid, answering_id uuid, user_id varchar, trace jsonb)
-       ON CONFLICT (reply_id) DO UPDATE SET trace = EXCLUDED.trace`,
-      [
-        JSON.stringify(
-          latest.map((t) => ({
-            reply_id: t.replyId,
-            turn_id: t.turnId,
-            answering_id: t.answering,
-            user_id: t.userId,
-            trace: t,
-          })),
-        ),
+  /**
+   * The trace's write, for the reply's finish to carry: stored in the finish's statement and
+   * transaction, only when the finish took effect (a reply the recovery sweep ended first keeps
+   * no trace of a result nobody saw). A reply's later trace replaces an earlier one.
+   */
+  static traceWrite(trace: TurnTrace): CarriedWrite {
+    return {
+      statements: (p, _name, took) => [
+        `INSERT INTO turn_traces (reply_id, turn_id, answering_id, user_id, trace)
+         SELECT ${p(trace.replyId)}::uuid, ${p(trace.turnId)}::uuid, ${p(trace.answering)}::uuid,
+                ${p(trace.userId)}, ${p(JSON.stringify(trace))}::jsonb
+          WHERE ${took}
+         ON CONFLICT (reply_id) DO UPDATE SET trace = EXCLUDED.trace`,
       ],
-    );
+    };
   }
 
   /** The trace of a reply, by the reply's id or by the user message it answered (the latest). */

@@ -1,5 +1,5 @@
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { Batcher } from '../common/batcher.js';
+import { Injectable } from '@nestjs/common';
+import type { CarriedWrite } from '../database/carried-writes.js';
 import { MessageRepository } from '../conversation/message.repository.js';
 import { scrubTrace, type ForgottenCopies, type TurnTrace } from './turn-trace.js';
 import { TurnTraceRepository } from './turn-trace.repository.js';
@@ -10,29 +10,21 @@ export interface TraceView {
   messages: Array<{ role: string; content: string; id?: string }>;
 }
 
-/** Traces finished within this window are stored together. */
-export const TRACE_FLUSH_MS = 20;
-
 /**
- * Turn traces: stored by the turn's finish (those of turns finishing within TRACE_FLUSH_MS in
- * one statement, off the turn's path), read by the operator API with the history's text from the
- * conversation. A process killed in that window loses those traces, never a reply.
+ * Turn traces: stored by the turn's finish, in the statement that stores the reply
+ * (`carriedSave`), so that a stored reply has its trace and the turn spends no statement of its
+ * own on it; read by the operator API with the history's text from the conversation.
  */
 @Injectable()
-export class TurnTracesService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(TurnTracesService.name);
-  private readonly batcher: Batcher<TurnTrace>;
-
+export class TurnTracesService {
   constructor(
     private readonly traces: TurnTraceRepository,
     private readonly messages: MessageRepository,
-  ) {
-    this.batcher = new Batcher((batch) => this.traces.saveMany(batch), TRACE_FLUSH_MS);
-  }
+  ) {}
 
-  /** Resolves once the trace is stored. */
-  save(trace: TurnTrace): Promise<void> {
-    return this.batcher.add(trace);
+  /** The trace's write, for the reply's finish to carry (stored only if the finish took effect). */
+  carriedSave(trace: TurnTrace): CarriedWrite {
+    return TurnTraceRepository.traceWrite(trace);
   }
 
   /** The traces of these replies, by reply id (training-data exports). */
@@ -54,22 +46,12 @@ export class TurnTracesService implements BeforeApplicationShutdown {
     const since = forgotten.messages.length
       ? new Date(Math.min(...forgotten.messages.map((m) => m.createdAt.getTime())))
       : new Date(0);
-    // Traces of turns that finished just now may still wait in the batcher.
-    await this.batcher.flush();
     return this.traces.rewriteSince(userId, since, (trace, at) => scrubTrace(trace, at, forgotten));
   }
 
   /** Deletes the user's traces (account deletion); returns how many. */
   deleteUserData(userId: string): Promise<number> {
     return this.traces.deleteUserData(userId);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.batcher
-      .flush()
-      .catch((e: unknown) =>
-        this.logger.warn({ err: String(e) }, 'could not store the last turn traces'),
-      );
   }
 
   async find(messageId: string): Promise<TraceView | null> {

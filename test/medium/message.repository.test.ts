@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { ConversationException } from '../../src/conversation/conversation.exception.js';
 import { MessageRepository } from '../../src/conversation/message.repository.js';
 import { dataSourceOptions } from '../../src/database/data-source.js';
+import { TurnTraceRepository } from '../../src/turn/turn-trace.repository.js';
+import type { TurnTrace } from '../../src/turn/turn-trace.js';
 import { sql } from '../support/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -311,6 +314,63 @@ describe('MessageRepository', () => {
     expect((await repo.failExpiredReplies()).map((m) => m.id)).not.toContain(dead!.id);
     // The dead pod's late write finds its reply gone and changes nothing.
     expect(await repo.finishReply(dead!.id, outcome('completed', null))).toBeNull();
+  });
+
+  it("stores the trace carried by a reply's finish only when the finish took effect", async () => {
+    const traceOf = (replyId: string, answering: string, userId: string, marker: string) =>
+      TurnTraceRepository.traceWrite({
+        replyId,
+        turnId: randomUUID(),
+        answering,
+        userId,
+        marker,
+      } as unknown as TurnTrace);
+    // A write that does not use the finish's condition runs whatever the finish found.
+    const audit = (marker: string) => ({
+      statements: (p: (v: unknown) => string) => [
+        `INSERT INTO carried_audit (marker) VALUES (${p(marker)}::text)`,
+      ],
+    });
+    const traces = async (replyId: string) =>
+      sql(db.url, 'SELECT trace FROM turn_traces WHERE reply_id = $1', [replyId]);
+    const audited = async (marker: string) =>
+      (await sql(db.url, 'SELECT 1 FROM carried_audit WHERE marker = $1', [marker])).length;
+    await sql(db.url, 'CREATE TABLE IF NOT EXISTS carried_audit (marker text)');
+
+    const u = user();
+    const { message } = await text(u, 'traced');
+    const live = await claimSlot(repo, {
+      conversationId: message.conversationId,
+      owner: 'p',
+      leaseMs: 60_000,
+    });
+    const stored = await repo.finishReply(live!.id, outcome('completed', null), [
+      traceOf(live!.id, message.id, u, 'live'),
+      audit('audit-live'),
+    ]);
+    expect(stored).toMatchObject({ id: live!.id, status: 'completed' });
+    expect(await traces(live!.id)).toEqual([
+      { trace: expect.objectContaining({ replyId: live!.id, marker: 'live' }) },
+    ]);
+    expect(await audited('audit-live')).toBe(1);
+
+    // A reply the sweep ended first: the late finish stores no trace; the other write runs.
+    const { message: late } = await text(u, 'traced-late', message.conversationId);
+    const dead = await claimSlot(repo, {
+      conversationId: late.conversationId,
+      owner: 'dead-pod',
+      leaseMs: 1,
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await repo.failExpiredReplies()).map((m) => m.id)).toContain(dead!.id);
+    expect(
+      await repo.finishReply(dead!.id, outcome('completed', null), [
+        traceOf(dead!.id, late.id, u, 'dead'),
+        audit('audit-dead'),
+      ]),
+    ).toBeNull();
+    expect(await traces(dead!.id)).toEqual([]);
+    expect(await audited('audit-dead')).toBe(1);
   });
 
   it("never lists or writes into another user's conversation", async () => {
