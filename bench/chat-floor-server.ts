@@ -1,7 +1,8 @@
 /**
  * The floor for the chat bench: the least server that does the service's text turn with the same
  * guarantees, on socket.io, pg and openai alone (no Nest; from src/ only the model transport,
- * src/common/http-fetch.ts, so that both servers reach the model the same way).
+ * src/common/http-fetch.ts and src/llm/chat-completion-stream.ts, so that both servers reach and
+ * read the model the same way).
  *
  * - Namespace /chat; the handshake's `auth.token` must be an HS256 JWT signed with JWT_SECRET
  *   (sub = user id), or the connection is refused. Each socket joins its user's room.
@@ -29,6 +30,7 @@ import OpenAI from 'openai';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import { createNodeFetch } from '../src/common/http-fetch.js';
+import { streamChatCompletion } from '../src/llm/chat-completion-stream.js';
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -245,13 +247,17 @@ async function streamReply(
   let errorCode: string | null = null;
   const upstreamAt = performance.now();
   try {
-    const stream = await llm.chat.completions.create({
-      model: MODEL,
-      messages: [{ role: 'system', content: 'You are a kind companion.' }, ...history],
-      stream: true,
-      stream_options: { include_usage: true },
-      max_tokens: MAX_TOKENS,
-    });
+    const stream = streamChatCompletion(
+      llm,
+      {
+        model: MODEL,
+        messages: [{ role: 'system', content: 'You are a kind companion.' }, ...history],
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: MAX_TOKENS,
+      },
+      {},
+    );
     for await (const chunk of stream) {
       if (chunk.model) model = chunk.model;
       const text = chunk.choices[0]?.delta?.content;

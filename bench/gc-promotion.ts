@@ -45,6 +45,8 @@ const CASES = [
   'http',
   'fetch',
   'openai',
+  'openai-response',
+  'openai-request',
   'pg',
   'pg-read',
   'pg-read-callbacks',
@@ -149,6 +151,76 @@ async function setUp(
         );
         let text = '';
         for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+        return text;
+      };
+      return { op, close: nothing };
+    }
+    case 'openai-response': {
+      const { default: OpenAI } = await import('openai');
+      const { abortedBy, createNodeFetch } = await import('../src/common/http-fetch.js');
+      const client = new OpenAI({
+        baseURL: modelUrl,
+        apiKey: 'none',
+        maxRetries: 0,
+        fetch: createNodeFetch(),
+      });
+      const op: Operation = async () => {
+        const abort = new AbortController();
+        const res = await client.chat.completions
+          .create(
+            { model: 'bench-model', messages: messages as never, stream: true },
+            { fetchOptions: abortedBy(abort.signal) },
+          )
+          .asResponse();
+        let text = '';
+        let rest = '';
+        const decoder = new TextDecoder();
+        for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+          const lines = (rest + decoder.decode(c, { stream: true })).split('\n');
+          rest = lines.pop() ?? '';
+          for (const line of lines) {
+            if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
+            const chunk = JSON.parse(line.slice(6)) as {
+              choices: Array<{ delta?: { content?: string } }>;
+            };
+            text += chunk.choices[0]?.delta?.content ?? '';
+          }
+        }
+        return text;
+      };
+      return { op, close: nothing };
+    }
+    case 'openai-request': {
+      const { default: OpenAI } = await import('openai');
+      const { createNodeFetch } = await import('../src/common/http-fetch.js');
+      const client = new OpenAI({
+        baseURL: modelUrl,
+        apiKey: 'none',
+        maxRetries: 0,
+        fetch: createNodeFetch(),
+      });
+      const op: Operation = async () => {
+        const { req, url, timeout } = await client.buildRequest({
+          method: 'post',
+          path: '/chat/completions',
+          body: { model: 'bench-model', messages, stream: true },
+          stream: true,
+        });
+        const res = await client.fetchWithTimeout(url, req, timeout, new AbortController());
+        let text = '';
+        let rest = '';
+        const decoder = new TextDecoder();
+        for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+          const lines = (rest + decoder.decode(c, { stream: true })).split('\n');
+          rest = lines.pop() ?? '';
+          for (const line of lines) {
+            if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
+            const chunk = JSON.parse(line.slice(6)) as {
+              choices: Array<{ delta?: { content?: string } }>;
+            };
+            text += chunk.choices[0]?.delta?.content ?? '';
+          }
+        }
         return text;
       };
       return { op, close: nothing };

@@ -1,6 +1,6 @@
 import OpenAI, { APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { abortedBy, createNodeFetch } from '../common/http-fetch.js';
+import { streamChatCompletion } from './chat-completion-stream.js';
 import { LlmError } from './llm.errors.js';
 import { GateFullError, type LlmGate } from './llm-gate.js';
 import { ThinkFilter } from './think-filter.js';
@@ -256,10 +256,8 @@ export class LlmClient {
       const client = this.clients.get(settings.endpoint);
       if (!client) throw new LlmError('upstream', `no endpoint named ${settings.endpoint}`);
       // The signal goes to the fetch directly (not as `signal`: see CALLER_SIGNAL).
-      const stream = await client.chat.completions.create(body, {
-        fetchOptions: abortedBy(abort.signal),
-      });
-      for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+      const stream = streamChatCompletion(client, body, abortedBy(abort.signal));
+      for await (const chunk of stream) {
         if (chunk.model) model = chunk.model;
         if (chunk.usage) {
           usage = {
