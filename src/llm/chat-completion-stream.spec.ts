@@ -28,10 +28,14 @@ const answers: Record<string, { status: number; headers?: Record<string, string>
       status: 400,
       body: '{"error":{"message":"The model `invalid` does not exist.","type":"NotFoundError"}}',
     },
+    'late-end': { status: 200, body: '' },
+    'never-ends': { status: 200, body: '' },
     busy: { status: 503, headers: { 'retry-after': '2' }, body: 'overloaded' },
   };
 
 const seen: Array<{ authorization?: string; body: Record<string, unknown> }> = [];
+let connections = 0;
+const closedAt: number[] = [];
 let server: http.Server;
 let client: OpenAI;
 
@@ -47,9 +51,17 @@ beforeAll(async () => {
         'content-type': answer.status === 200 ? 'text/event-stream' : 'application/json',
         ...answer.headers,
       });
-      res.end(answer.body);
+      if (body.model === 'never-ends') {
+        res.write(answers.ok.body);
+        req.socket.once('close', () => closedAt.push(Date.now()));
+      } else if (body.model === 'late-end') {
+        // The last event, then the end of the body a moment later (as a proxy may send it).
+        res.write(answers.ok.body);
+        setTimeout(() => res.end(), 20);
+      } else res.end(answer.body);
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   client = new OpenAI({
@@ -82,6 +94,27 @@ describe('streamChatCompletion', () => {
     const request = seen.at(-1)!;
     expect(request.authorization).toBe('Bearer secret-key');
     expect(request.body).toMatchObject({ model: 'ok', stream: true });
+  });
+
+  it('reads the body to its end after [DONE], so the connection is kept for the next request', async () => {
+    const before = connections;
+    for (let i = 0; i < 5; i++) {
+      expect(await collect('late-end')).toHaveLength(3);
+      // The end comes 20 ms after [DONE]; the connection is free again once it is read.
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(connections - before).toBeLessThanOrEqual(1);
+  });
+
+  it('gives the connection up when the body does not end within 2 s of [DONE]', async () => {
+    const started = Date.now();
+    expect(await collect('never-ends')).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(1000);
+    for (let i = 0; i < 40 && closedAt.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(closedAt).toHaveLength(1);
+    expect(closedAt[0] - started).toBeGreaterThanOrEqual(1900);
   });
 
   it('throws the endpoint’s error event, after the chunks before it', async () => {
