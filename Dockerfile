@@ -19,4 +19,5 @@ COPY --from=build /app/dist dist
 COPY prompts prompts
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/main.js"]
+# V8 flags go on the command line (Node refuses them in NODE_OPTIONS): src/v8-flags.ts.
+CMD ["node", "--no-allocation-site-pretenuring", "dist/src/main.js"]

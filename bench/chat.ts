@@ -79,7 +79,7 @@ import jwt from 'jsonwebtoken';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { deploymentNodeFlags } from '../src/deploy/node-heap.js';
+import { deploymentNodeFlags, imageNodeFlags } from '../src/deploy/node-heap.js';
 import { QUEUE } from '../src/jobs/job-names.js';
 
 const { values: args } = parseArgs({
@@ -152,6 +152,8 @@ const SECRET = 'bench-secret-bench-secret-bench-secret-1234';
 const MODEL = 'bench-model';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = resolve(import.meta.dirname, '..');
+/** The image's own flags (its command's), for both servers as for the service's pods. */
+const IMAGE_FLAGS = args.heap === 'deployment' ? imageNodeFlags(root) : [];
 if (BUILT) execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
 
 function positive(name: keyof typeof args): number {
@@ -281,6 +283,7 @@ function launch(
     cwd: root,
     execArgv: [
       '--expose-gc',
+      ...IMAGE_FLAGS,
       ...HEAP_FLAGS[role === 'worker' ? 'worker' : 'gateway'],
       ...(BUILT ? [] : ['--import', './scripts/ts-hooks.mjs']),
       ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),

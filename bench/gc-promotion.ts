@@ -12,8 +12,12 @@
  * - http: a POST to the model stand-in over node:http with a keep-alive agent, its streamed
  *   answer read to the end. The baseline the others are compared with.
  * - fetch: the same through the model client's own fetch (src/common/http-fetch.ts).
- * - openai: the same streamed chat completion through the OpenAI SDK over that fetch, as
- *   src/llm/llm.client.ts asks for it.
+ * - openai: the same streamed chat completion through the OpenAI SDK's `create` and `Stream`
+ *   over that fetch (how src/llm/llm.client.ts asked for it before 2026-12-04).
+ * - openai-response: the SDK's `create(...).asResponse()`, the body read by a few lines of SSE
+ *   parsing: what is left of `create` without its `Stream`.
+ * - openai-request: the SDK's `buildRequest` and `fetchWithTimeout`, the body read the same way:
+ *   how src/llm/chat-completion-stream.ts asks for it now.
  * - pg: a message row inserted and committed, through the pool (needs Postgres: BENCH_PG_URL).
  * - pg-read: fifty message-sized rows read on a checked-out client with pg's promise form, as
  *   TypeORM's queries are; pg-read-callbacks: the same with src/database/pg-query-callbacks.ts

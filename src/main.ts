@@ -1,3 +1,5 @@
+// First: V8's settings apply to what the modules below allocate.
+import './v8-flags.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { startApp } from './app.js';
 

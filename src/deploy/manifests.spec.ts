@@ -19,7 +19,8 @@ import {
   strategicMerge,
   type Manifest,
 } from './kustomize.js';
-import { mebibytes, nodeHeapOf } from './node-heap.js';
+import { V8_FLAGS } from '../v8-flags.js';
+import { imageNodeFlags, mebibytes, nodeHeapOf } from './node-heap.js';
 import { promqlMetricNames } from './promql.js';
 import { validateManifest } from './validate-manifest.js';
 
@@ -91,6 +92,10 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
         expect([where, !!c.readinessProbe, !!c.livenessProbe]).toEqual([where, true, true]);
       }
     }
+  });
+
+  it("starts the image's node with the service's V8 flags", () => {
+    expect(imageNodeFlags()).toEqual([...V8_FLAGS]);
   });
 
   it("sizes the service's V8 heap inside each app container's memory limit", () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { kustomize, overlayDir, type Manifest } from './kustomize.js';
 
 /**
@@ -46,6 +48,20 @@ export function deploymentNodeFlags(
     gateway: nodeHeapOf(ms, 'companion-gateway').flags,
     worker: nodeHeapOf(ms, 'companion-worker').flags,
   };
+}
+
+/**
+ * The flags the image's command gives node (the Dockerfile's last `CMD ["node", <flags>,
+ * <script>]`): V8 flags, which Node refuses in NODE_OPTIONS (src/v8-flags.ts says why each).
+ * The benches start the service with them, as its pods start.
+ */
+export function imageNodeFlags(root = process.cwd()): string[] {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const cmd = [...dockerfile.matchAll(/^CMD\s+(\[.*\])\s*$/gm)].at(-1)?.[1];
+  if (!cmd) throw new Error('the Dockerfile has no CMD in exec form');
+  const argv = JSON.parse(cmd) as string[];
+  if (argv[0] !== 'node') throw new Error(`the image's command is not node: ${cmd}`);
+  return argv.slice(1).filter((a) => a.startsWith('--'));
 }
 
 function flagMiB(flags: string[], name: string): number | null {
