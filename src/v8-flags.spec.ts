@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { V8_FLAGS } from './v8-flags.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,6 +27,12 @@ function tenureDecisions(preload: string[]): number {
 }
 
 describe('V8 flags', () => {
+  it('are all flags this V8 knows', () => {
+    const run = spawnSync(process.execPath, [...V8_FLAGS, '-e', '0'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+  });
+
   it('turns allocation-site pretenuring off for everything loaded after it', () => {
     // Without the module V8 tenures the site: the check below can fail.
     expect(tenureDecisions([])).toBeGreaterThan(0);
