@@ -14,10 +14,10 @@
  * - fetch: the same through the model client's own fetch (src/common/http-fetch.ts).
  * - openai: the same streamed chat completion through the OpenAI SDK's `create` and `Stream`
  *   over that fetch (how src/llm/llm.client.ts asked for it before 2026-12-04).
- * - openai-response: the SDK's `create(...).asResponse()`, the body read by a few lines of SSE
- *   parsing: what is left of `create` without its `Stream`.
- * - openai-request: the SDK's `buildRequest` and `fetchWithTimeout`, the body read the same way:
- *   how src/llm/chat-completion-stream.ts asks for it now.
+ * - openai-response: the SDK's `create(...).asResponse()`, the body read by src/llm/sse.ts: what
+ *   is left of `create` without its `Stream`.
+ * - openai-request: src/llm/chat-completion-stream.ts, as the model client streams now (the SDK's
+ *   `buildRequest` and `fetchWithTimeout`, the body read by src/llm/sse.ts).
  * - pg: a message row inserted and committed, through the pool (needs Postgres: BENCH_PG_URL).
  * - pg-read: fifty message-sized rows read on a checked-out client with pg's promise form, as
  *   TypeORM's queries are; pg-read-callbacks: the same with src/database/pg-query-callbacks.ts
@@ -82,6 +82,13 @@ if (![RATE, SECONDS, WARMUP].every((n) => Number.isFinite(n) && n > 0)) {
 
 type Operation = () => Promise<unknown>;
 
+/** The OpenAI client as the model client makes it: over its own fetch, no retries of its own. */
+async function modelClient(modelUrl: string) {
+  const { default: OpenAI } = await import('openai');
+  const { createNodeFetch } = await import('../src/common/http-fetch.js');
+  return new OpenAI({ baseURL: modelUrl, apiKey: 'none', maxRetries: 0, fetch: createNodeFetch() });
+}
+
 /** One case's operation, and what to close when it is done. */
 async function setUp(
   name: Case,
@@ -139,14 +146,8 @@ async function setUp(
       return { op, close: nothing };
     }
     case 'openai': {
-      const { default: OpenAI } = await import('openai');
-      const { abortedBy, createNodeFetch } = await import('../src/common/http-fetch.js');
-      const client = new OpenAI({
-        baseURL: modelUrl,
-        apiKey: 'none',
-        maxRetries: 0,
-        fetch: createNodeFetch(),
-      });
+      const client = await modelClient(modelUrl);
+      const { abortedBy } = await import('../src/common/http-fetch.js');
       const op: Operation = async () => {
         const abort = new AbortController();
         const stream = await client.chat.completions.create(
@@ -160,14 +161,9 @@ async function setUp(
       return { op, close: nothing };
     }
     case 'openai-response': {
-      const { default: OpenAI } = await import('openai');
-      const { abortedBy, createNodeFetch } = await import('../src/common/http-fetch.js');
-      const client = new OpenAI({
-        baseURL: modelUrl,
-        apiKey: 'none',
-        maxRetries: 0,
-        fetch: createNodeFetch(),
-      });
+      const client = await modelClient(modelUrl);
+      const { abortedBy } = await import('../src/common/http-fetch.js');
+      const { serverSentEvents } = await import('../src/llm/sse.js');
       const op: Operation = async () => {
         const abort = new AbortController();
         const res = await client.chat.completions
@@ -177,53 +173,25 @@ async function setUp(
           )
           .asResponse();
         let text = '';
-        let rest = '';
-        const decoder = new TextDecoder();
-        for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
-          const lines = (rest + decoder.decode(c, { stream: true })).split('\n');
-          rest = lines.pop() ?? '';
-          for (const line of lines) {
-            if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-            const chunk = JSON.parse(line.slice(6)) as {
-              choices: Array<{ delta?: { content?: string } }>;
-            };
-            text += chunk.choices[0]?.delta?.content ?? '';
-          }
+        for await (const sse of serverSentEvents(res.body!)) {
+          if (sse.data === '[DONE]') continue;
+          const chunk = JSON.parse(sse.data) as {
+            choices: Array<{ delta?: { content?: string } }>;
+          };
+          text += chunk.choices[0]?.delta?.content ?? '';
         }
         return text;
       };
       return { op, close: nothing };
     }
     case 'openai-request': {
-      const { default: OpenAI } = await import('openai');
-      const { createNodeFetch } = await import('../src/common/http-fetch.js');
-      const client = new OpenAI({
-        baseURL: modelUrl,
-        apiKey: 'none',
-        maxRetries: 0,
-        fetch: createNodeFetch(),
-      });
+      const client = await modelClient(modelUrl);
+      const { streamChatCompletion } = await import('../src/llm/chat-completion-stream.js');
       const op: Operation = async () => {
-        const { req, url, timeout } = await client.buildRequest({
-          method: 'post',
-          path: '/chat/completions',
-          body: { model: 'bench-model', messages, stream: true },
-          stream: true,
-        });
-        const res = await client.fetchWithTimeout(url, req, timeout, new AbortController());
+        const body = { model: 'bench-model', messages: messages as never, stream: true as const };
         let text = '';
-        let rest = '';
-        const decoder = new TextDecoder();
-        for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
-          const lines = (rest + decoder.decode(c, { stream: true })).split('\n');
-          rest = lines.pop() ?? '';
-          for (const line of lines) {
-            if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-            const chunk = JSON.parse(line.slice(6)) as {
-              choices: Array<{ delta?: { content?: string } }>;
-            };
-            text += chunk.choices[0]?.delta?.content ?? '';
-          }
+        for await (const chunk of streamChatCompletion(client, body, {})) {
+          text += chunk.choices[0]?.delta?.content ?? '';
         }
         return text;
       };
