@@ -15,10 +15,52 @@ import { JobRegistry } from './job-registry.js';
 
 const ENQUEUE_TIMEOUT_MS = 3000;
 
+/**
+ * How long before a delayed job's due time this process stops trusting that it still waits: the
+ * clocks of the pod that added it and of the worker that runs it may differ by this much (NTP
+ * keeps nodes within milliseconds; a second leaves room for a node whose clock is drifting).
+ */
+export const DUE_MARGIN_MS = 1000;
+
+/** Most job ids remembered; past it, those whose due time has passed are forgotten first. */
+const MAX_REMEMBERED = 50_000;
+
+/**
+ * Job ids known to wait in the delayed set, each until a time before it can run: an add of the
+ * same id before then is certainly dropped by the queue, so it need not be sent. Only what this
+ * process read from Redis after its own add is remembered, and nothing about a job that ran.
+ */
+export class DelayedJobs {
+  private readonly until = new Map<string, number>();
+
+  holds(jobId: string | undefined, now: number): boolean {
+    if (jobId === undefined) return false;
+    const until = this.until.get(jobId);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.until.delete(jobId);
+    return false;
+  }
+
+  set(jobId: string, until: number, now: number): void {
+    if (until <= now) return;
+    if (this.until.size >= MAX_REMEMBERED) {
+      for (const [id, t] of this.until) if (t <= now) this.until.delete(id);
+      if (this.until.size >= MAX_REMEMBERED) this.until.clear();
+    }
+    this.until.set(jobId, until);
+  }
+
+  get size(): number {
+    return this.until.size;
+  }
+}
+
 @Injectable()
 export class BullMqJobQueue extends JobQueue {
   private readonly logger = new Logger(BullMqJobQueue.name);
   private readonly reportError = onceEvery(30_000);
+  private readonly delayed = new DelayedJobs();
 
   constructor(@InjectQueue(QUEUE) private readonly queue: Queue) {
     super();
@@ -48,14 +90,43 @@ export class BullMqJobQueue extends JobQueue {
    * promoted 18-20 KB a turn against 24-25 (docs/operations.md#capacity). The jobs of an event
    * are independent, so nothing needs the bulk's transaction: one that fails is logged by the
    * publisher like a failed bulk.
+   *
+   * A job whose id this process knows to be waiting in the delayed set is not sent again: the
+   * queue would drop the add, after a Lua script that costs Redis more than the turn's own
+   * commands. Every turn publishes a memory extraction, a roll-up and an analytics job under ids
+   * that stay the same for a minute to ten (docs/architecture.md#after-turn-work).
    */
   async addBulk(jobs: readonly JobSpec[]): Promise<void> {
-    if (jobs.length === 0) return;
+    const now = Date.now();
+    const toSend = jobs.filter((j) => !this.delayed.holds(j.options?.jobId, now));
+    if (toSend.length === 0) return;
     await withTimeout(
-      Promise.all(jobs.map((j) => this.queue.add(j.name, j.data, bullOptions(j.options ?? {})))),
+      Promise.all(toSend.map((j) => this.addAndLearn(j))),
       ENQUEUE_TIMEOUT_MS,
-      `enqueue ${jobs.map((j) => j.name).join(', ')}`,
+      `enqueue ${toSend.map((j) => j.name).join(', ')}`,
     );
+  }
+
+  private async addAndLearn(job: JobSpec): Promise<void> {
+    const options = job.options ?? {};
+    await this.queue.add(job.name, job.data, bullOptions(options));
+    const { jobId, delayMs } = options;
+    if (jobId === undefined || (delayMs ?? 0) <= DUE_MARGIN_MS) return;
+    // Whoever added the job that holds this id (this add, or an earlier one the queue kept): its
+    // due time, unless it already ran (a retry waiting again, or one running now).
+    try {
+      const client = await this.queue.backend.client;
+      const [timestamp, delay, processedOn] = await client.hmget(
+        this.queue.toKey(jobId),
+        'timestamp',
+        'delay',
+        'processedOn',
+      );
+      if (timestamp === null || delay === null || processedOn !== null) return;
+      this.delayed.set(jobId, Number(timestamp) + Number(delay) - DUE_MARGIN_MS, Date.now());
+    } catch {
+      // Not knowing costs only the next add's round trip.
+    }
   }
 
   async repeat<N extends JobName>(name: N, data: JobPayloads[N], everyMs: number): Promise<void> {

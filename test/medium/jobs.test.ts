@@ -1,8 +1,11 @@
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it, jest } from '@jest/globals';
+import { getQueueToken } from '@nestjs/bullmq';
 import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { JobName } from '../../src/jobs/job-names.js';
-import { JobQueue } from '../../src/jobs/job-queue.js';
+import type { Queue } from 'bullmq';
+import { DUE_MARGIN_MS } from '../../src/jobs/bullmq-job-queue.js';
+import { JobName, QUEUE } from '../../src/jobs/job-names.js';
+import { JobQueue, type JobSpec } from '../../src/jobs/job-queue.js';
 import { JobRegistry } from '../../src/jobs/job-registry.js';
 import { JobsModule } from '../../src/jobs/jobs.module.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -155,6 +158,79 @@ describe.each([
     const queue = await boot(redisUrl);
     await queue.add(JobName.ConversationRollup, { conversationId: 'flaky' }, { attempts: 3 });
     await until(() => RecordingJob.seen.length === 3);
+  });
+});
+
+describe("job queue on Redis: an event's adds of a job that waits", () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const rollup = (id: string, delayMs: number): JobSpec => ({
+    name: JobName.ConversationRollup,
+    data: { conversationId: id },
+    options: { jobId: `rollup-${id}`, delayMs },
+  });
+  async function bootWithSpy() {
+    const queue = await boot(testRedisUrl());
+    const bull = module!.get<Queue>(getQueueToken(QUEUE));
+    return { queue, bull, adds: jest.spyOn(bull, 'add') };
+  }
+
+  it('sends no add while the job it would repeat waits, then adds again once that job may run', async () => {
+    const { queue, adds } = await bootWithSpy();
+    const spec = rollup('w-1', DUE_MARGIN_MS + 600);
+    await queue.addBulk([spec]);
+    await queue.addBulk([spec]);
+    await queue.addBulk([spec, rollup('w-2', DUE_MARGIN_MS + 600)]);
+    expect(adds.mock.calls.map((c) => (c[2] as { jobId: string }).jobId)).toEqual([
+      'rollup-w-1',
+      'rollup-w-2',
+    ]);
+    await sleep(700);
+    // Within the margin of its due time the job may be running on a worker with a faster clock.
+    await queue.addBulk([spec]);
+    expect(adds).toHaveBeenCalledTimes(3);
+    await until(() => RecordingJob.seen.includes('w-1') && RecordingJob.seen.includes('w-2'));
+    await sleep(300);
+    expect(RecordingJob.seen.filter((s) => s === 'w-1')).toEqual(['w-1']);
+  });
+
+  it('trusts the due time of the job that holds the id, whoever added it', async () => {
+    const { queue, bull, adds } = await bootWithSpy();
+    // Another pod's add, due sooner than this one's would be.
+    await bull.add(
+      JobName.ConversationRollup,
+      { conversationId: 'o-1' },
+      { jobId: 'rollup-o-1', delay: DUE_MARGIN_MS + 300 },
+    );
+    adds.mockClear();
+    await queue.addBulk([rollup('o-1', DUE_MARGIN_MS + 60_000)]);
+    await queue.addBulk([rollup('o-1', DUE_MARGIN_MS + 60_000)]);
+    expect(adds).toHaveBeenCalledTimes(1);
+    await sleep(400);
+    await queue.addBulk([rollup('o-1', DUE_MARGIN_MS + 60_000)]);
+    expect(adds).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps sending adds of an id whose job has run (a retry waiting, or running now)', async () => {
+    const { queue, bull, adds } = await bootWithSpy();
+    await bull.add(
+      JobName.ConversationRollup,
+      { conversationId: 'r-1' },
+      { jobId: 'rollup-r-1', delay: 60_000 },
+    );
+    const client = await bull.backend.client;
+    await client.hset(bull.toKey('rollup-r-1'), { processedOn: String(Date.now()) });
+    adds.mockClear();
+    await queue.addBulk([rollup('r-1', 60_000)]);
+    await queue.addBulk([rollup('r-1', 60_000)]);
+    expect(adds).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends every add of a job without a delay or id', async () => {
+    const { queue, adds } = await bootWithSpy();
+    const spec: JobSpec = { name: JobName.ConversationRollup, data: { conversationId: 'n-1' } };
+    await queue.addBulk([spec]);
+    await queue.addBulk([spec]);
+    expect(adds).toHaveBeenCalledTimes(2);
   });
 });
 
