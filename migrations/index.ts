@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { TraceInline1796370000000 } from './1796370000000-TraceInline.js';
 import { AnalyticsCohorts1796360000000 } from './1796360000000-AnalyticsCohorts.js';
 import { OperatorTools1796275671850 } from './1796275671850-OperatorTools.js';
 import { AnalyticsRollups1796300000000 } from './1796300000000-AnalyticsRollups.js';
@@ -32,4 +33,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AnalyticsRollups1796300000000,
   ModelLoop1796350000000,
   AnalyticsCohorts1796360000000,
+  TraceInline1796370000000,
 ];
