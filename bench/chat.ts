@@ -367,7 +367,20 @@ const token = (user: string) =>
     audience: 'companion',
   });
 
-function connect(url: string, user: string): Promise<Socket> {
+/** A refusal with `unavailable` asks the app to reconnect: the bench does, as the app would. */
+async function connect(url: string, user: string): Promise<Socket> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(url, user);
+    } catch (e) {
+      const code = (e as { data?: { code?: unknown } }).data?.code;
+      if (code !== 'unavailable' || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+function connectOnce(url: string, user: string): Promise<Socket> {
   return new Promise((res, rej) => {
     const s = io(`${url}/chat`, {
       auth: { token: token(user) },
@@ -375,7 +388,10 @@ function connect(url: string, user: string): Promise<Socket> {
       reconnection: false,
     });
     s.once('connect', () => res(s));
-    s.once('connect_error', rej);
+    s.once('connect_error', (e) => {
+      s.close();
+      rej(e);
+    });
   });
 }
 
