@@ -45,6 +45,11 @@ const appImage = (d: any) =>
 const roleOf = (d: any): string | undefined =>
   d.spec.template.spec.containers[0].env?.find((e: any) => e.name === 'ROLE')?.value;
 
+// One image for every overlay: its command carries the service's V8 flags.
+it("starts the image's node with the service's V8 flags", () => {
+  expect(imageNodeFlags()).toEqual([...V8_FLAGS]);
+});
+
 describe.each(OVERLAYS)('the %s overlay', (overlay) => {
   const ms = built[overlay];
 
@@ -92,10 +97,6 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
         expect([where, !!c.readinessProbe, !!c.livenessProbe]).toEqual([where, true, true]);
       }
     }
-  });
-
-  it("starts the image's node with the service's V8 flags", () => {
-    expect(imageNodeFlags()).toEqual([...V8_FLAGS]);
   });
 
   it("sizes the service's V8 heap inside each app container's memory limit", () => {

@@ -30,7 +30,7 @@ const MAX_REMEMBERED = 50_000;
  * same id before then is certainly dropped by the queue, so it need not be sent. Only what this
  * process read from Redis after its own add is remembered, and nothing about a job that ran.
  */
-export class DelayedJobs {
+class DelayedJobs {
   private readonly until = new Map<string, number>();
 
   holds(jobId: string | undefined, now: number): boolean {
@@ -49,10 +49,6 @@ export class DelayedJobs {
       if (this.until.size >= MAX_REMEMBERED) this.until.clear();
     }
     this.until.set(jobId, until);
-  }
-
-  get size(): number {
-    return this.until.size;
   }
 }
 
