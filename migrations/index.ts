@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { ConversationBookkeeping1796420000000 } from './1796420000000-ConversationBookkeeping.js';
 import { TraceInline1796370000000 } from './1796370000000-TraceInline.js';
 import { AnalyticsCohorts1796360000000 } from './1796360000000-AnalyticsCohorts.js';
 import { OperatorTools1796275671850 } from './1796275671850-OperatorTools.js';
@@ -34,4 +35,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ModelLoop1796350000000,
   AnalyticsCohorts1796360000000,
   TraceInline1796370000000,
+  ConversationBookkeeping1796420000000,
 ];

@@ -152,8 +152,6 @@ export interface AppConfig {
     replyLeaseMs: number;
     /** Automatic attempts at answering a message whose process died before its reply started. */
     replyMaxAttempts: number;
-    /** How long after a turn its conversation is counted and titled (turns meanwhile share it). */
-    rollupDelayMs: number;
   };
   /** Retention analytics (docs/analytics.md). */
   analytics: AnalyticsConfig;
@@ -444,7 +442,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       syncPageSize: e.SYNC_PAGE_SIZE,
       replyLeaseMs: e.REPLY_LEASE_MS,
       replyMaxAttempts: e.REPLY_MAX_ATTEMPTS,
-      rollupDelayMs: e.CONVERSATION_ROLLUP_DELAY_MS,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -224,7 +224,6 @@ export const envSchema = z.object({
 
   REPLY_LEASE_MS: int(500, 600_000).default(15_000),
   REPLY_MAX_ATTEMPTS: int(1, 10).default(3),
-  CONVERSATION_ROLLUP_DELAY_MS: int(0, 3_600_000).default(10_000),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(25_000),
 
   ANALYTICS_TIME_ZONE: z

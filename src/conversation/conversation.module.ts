@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ConversationRollupJob } from './conversation-rollup.job.js';
 import { MessageRepository } from './message.repository.js';
 
 /**
@@ -7,7 +6,7 @@ import { MessageRepository } from './message.repository.js';
  * MessageRepository; none of them writes SQL against these tables.
  */
 @Module({
-  providers: [MessageRepository, ConversationRollupJob],
+  providers: [MessageRepository],
   exports: [MessageRepository],
 })
 export class ConversationModule {}

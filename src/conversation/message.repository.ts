@@ -249,6 +249,27 @@ const MESSAGE_COLUMNS = `id, conversation_id, user_id, seq, role, kind, content,
 const SHOWN_TURN = `content <> '' AND replaced_at IS NULL AND (role = 'user' OR status IN ('completed', 'cancelled'))`;
 
 /**
+ * A conversation's title from a message's text (a SQL expression): its first 60 characters, runs
+ * of white space as one space; null when there are none.
+ */
+function titleOf(text: string): string {
+  return `nullif(left(btrim(regexp_replace(${text}, '\\s+', ' ', 'g')), 60), '')`;
+}
+
+/**
+ * A conversation's title read again from its first user message with words that are still to be
+ * shown (after a forget, its undo or an operator's delete). `kept` is a SQL condition on `m`, the
+ * candidate message: the statement that changes messages sees them as they were, so it names the
+ * ones it changes.
+ */
+function retitled(kept: string): string {
+  return `(SELECT ${titleOf('m.content')} FROM messages m
+            WHERE m.conversation_id = c.id AND m.role = 'user' AND m.content <> ''
+              AND m.deleted_at IS NULL AND ${kept}
+            ORDER BY m.seq LIMIT 1)`;
+}
+
+/**
  * The one owner of `users`, `conversations` and `messages`: every statement against them is
  * here, and every one is scoped by user or conversation. Other modules ask through these methods;
  * the few that must write in the same transaction as their own table pass its EntityManager.
@@ -320,12 +341,18 @@ export class MessageRepository {
   ): Promise<StoredUserMessage> {
     const guard = input.guard?.('$3') ?? 'true';
     // The user row is written first (`usr_first`), so that a claim in the same statement finds it.
+    // The conversation counts the message and, until it has a title, takes one from the first
+    // words of a text message (a voice message's come with its transcript: setTranscript).
+    const firstWords = `CASE WHEN $9::boolean THEN ${titleOf('$5::text')} END`;
     const conversation = input.conversationId
-      ? `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
+      ? `UPDATE conversations
+            SET last_seq = last_seq + 1, message_count = message_count + 1,
+                title = coalesce(title, ${firstWords}), last_message_at = now(), updated_at = now()
            FROM (SELECT count(*) FROM usr) AS usr_first
           WHERE id = $2 AND user_id = $3 AND ${guard} RETURNING id, last_seq`
-      : `INSERT INTO conversations (id, user_id, last_seq, last_message_at)
-         SELECT $2, $3, 1, now() FROM (SELECT count(*) FROM usr) AS usr_first WHERE ${guard}
+      : `INSERT INTO conversations (id, user_id, last_seq, message_count, title, last_message_at)
+         SELECT $2, $3, 1, 1, ${firstWords}, now()
+           FROM (SELECT count(*) FROM usr) AS usr_first WHERE ${guard}
          RETURNING id, last_seq`;
     const text = input.kind === 'text';
     const at = Date.now();
@@ -747,11 +774,16 @@ export class MessageRepository {
   async tombstone(id: string): Promise<{ message: MessageEntity; already: boolean } | null> {
     const rows = updatedRows(
       await this.db.query<unknown>(
-        `UPDATE messages SET content = '', search_terms = NULL, memory_excluded = true,
-                embedding = NULL, embedding_model = NULL,
-                deleted_at = coalesce(deleted_at, now())
-          WHERE id = $1
-        RETURNING ${MESSAGE_COLUMNS}, (deleted_at < now()) AS already`,
+        `WITH deleted AS (
+           UPDATE messages SET content = '', search_terms = NULL, memory_excluded = true,
+                  embedding = NULL, embedding_model = NULL,
+                  deleted_at = coalesce(deleted_at, now())
+            WHERE id = $1
+          RETURNING ${MESSAGE_COLUMNS}, (deleted_at < now()) AS already),
+              titled AS (
+           UPDATE conversations c SET title = ${retitled('NOT m.memory_excluded AND m.id <> $1')}
+            WHERE c.id IN (SELECT conversation_id FROM deleted WHERE role = 'user'))
+         SELECT * FROM deleted`,
         [id],
       ),
     );
@@ -809,7 +841,8 @@ export class MessageRepository {
     const rows = await this.db.query<Row[]>(
       `WITH conv AS (
               UPDATE conversations
-                 SET last_seq = last_seq + 1, last_message_at = now(), updated_at = now()
+                 SET last_seq = last_seq + 1, message_count = message_count + 1,
+                     last_message_at = now(), updated_at = now()
                WHERE id = $2 AND taken_over_by = $4
            RETURNING id, user_id, last_seq)
        INSERT INTO messages (id, conversation_id, user_id, seq, role, kind, content, in_reply_to,
@@ -897,11 +930,17 @@ export class MessageRepository {
     contentTokens: number,
     tx: EntityManager,
   ): Promise<MessageEntity | null> {
+    // A conversation still without a title (it began with this message) takes the transcript's.
     const rows = await tx.query<Row[]>(
-      `UPDATE messages SET content = $2, content_tokens = $3, search_terms = $4,
-              reply_due_at = CASE WHEN $2 <> '' THEN now() END
-        WHERE id = $1 AND role = 'user' AND kind = 'voice'
-        RETURNING ${MESSAGE_COLUMNS}`,
+      `WITH spoken AS (
+         UPDATE messages SET content = $2, content_tokens = $3, search_terms = $4,
+                reply_due_at = CASE WHEN $2 <> '' THEN now() END
+          WHERE id = $1 AND role = 'user' AND kind = 'voice'
+          RETURNING ${MESSAGE_COLUMNS}),
+            titled AS (
+         UPDATE conversations c SET title = ${titleOf('$2::text')}
+           FROM spoken s WHERE c.id = s.conversation_id AND c.title IS NULL AND $2 <> '')
+       SELECT * FROM spoken`,
       [messageId, text, contentTokens, text ? encodeTerms(text) : null],
     );
     const row = updatedRows(rows)[0];
@@ -1018,9 +1057,16 @@ export class MessageRepository {
     tx?: EntityManager,
   ): Promise<number> {
     if (messageIds.length === 0) return 0;
+    // A title taken from words now forgotten is taken again from the first ones still kept.
     const rows = await (tx ?? this.db).query<unknown[]>(
-      `UPDATE messages SET memory_excluded = true, embedding = NULL, embedding_model = NULL
-        WHERE user_id = $1 AND id = ANY($2::uuid[]) RETURNING id`,
+      `WITH changed AS (
+         UPDATE messages SET memory_excluded = true, embedding = NULL, embedding_model = NULL
+          WHERE user_id = $1 AND id = ANY($2::uuid[]) RETURNING id, conversation_id),
+            titled AS (
+         UPDATE conversations c
+            SET title = ${retitled('NOT m.memory_excluded AND m.id <> ALL($2::uuid[])')}
+          WHERE c.id IN (SELECT conversation_id FROM changed))
+       SELECT id FROM changed`,
       [userId, messageIds],
     );
     return updatedRows(rows).length;
@@ -1034,8 +1080,15 @@ export class MessageRepository {
   ): Promise<number> {
     if (messageIds.length === 0) return 0;
     const rows = await (tx ?? this.db).query<unknown[]>(
-      `UPDATE messages SET memory_excluded = false
-        WHERE user_id = $1 AND id = ANY($2::uuid[]) AND memory_excluded RETURNING id`,
+      `WITH changed AS (
+         UPDATE messages SET memory_excluded = false
+          WHERE user_id = $1 AND id = ANY($2::uuid[]) AND memory_excluded
+          RETURNING id, conversation_id),
+            titled AS (
+         UPDATE conversations c
+            SET title = ${retitled('(NOT m.memory_excluded OR m.id = ANY($2::uuid[]))')}
+          WHERE c.id IN (SELECT conversation_id FROM changed))
+       SELECT id FROM changed`,
       [userId, messageIds],
     );
     return updatedRows(rows).length;
@@ -1197,37 +1250,6 @@ export class MessageRepository {
   }
 
   // --- conversation bookkeeping, traces, export ----------------------------------------------
-
-  /**
-   * Recounts the messages and, once, titles the conversation after its first user message. Its
-   * commit does not wait for the disk: what it writes is recomputed by the next roll-up.
-   * Returns the count written (null when the conversation is gone).
-   */
-  async rollup(conversationId: string): Promise<number | null> {
-    const rows = await this.relaxed.query(
-      `UPDATE conversations c
-          SET message_count = (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
-              title = COALESCE(c.title, (
-                SELECT left(btrim(regexp_replace(m.content, '\\s+', ' ', 'g')), 60)
-                  FROM messages m
-                 WHERE m.conversation_id = c.id AND m.role = 'user' AND m.content <> ''
-                 ORDER BY m.seq LIMIT 1))
-        WHERE c.id = $1
-        RETURNING message_count`,
-      [conversationId],
-    );
-    const row = updatedRows(rows)[0];
-    return row ? Number(row.message_count) : null;
-  }
-
-  /** How many messages the conversation holds now (a roll-up's check for newer ones). */
-  async messageCount(conversationId: string): Promise<number> {
-    const rows = await this.db.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1`,
-      [conversationId],
-    );
-    return rows[0]?.n ?? 0;
-  }
 
   /** The text of messages of one conversation by id (a turn trace's history; forgotten ones masked). */
   async contents(conversationId: string, ids: readonly string[]): Promise<Map<string, string>> {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { JobName, type JobPayloads } from './job-names.js';
+import { JobName, type JobPayloads, RETIRED_JOBS } from './job-names.js';
 
 type Handler<N extends JobName> = (data: JobPayloads[N]) => Promise<unknown>;
 type AfterRun<N extends JobName> = (data: JobPayloads[N], result: unknown) => Promise<void>;
@@ -8,7 +8,7 @@ export interface HandlerOptions<N extends JobName> {
   /**
    * Called after a run succeeded and its job has left the queue, so that its job id takes adds
    * again. A job that coalesces its triggers under one id (memory extraction, a conversation's
-   * roll-up) needs it: while the job runs the queue drops adds of that id, so work that arrives
+   * summary) needs it: while the job runs the queue drops adds of that id, so work that arrives
    * after the run's last read and before the job's removal would wait for the next trigger. The
    * hook looks whether such work is there and queues the job again. Its errors are logged.
    */
@@ -30,6 +30,10 @@ export class JobRegistry implements OnApplicationBootstrap {
 
   async run(name: string, data: unknown): Promise<unknown> {
     const handler = this.handlers.get(name as JobName);
+    if (!handler && RETIRED_JOBS.has(name)) {
+      this.logger.debug({ job: name }, 'retired job completed without work');
+      return null;
+    }
     if (!handler) throw new Error(`no handler for job ${name}`);
     return handler(data as JobPayloads[JobName]);
   }

@@ -54,8 +54,8 @@ class RecordingJob implements OnModuleInit {
         },
       },
     );
-    this.registry.register(JobName.ConversationRollup, ({ conversationId }) => {
-      RecordingJob.seen.push(conversationId);
+    this.registry.register(JobName.MemoryExtraction, ({ userId }) => {
+      RecordingJob.seen.push(userId);
       if (RecordingJob.failures-- > 0) return Promise.reject(new Error('transient'));
       return Promise.resolve();
     });
@@ -66,7 +66,7 @@ class RecordingJob implements OnModuleInit {
     // Every other job gets a handler that does nothing (the registry refuses to start without).
     for (const name of Object.values(JobName)) {
       if (
-        name !== JobName.ConversationRollup &&
+        name !== JobName.MemoryExtraction &&
         name !== JobName.VoiceClipExpiry &&
         name !== JobName.ConversationSummary
       ) {
@@ -121,7 +121,7 @@ describe.each([
 ])('job queue: %s', (_name, redisUrl) => {
   it('runs an added job on its handler', async () => {
     const queue = await boot(redisUrl);
-    await queue.add(JobName.ConversationRollup, { conversationId: 'c-1' });
+    await queue.add(JobName.MemoryExtraction, { userId: 'c-1' });
     await until(() => RecordingJob.seen.includes('c-1'));
     await until(() => RecordingJob.seen.length === 1);
   });
@@ -130,9 +130,9 @@ describe.each([
     const queue = await boot(redisUrl);
     for (let i = 0; i < 5; i++) {
       await queue.add(
-        JobName.ConversationRollup,
-        { conversationId: 'dup' },
-        { jobId: 'rollup-dup', delayMs: 300 },
+        JobName.MemoryExtraction,
+        { userId: 'dup' },
+        { jobId: 'memory-dup', delayMs: 300 },
       );
     }
     await until(() => RecordingJob.seen.length === 1);
@@ -156,17 +156,17 @@ describe.each([
   it('retries a failing job with backoff until it succeeds', async () => {
     RecordingJob.failures = 2;
     const queue = await boot(redisUrl);
-    await queue.add(JobName.ConversationRollup, { conversationId: 'flaky' }, { attempts: 3 });
+    await queue.add(JobName.MemoryExtraction, { userId: 'flaky' }, { attempts: 3 });
     await until(() => RecordingJob.seen.length === 3);
   });
 });
 
 describe("job queue on Redis: an event's adds of a job that waits", () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const rollup = (id: string, delayMs: number): JobSpec => ({
-    name: JobName.ConversationRollup,
-    data: { conversationId: id },
-    options: { jobId: `rollup-${id}`, delayMs },
+  const extraction = (id: string, delayMs: number): JobSpec => ({
+    name: JobName.MemoryExtraction,
+    data: { userId: id },
+    options: { jobId: `memory-${id}`, delayMs },
   });
   async function bootWithSpy() {
     const queue = await boot(testRedisUrl());
@@ -176,13 +176,13 @@ describe("job queue on Redis: an event's adds of a job that waits", () => {
 
   it('sends no add while the job it would repeat waits, then adds again once that job may run', async () => {
     const { queue, adds } = await bootWithSpy();
-    const spec = rollup('w-1', DUE_MARGIN_MS + 600);
+    const spec = extraction('w-1', DUE_MARGIN_MS + 600);
     await queue.addBulk([spec]);
     await queue.addBulk([spec]);
-    await queue.addBulk([spec, rollup('w-2', DUE_MARGIN_MS + 600)]);
+    await queue.addBulk([spec, extraction('w-2', DUE_MARGIN_MS + 600)]);
     expect(adds.mock.calls.map((c) => (c[2] as { jobId: string }).jobId)).toEqual([
-      'rollup-w-1',
-      'rollup-w-2',
+      'memory-w-1',
+      'memory-w-2',
     ]);
     await sleep(700);
     // Within the margin of its due time the job may be running on a worker with a faster clock.
@@ -197,37 +197,54 @@ describe("job queue on Redis: an event's adds of a job that waits", () => {
     const { queue, bull, adds } = await bootWithSpy();
     // Another pod's add, due sooner than this one's would be.
     await bull.add(
-      JobName.ConversationRollup,
-      { conversationId: 'o-1' },
-      { jobId: 'rollup-o-1', delay: DUE_MARGIN_MS + 300 },
+      JobName.MemoryExtraction,
+      { userId: 'o-1' },
+      { jobId: 'memory-o-1', delay: DUE_MARGIN_MS + 300 },
     );
     adds.mockClear();
-    await queue.addBulk([rollup('o-1', DUE_MARGIN_MS + 60_000)]);
-    await queue.addBulk([rollup('o-1', DUE_MARGIN_MS + 60_000)]);
+    await queue.addBulk([extraction('o-1', DUE_MARGIN_MS + 60_000)]);
+    await queue.addBulk([extraction('o-1', DUE_MARGIN_MS + 60_000)]);
     expect(adds).toHaveBeenCalledTimes(1);
     await sleep(400);
-    await queue.addBulk([rollup('o-1', DUE_MARGIN_MS + 60_000)]);
+    await queue.addBulk([extraction('o-1', DUE_MARGIN_MS + 60_000)]);
     expect(adds).toHaveBeenCalledTimes(2);
   });
 
   it('keeps sending adds of an id whose job has run (a retry waiting, or running now)', async () => {
     const { queue, bull, adds } = await bootWithSpy();
     await bull.add(
-      JobName.ConversationRollup,
-      { conversationId: 'r-1' },
-      { jobId: 'rollup-r-1', delay: 60_000 },
+      JobName.MemoryExtraction,
+      { userId: 'r-1' },
+      { jobId: 'memory-r-1', delay: 60_000 },
     );
     const client = await bull.backend.client;
-    await client.hset(bull.toKey('rollup-r-1'), { processedOn: String(Date.now()) });
+    await client.hset(bull.toKey('memory-r-1'), { processedOn: String(Date.now()) });
     adds.mockClear();
-    await queue.addBulk([rollup('r-1', 60_000)]);
-    await queue.addBulk([rollup('r-1', 60_000)]);
+    await queue.addBulk([extraction('r-1', 60_000)]);
+    await queue.addBulk([extraction('r-1', 60_000)]);
     expect(adds).toHaveBeenCalledTimes(2);
+  });
+
+  it('completes a job of a retired name, queued by a version before, without failing it', async () => {
+    const { queue, bull } = await bootWithSpy();
+    await bull.add('conversation.rollup', { conversationId: 'old-1' }, { jobId: 'rollup-old-1' });
+    await bull.add('no.such-job', {}, { jobId: 'unknown-1' });
+    await queue.add(JobName.MemoryExtraction, { userId: 'after-retired' });
+    await until(() => RecordingJob.seen.includes('after-retired'));
+    let counts: Record<string, number> = {};
+    for (let i = 0; i < 100; i++) {
+      counts = await bull.getJobCounts('waiting', 'active', 'delayed', 'failed');
+      if (counts.waiting + counts.active + counts.delayed === 0) break;
+      await sleep(25);
+    }
+    // The retired job left as done; a name never known still fails, as it must.
+    expect(counts).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 1 });
+    expect((await bull.getFailed()).map((j) => j.name)).toEqual(['no.such-job']);
   });
 
   it('sends every add of a job without a delay or id', async () => {
     const { queue, adds } = await bootWithSpy();
-    const spec: JobSpec = { name: JobName.ConversationRollup, data: { conversationId: 'n-1' } };
+    const spec: JobSpec = { name: JobName.MemoryExtraction, data: { userId: 'n-1' } };
     await queue.addBulk([spec]);
     await queue.addBulk([spec]);
     expect(adds).toHaveBeenCalledTimes(2);
@@ -251,7 +268,7 @@ describe('job registry', () => {
     class Bare {}
     const bare = await Test.createTestingModule({ imports: [Bare] }).compile();
     await expect(bare.init()).rejects.toThrow(
-      /jobs without a handler: conversation.rollup, voice.clip-expiry, account.delete, affect.voice-baseline, memory.extract, conversation.summary, memory.forget-follow-up, memory.forget-sweep/,
+      /jobs without a handler: voice.clip-expiry, account.delete, affect.voice-baseline, memory.extract, conversation.summary, memory.forget-follow-up, memory.forget-sweep/,
     );
     await bare.close();
   });

@@ -78,21 +78,134 @@ describe('MessageRepository', () => {
     expect(convs[0].n).toBe(1);
   });
 
-  it('rolls a conversation up and returns the count it wrote; counts its messages', async () => {
+  it('counts and titles a conversation in the statements that store its messages', async () => {
     const u = user();
-    const first = await text(u, 'r1');
-    const conversationId = first.message.conversationId;
-    await text(u, 'r2', conversationId);
-    expect(await repo.rollup(conversationId)).toBe(2);
-    await text(u, 'r3', conversationId);
-    expect(await repo.messageCount(conversationId)).toBe(3);
-    const [row] = await sql(
-      db.url,
-      'SELECT message_count, title FROM conversations WHERE id = $1',
-      [conversationId],
+    const say = (clientMsgId: string, content: string, conversationId?: string) =>
+      repo.insertUserMessage({
+        userId: u,
+        clientMsgId,
+        conversationId,
+        content,
+        contentTokens: 1,
+        kind: 'text',
+      });
+    const first = await say('k1', '  Exam \n\t stress  again ');
+    const c = first.message.conversationId;
+    const conversation = async () =>
+      (
+        await sql(
+          db.url,
+          `SELECT c.title, c.message_count,
+                  (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id) AS rows
+             FROM conversations c WHERE c.id = $1`,
+          [c],
+        )
+      )[0];
+    expect(await conversation()).toEqual({ title: 'Exam stress again', message_count: 1, rows: 1 });
+    // Later messages, the reply the claim creates and an operator's message are counted; the
+    // title stays the first words.
+    await say('k2', 'something else', c);
+    await claimSlot(repo, { conversationId: c, owner: 'pod-a', leaseMs: 10_000 });
+    expect(await conversation()).toEqual({ title: 'Exam stress again', message_count: 3, rows: 3 });
+    await repo.setTakeover(c, 'op-1', null);
+    await repo.storeOperatorMessage({ conversationId: c, operatorId: 'op-1', content: 'here' });
+    expect(await conversation()).toEqual({ title: 'Exam stress again', message_count: 4, rows: 4 });
+
+    // Sixty characters, not sixty UTF-16 units: no emoji cut in half.
+    const long = await say('k3', '\u{1F600}'.repeat(70));
+    const [row] = await sql(db.url, 'SELECT title FROM conversations WHERE id = $1', [
+      long.message.conversationId,
+    ]);
+    expect(row.title).toBe('\u{1F600}'.repeat(60));
+    expect([...(row.title as string)]).toHaveLength(60);
+  });
+
+  it('titles a conversation begun by voice with its transcript, unless words came first', async () => {
+    const u = user();
+    const voice = (clientMsgId: string, conversationId?: string) =>
+      repo.insertUserMessage({
+        userId: u,
+        clientMsgId,
+        conversationId,
+        content: '',
+        contentTokens: 0,
+        kind: 'voice',
+      });
+    const titleOf = async (conversationId: string) =>
+      (await sql(db.url, 'SELECT title FROM conversations WHERE id = $1', [conversationId]))[0]
+        .title;
+    const spoken = await voice('v1');
+    const c = spoken.message.conversationId;
+    expect(await titleOf(c)).toBeNull();
+    // An empty transcript (nothing heard) gives no title.
+    await ds.transaction((tx) => repo.setTranscript(spoken.message.id, '', 0, tx));
+    expect(await titleOf(c)).toBeNull();
+    await ds.transaction((tx) =>
+      repo.setTranscript(spoken.message.id, 'I  could not sleep', 4, tx),
     );
-    expect(row).toEqual({ message_count: 2, title: 'hi' });
-    expect(await repo.rollup('00000000-0000-0000-0000-000000000000')).toBeNull();
+    expect(await titleOf(c)).toBe('I could not sleep');
+    // A text message after it leaves the title alone.
+    await text(u, 'v2', c);
+    expect(await titleOf(c)).toBe('I could not sleep');
+
+    // A text message stored while the voice message's transcript is still coming titles it.
+    const early = await voice('v3');
+    const d = early.message.conversationId;
+    await repo.insertUserMessage({
+      userId: u,
+      clientMsgId: 'v4',
+      conversationId: d,
+      content: 'typed first',
+      contentTokens: 2,
+      kind: 'text',
+    });
+    await ds.transaction((tx) => repo.setTranscript(early.message.id, 'spoken later', 2, tx));
+    expect(await titleOf(d)).toBe('typed first');
+  });
+
+  it('takes the title again from the first words still kept after a forget, its undo or a delete', async () => {
+    const u = user();
+    const say = (clientMsgId: string, content: string, conversationId?: string) =>
+      repo.insertUserMessage({
+        userId: u,
+        clientMsgId,
+        conversationId,
+        content,
+        contentTokens: 1,
+        kind: 'text',
+      });
+    const first = await say('f1', 'my secret first words');
+    const c = first.message.conversationId;
+    const second = await say('f2', 'second words', c);
+    const other = await say('f3', 'another conversation');
+    const titles = async () =>
+      (
+        await sql(db.url, 'SELECT id, title FROM conversations WHERE user_id = $1 ORDER BY id', [u])
+      ).map((r) => r.title);
+    const before = await titles();
+
+    expect(await repo.excludeFromMemory(u, [first.message.id])).toBe(1);
+    const [titleOfC] = await sql(db.url, 'SELECT title FROM conversations WHERE id = $1', [c]);
+    expect(titleOfC.title).toBe('second words');
+    expect(await repo.includeInMemory(u, [first.message.id])).toBe(1);
+    expect(await titles()).toEqual(before);
+
+    // Everything forgotten: no title at all. Another conversation of the user keeps its own.
+    await repo.excludeFromMemory(u, [first.message.id, second.message.id]);
+    const rows = await sql(db.url, 'SELECT id, title FROM conversations WHERE user_id = $1', [u]);
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.title]))).toEqual({
+      [c]: null,
+      [other.message.conversationId]: 'another conversation',
+    });
+    await repo.includeInMemory(u, [first.message.id, second.message.id]);
+
+    // An operator deletes the first message: its words leave the title too, and stay out.
+    await repo.tombstone(first.message.id);
+    const [afterDelete] = await sql(db.url, 'SELECT title FROM conversations WHERE id = $1', [c]);
+    expect(afterDelete.title).toBe('second words');
+    await repo.includeInMemory(u, [first.message.id]);
+    const [afterUndo] = await sql(db.url, 'SELECT title FROM conversations WHERE id = $1', [c]);
+    expect(afterUndo.title).toBe('second words');
   });
 
   it('lets the same clientMsgId be used by two different users', async () => {
