@@ -28,7 +28,8 @@
  *    first turn is the closed loop's to measure), and this process collects its garbage first.
  *    Prints ack, turn and receipt-to-model-request p50/p99 for that phase (target: receipt to
  *    model request p99 under 20 ms), with `machineStalls`: how late a separate idle process's
- *    2 ms timer ran meanwhile (pauses of the whole machine, which delay either server's turns),
+ *    2 ms timer ran meanwhile (pauses of the whole machine, which delay either server's turns;
+ *    the probe starts 0.4 s before the schedule, so that its own start is not in the loop),
  *    and `serverGc`: the service's garbage collections during the loop by kind, [count, ms of
  *    pause] (from its /metrics; a major one brings a few slow turns with it). For the service it
  *    also prints the two parts of receipt to model request from its log lines: `ingestToStoredMs`
@@ -199,6 +200,8 @@ await admin.query(`CREATE DATABASE ${dbName}`);
 const servers: RunningServer[] = [];
 const children: ChildProcess[] = [];
 const model = await startModel();
+/** How long the stall probe runs before an open loop's schedule starts (stallProbe). */
+const PROBE_LEAD_MS = 400;
 /** The stall probes' processes (stallProbe), the bench's own as far as the CPU meter goes. */
 const probePids = new Set<string>();
 
@@ -805,9 +808,15 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
   // This process sends on the schedule: its own collection in the middle of the loop would
   // bunch the sends (it runs with --expose-gc and young space to spare: package.json).
   (globalThis as { gc?: () => void }).gc?.();
+  // The stall probe is a process of its own: it starts, and the machine settles from its start
+  // and from that collection, before the schedule does (both took a core for a tenth of a second
+  // and slowed the loop's first turns, of either server).
+  const probe = stallProbe(seconds + PROBE_LEAD_MS / 1000);
+  await probe.ready;
+  await sleep(PROBE_LEAD_MS);
   const gc0 = await gcTotals(server.url);
   const cpu = cpuMeter(server);
-  const stalls = stallProbe(seconds);
+  const stalls = probe.result;
 
   const fire = (k: number, lagMs: number) => {
     maxLagMs = Math.max(maxLagMs, lagMs);
@@ -932,12 +941,15 @@ function gcBetween(
  * every turn that arrives during it, on either server. `over20Ms`: wake-ups later than 20 ms;
  * `stalledMs`: their lateness summed; `maxMs`: the worst.
  */
-function stallProbe(
-  seconds: number,
-): Promise<{ over20Ms: number; stalledMs: number; maxMs: number }> {
+function stallProbe(seconds: number): {
+  /** The probe's timer runs. */
+  ready: Promise<void>;
+  result: Promise<{ over20Ms: number; stalledMs: number; maxMs: number }>;
+} {
   const code = `
     const end = performance.now() + ${Math.round(seconds * 1000)};
     let last = performance.now(), over = 0, stalled = 0, max = 0;
+    process.stdout.write('R');
     const t = setInterval(() => {
       const now = performance.now(), late = now - last - 2;
       last = now;
@@ -948,20 +960,32 @@ function stallProbe(
         process.stdout.write(JSON.stringify({ over20Ms: over, stalledMs: Math.round(stalled), maxMs: Math.round(max) }));
       }
     }, 2);`;
-  return new Promise((resolveProbe) => {
-    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    if (child.pid) probePids.add(String(child.pid));
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', () => {
-      try {
-        resolveProbe(JSON.parse(out) as { over20Ms: number; stalledMs: number; maxMs: number });
-      } catch {
-        resolveProbe({ over20Ms: -1, stalledMs: -1, maxMs: -1 });
-      }
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  if (child.pid) probePids.add(String(child.pid));
+  let out = '';
+  const ready = new Promise<void>((resolveReady) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.startsWith('R')) resolveReady();
     });
+    // A probe that could not start leaves the loop unprobed, not waiting.
+    child.once('exit', () => resolveReady());
   });
+  const result = new Promise<{ over20Ms: number; stalledMs: number; maxMs: number }>(
+    (resolveProbe) => {
+      child.once('exit', () => {
+        try {
+          resolveProbe(
+            JSON.parse(out.slice(1)) as { over20Ms: number; stalledMs: number; maxMs: number },
+          );
+        } catch {
+          resolveProbe({ over20Ms: -1, stalledMs: -1, maxMs: -1 });
+        }
+      });
+    },
+  );
+  return { ready, result };
 }
 
 /** Idle connections: heap and RSS per connection, after forced garbage collection. */
