@@ -4,8 +4,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * A conversation's count and title are kept by the statements that store its messages, no longer
  * by a roll-up job a while after each turn: the statement that stores a user message (and creates
  * the conversation) counts it and, while the conversation has no title, titles it with the
- * message's first words; the claim counts the reply it creates. Counts are recounted and missing
- * titles taken from the first user message once, for conversations whose roll-up had not run yet.
+ * message's first words; the claim counts the reply it creates. Once, here: counts are recounted,
+ * and titles taken again from the first user message still kept where the roll-up had not run
+ * yet or where the user forgot (or an operator deleted) one of the conversation's messages, whose
+ * words a title kept until now.
  */
 export class ConversationBookkeeping1796420000000 implements MigrationInterface {
   name = 'ConversationBookkeeping1796420000000';
@@ -24,7 +26,10 @@ export class ConversationBookkeeping1796420000000 implements MigrationInterface 
                         WHERE m.conversation_id = c.id AND m.role = 'user' AND m.content <> ''
                           AND NOT m.memory_excluded AND m.deleted_at IS NULL
                         ORDER BY m.seq LIMIT 1)
-        WHERE c.title IS NULL`,
+        WHERE c.title IS NULL
+           OR EXISTS (SELECT 1 FROM messages x
+                       WHERE x.conversation_id = c.id AND x.role = 'user'
+                         AND (x.memory_excluded OR x.deleted_at IS NOT NULL))`,
     );
   }
 
