@@ -46,6 +46,17 @@ const text = (userId: string, clientMsgId: string, conversationId?: string) =>
     kind: 'text',
   });
 
+/** A text message with these words. */
+const say = (userId: string, clientMsgId: string, content: string, conversationId?: string) =>
+  repo.insertUserMessage({
+    userId,
+    clientMsgId,
+    conversationId,
+    content,
+    contentTokens: 1,
+    kind: 'text',
+  });
+
 describe('MessageRepository', () => {
   it('hands out seq 1..n without gaps or repeats under concurrent writers', async () => {
     const u = user();
@@ -80,16 +91,7 @@ describe('MessageRepository', () => {
 
   it('counts and titles a conversation in the statements that store its messages', async () => {
     const u = user();
-    const say = (clientMsgId: string, content: string, conversationId?: string) =>
-      repo.insertUserMessage({
-        userId: u,
-        clientMsgId,
-        conversationId,
-        content,
-        contentTokens: 1,
-        kind: 'text',
-      });
-    const first = await say('k1', '  Exam \n\t stress  again ');
+    const first = await say(u, 'k1', '  Exam \n\t stress  again ');
     const c = first.message.conversationId;
     const conversation = async () =>
       (
@@ -104,7 +106,7 @@ describe('MessageRepository', () => {
     expect(await conversation()).toEqual({ title: 'Exam stress again', message_count: 1, rows: 1 });
     // Later messages, the reply the claim creates and an operator's message are counted; the
     // title stays the first words.
-    await say('k2', 'something else', c);
+    await say(u, 'k2', 'something else', c);
     await claimSlot(repo, { conversationId: c, owner: 'pod-a', leaseMs: 10_000 });
     expect(await conversation()).toEqual({ title: 'Exam stress again', message_count: 3, rows: 3 });
     await repo.setTakeover(c, 'op-1', null);
@@ -112,7 +114,7 @@ describe('MessageRepository', () => {
     expect(await conversation()).toEqual({ title: 'Exam stress again', message_count: 4, rows: 4 });
 
     // Sixty characters, not sixty UTF-16 units: no emoji cut in half.
-    const long = await say('k3', '\u{1F600}'.repeat(70));
+    const long = await say(u, 'k3', '\u{1F600}'.repeat(70));
     const [row] = await sql(db.url, 'SELECT title FROM conversations WHERE id = $1', [
       long.message.conversationId,
     ]);
@@ -151,33 +153,17 @@ describe('MessageRepository', () => {
     // A text message stored while the voice message's transcript is still coming titles it.
     const early = await voice('v3');
     const d = early.message.conversationId;
-    await repo.insertUserMessage({
-      userId: u,
-      clientMsgId: 'v4',
-      conversationId: d,
-      content: 'typed first',
-      contentTokens: 2,
-      kind: 'text',
-    });
+    await say(u, 'v4', 'typed first', d);
     await ds.transaction((tx) => repo.setTranscript(early.message.id, 'spoken later', 2, tx));
     expect(await titleOf(d)).toBe('typed first');
   });
 
   it('takes the title again from the first words still kept after a forget, its undo or a delete', async () => {
     const u = user();
-    const say = (clientMsgId: string, content: string, conversationId?: string) =>
-      repo.insertUserMessage({
-        userId: u,
-        clientMsgId,
-        conversationId,
-        content,
-        contentTokens: 1,
-        kind: 'text',
-      });
-    const first = await say('f1', 'my secret first words');
+    const first = await say(u, 'f1', 'my secret first words');
     const c = first.message.conversationId;
-    const second = await say('f2', 'second words', c);
-    const other = await say('f3', 'another conversation');
+    const second = await say(u, 'f2', 'second words', c);
+    const other = await say(u, 'f3', 'another conversation');
     const titles = async () =>
       (
         await sql(db.url, 'SELECT id, title FROM conversations WHERE user_id = $1 ORDER BY id', [u])
