@@ -4,10 +4,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * A conversation's count and title are kept by the statements that store its messages, no longer
  * by a roll-up job a while after each turn: the statement that stores a user message (and creates
  * the conversation) counts it and, while the conversation has no title, titles it with the
- * message's first words; the claim counts the reply it creates. Once, here: counts are recounted,
- * and titles taken again from the first user message still kept where the roll-up had not run
- * yet or where the user forgot (or an operator deleted) one of the conversation's messages, whose
- * words a title kept until now.
+ * message's first words; the claim counts the reply it creates (here). Conversations whose last
+ * turns the roll-up had not counted yet have their roll-up job queued, which workers still run
+ * (ConversationRollupJob): nothing to recount here. Once, here: titles are taken again from the
+ * first user message still kept where the user forgot (or an operator deleted) one of the
+ * conversation's messages, whose words the roll-up's title kept until now (one pass over
+ * messages, updating only those conversations).
  */
 export class ConversationBookkeeping1796420000000 implements MigrationInterface {
   name = 'ConversationBookkeeping1796420000000';
@@ -15,21 +17,14 @@ export class ConversationBookkeeping1796420000000 implements MigrationInterface 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(claimReply(true));
     await queryRunner.query(
-      `UPDATE conversations c SET message_count = n.count
-         FROM (SELECT conversation_id, count(*)::integer AS count FROM messages GROUP BY 1) n
-        WHERE n.conversation_id = c.id AND c.message_count <> n.count`,
-    );
-    await queryRunner.query(
       `UPDATE conversations c
           SET title = (SELECT nullif(left(btrim(regexp_replace(m.content, '\\s+', ' ', 'g')), 60), '')
                          FROM messages m
                         WHERE m.conversation_id = c.id AND m.role = 'user' AND m.content <> ''
                           AND NOT m.memory_excluded AND m.deleted_at IS NULL
                         ORDER BY m.seq LIMIT 1)
-        WHERE c.title IS NULL
-           OR EXISTS (SELECT 1 FROM messages x
-                       WHERE x.conversation_id = c.id AND x.role = 'user'
-                         AND (x.memory_excluded OR x.deleted_at IS NOT NULL))`,
+        WHERE c.id IN (SELECT x.conversation_id FROM messages x
+                        WHERE x.role = 'user' AND (x.memory_excluded OR x.deleted_at IS NOT NULL))`,
     );
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConversationRollupJob } from './conversation-rollup.job.js';
 import { MessageRepository } from './message.repository.js';
 
 /**
@@ -6,7 +7,7 @@ import { MessageRepository } from './message.repository.js';
  * MessageRepository; none of them writes SQL against these tables.
  */
 @Module({
-  providers: [MessageRepository],
+  providers: [MessageRepository, ConversationRollupJob],
   exports: [MessageRepository],
 })
 export class ConversationModule {}

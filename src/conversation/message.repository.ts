@@ -1251,6 +1251,23 @@ export class MessageRepository {
 
   // --- conversation bookkeeping, traces, export ----------------------------------------------
 
+  /**
+   * Counts a conversation's messages again and titles it if it has no title (a roll-up queued by
+   * the version before, whose statements did not keep either). Null when it is gone.
+   */
+  async recount(conversationId: string): Promise<number | null> {
+    const rows = await this.db.query<unknown>(
+      `UPDATE conversations c
+          SET message_count = (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
+              title = coalesce(c.title, ${retitled('NOT m.memory_excluded')})
+        WHERE c.id = $1
+        RETURNING message_count`,
+      [conversationId],
+    );
+    const row = updatedRows(rows)[0];
+    return row ? Number(row.message_count) : null;
+  }
+
   /** The text of messages of one conversation by id (a turn trace's history; forgotten ones masked). */
   async contents(conversationId: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();

@@ -5,6 +5,12 @@ import type { ProsodyFeatures } from '../voice/prosody/index.js';
 export const QUEUE = 'companion';
 
 export enum JobName {
+  /**
+   * Recounts and titles one conversation. No turn queues it any more (the statements that store
+   * a conversation's messages keep its count and title); it runs the jobs that gateways of the
+   * version before queued during a rolling upgrade, whose messages were stored uncounted.
+   */
+  ConversationRollup = 'conversation.rollup',
   /** Deletes the audio of voice clips past their retention (transcript and features stay). */
   VoiceClipExpiry = 'voice.clip-expiry',
   /** Deletes everything stored about a user who asked (DELETE /v1/me). */
@@ -25,15 +31,6 @@ export enum JobName {
   AnalyticsNightly = 'analytics.nightly',
 }
 
-/**
- * Names of jobs the service no longer has, whose jobs may still wait in Redis, queued by a version
- * before: a worker completes them without work instead of failing them (a rolling upgrade).
- */
-export const RETIRED_JOBS: ReadonlySet<string> = new Set([
-  // A conversation's count and title are kept by the statements that store its messages.
-  'conversation.rollup',
-]);
-
 /** A voice clip's measurements, as the baseline job folds them in. */
 export interface VoiceMeasurement {
   messageId: string;
@@ -42,6 +39,7 @@ export interface VoiceMeasurement {
 }
 
 export interface JobPayloads {
+  [JobName.ConversationRollup]: { conversationId: string };
   [JobName.VoiceClipExpiry]: Record<string, never>;
   [JobName.AccountDeletion]: { userId: string };
   [JobName.VoiceBaselineUpdate]: VoiceMeasurement & { userId: string };

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { JobName, type JobPayloads, RETIRED_JOBS } from './job-names.js';
+import { JobName, type JobPayloads } from './job-names.js';
 
 type Handler<N extends JobName> = (data: JobPayloads[N]) => Promise<unknown>;
 type AfterRun<N extends JobName> = (data: JobPayloads[N], result: unknown) => Promise<void>;
@@ -30,10 +30,6 @@ export class JobRegistry implements OnApplicationBootstrap {
 
   async run(name: string, data: unknown): Promise<unknown> {
     const handler = this.handlers.get(name as JobName);
-    if (!handler && RETIRED_JOBS.has(name)) {
-      this.logger.debug({ job: name }, 'retired job completed without work');
-      return null;
-    }
     if (!handler) throw new Error(`no handler for job ${name}`);
     return handler(data as JobPayloads[JobName]);
   }

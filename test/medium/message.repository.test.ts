@@ -122,6 +122,26 @@ describe('MessageRepository', () => {
     expect([...(row.title as string)]).toHaveLength(60);
   });
 
+  it('recounts and titles a conversation whose messages a version before stored uncounted', async () => {
+    const u = user();
+    const first = await say(u, 'u1', 'forgotten opening');
+    const c = first.message.conversationId;
+    await say(u, 'u2', 'kept  words', c);
+    await repo.excludeFromMemory(u, [first.message.id]);
+    // As the statements of the version before left it: no count, no title.
+    await sql(db.url, 'UPDATE conversations SET message_count = 0, title = NULL WHERE id = $1', [
+      c,
+    ]);
+    expect(await repo.recount(c)).toBe(2);
+    const [row] = await sql(
+      db.url,
+      'SELECT message_count, title FROM conversations WHERE id = $1',
+      [c],
+    );
+    expect(row).toEqual({ message_count: 2, title: 'kept words' });
+    expect(await repo.recount('00000000-0000-0000-0000-000000000000')).toBeNull();
+  });
+
   it('titles a conversation begun by voice with its transcript, unless words came first', async () => {
     const u = user();
     const voice = (clientMsgId: string, conversationId?: string) =>

@@ -32,7 +32,7 @@ describe('migrations', () => {
 });
 
 describe('migration ConversationBookkeeping, on conversations from before it', () => {
-  it('recounts, titles what had no title yet, and takes forgotten or deleted words out of titles', async () => {
+  it('takes forgotten or deleted words out of titles, and leaves the rest to the queued roll-ups', async () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const ds = new DataSource({
@@ -124,7 +124,8 @@ describe('migration ConversationBookkeeping, on conversations from before it', (
         user,
       ]);
       expect(rows).toEqual([
-        { id: ids.fresh, title: 'first words', message_count: 2 },
+        // Its roll-up job, queued by the version before, recounts and titles it (not here).
+        { id: ids.fresh, title: null, message_count: 0 },
         { id: ids.forgotten, title: 'next thing', message_count: 3 },
         { id: ids.deleted, title: 'what stays', message_count: 2 },
         { id: ids.kept, title: 'still here', message_count: 2 },
