@@ -7,10 +7,10 @@ type AfterRun<N extends JobName> = (data: JobPayloads[N], result: unknown) => Pr
 export interface HandlerOptions<N extends JobName> {
   /**
    * Called after a run succeeded and its job has left the queue, so that its job id takes adds
-   * again. A job that coalesces its triggers under one id (memory extraction, a conversation's
-   * summary) needs it: while the job runs the queue drops adds of that id, so work that arrives
-   * after the run's last read and before the job's removal would wait for the next trigger. The
-   * hook looks whether such work is there and queues the job again. Its errors are logged.
+   * again. A job that coalesces its triggers under one id (memory extraction) needs it: while
+   * the job runs the queue drops adds of that id, so work that arrives after the run's last read
+   * and before the job's removal would wait for the next trigger. The hook looks whether such
+   * work is there and queues the job again. Its errors are logged.
    */
   afterRun?: AfterRun<N>;
 }
