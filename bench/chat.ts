@@ -378,7 +378,7 @@ async function connect(url: string, user: string): Promise<Socket> {
     } catch (e) {
       const code = (e as { data?: { code?: unknown } }).data?.code;
       if (code !== 'unavailable' || attempt >= 5) throw e;
-      await new Promise((r) => setTimeout(r, 200 * attempt));
+      await sleep(200 * attempt);
     }
   }
 }
