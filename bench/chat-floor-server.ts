@@ -49,10 +49,15 @@ const CLIENT_MSG_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const instanceId = `floor-${randomBytes(4).toString('hex')}`;
 
+// Idle connections are kept 5 minutes, as the service keeps them (IDLE_MS in
+// src/database/data-source.ts, not imported: it would load TypeORM). With pg's 10 s default, the
+// connections the warm-up's burst opened closed together 8-9 s into the open loop after it, and
+// the floor's turns then waited up to a quarter second.
 const pool = new pg.Pool({
   connectionString: env('DATABASE_URL'),
   max: Number(env('DATABASE_POOL_SIZE', '20')),
   application_name: 'chat-floor',
+  idleTimeoutMillis: 300_000,
 });
 const llm = new OpenAI({
   baseURL: env('LLM_BASE_URL'),
