@@ -83,7 +83,7 @@ export class BullMqJobQueue extends JobQueue {
    * builds an ioredis pipeline per call, which copies each of BullMQ's Lua scripts onto itself
    * (two properties each, some 130), and in the gateway those objects outlived the young
    * generation: 7% of what a turn promoted to the old generation. With single adds the gateway
-   * promoted 18-20 KB a turn against 24-25 (docs/operations.md#capacity). The jobs of an event
+   * promoted 18-20 KB a turn against 24-25 (docs/capacity-log.md). The jobs of an event
    * are independent, so nothing needs the bulk's transaction: one that fails is logged by the
    * publisher like a failed bulk.
    *
