@@ -20,4 +20,4 @@ COPY prompts prompts
 USER node
 EXPOSE 3000
 # V8 flags go on the command line (Node refuses them in NODE_OPTIONS): src/v8-flags.ts.
-CMD ["node", "--no-allocation-site-pretenuring", "--heap-growing-percent=100", "dist/src/main.js"]
+CMD ["node", "--no-allocation-site-pretenuring", "--heap-growing-percent=100", "--min-semi-space-size=16", "dist/src/main.js"]

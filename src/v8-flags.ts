@@ -26,7 +26,21 @@ import { setFlagsFromString } from 'node:v8';
  * reaches about twice its live size (some 110-160 MB, inside `--max-old-space-size`, which still
  * caps it). Quick open loops at 196/s, four pairs alternated: no major collection in any loop
  * against 1-3, receipt to model request p99 25, 12, 20, 21 ms against 48, 18, 34, 54.
+ *
+ * `--min-semi-space-size=16`: the young generation at its full size (the Deployments'
+ * `--max-semi-space-size`, k8s/; a manifests test holds the two equal) from the start and after a
+ * quiet spell. Left to itself V8 starts it small and grows it under load, and halves it again
+ * after a minute without allocation: the next ten seconds of load then ran three times the young
+ * collections (`npm run bench:young-generation`), each promoting what it catches mid-turn, so a
+ * fresh pod of the nightly ramp and a gateway after a lull filled the old generation sooner. The
+ * chat bench's gateway had such a round (98 young collections against 45-48 in its other rounds,
+ * with a 64 ms major collection) after a spell stopped while the floor ran. Set at runtime
+ * (below) it still keeps the size through quiet spells, though not at the start.
  */
-export const V8_FLAGS = ['--no-allocation-site-pretenuring', '--heap-growing-percent=100'] as const;
+export const V8_FLAGS = [
+  '--no-allocation-site-pretenuring',
+  '--heap-growing-percent=100',
+  '--min-semi-space-size=16',
+] as const;
 
 for (const flag of V8_FLAGS) setFlagsFromString(flag);

@@ -50,6 +50,12 @@ it("starts the image's node with the service's V8 flags", () => {
   expect(imageNodeFlags()).toEqual([...V8_FLAGS]);
 });
 
+// The image's minimum young generation is every app Deployment's maximum: full size from the
+// start and through quiet spells (src/v8-flags.ts), never above what the memory limit counts.
+const imageMinSemiSpaceMiB = Number(
+  V8_FLAGS.find((f) => f.startsWith('--min-semi-space-size='))?.split('=')[1],
+);
+
 describe.each(OVERLAYS)('the %s overlay', (overlay) => {
   const ms = built[overlay];
 
@@ -117,6 +123,16 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
         TOKENIZER_THREAD_HEAP_MIB.old +
         TOKENIZER_THREAD_HEAP_MIB.young;
       expect([where, heapMiB <= 0.75 * heap.memoryLimitMiB]).toEqual([where, true]);
+    }
+  });
+
+  it("gives each app container a young generation the image's minimum fills", () => {
+    for (const d of deployments(ms).filter(appImage)) {
+      const heap = nodeHeapOf(ms, d.metadata.name);
+      expect([d.metadata.name, heap.maxSemiSpaceMiB]).toEqual([
+        d.metadata.name,
+        imageMinSemiSpaceMiB,
+      ]);
     }
   });
 
