@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
+import { PAGE_STEP_TIMEOUT_MS } from '../support/browser.js';
 
 /** The console's Analytics view (src/console/public/analytics.js) in headless Chromium. */
 
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 async function signIn(roles: string[]) {
   const page = await browser!.newPage();
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(PAGE_STEP_TIMEOUT_MS);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${app.url}/console`);
@@ -52,11 +53,11 @@ describe('the console for analysts', () => {
     for (const w of widths) expect(w).toBeGreaterThan(100);
     expect(errors).toEqual([]);
     await page.close();
-  }, 30_000);
+  }, 60_000);
 
   it('offers no Analytics tab to a moderator', async () => {
     const { page } = await signIn(['moderator']);
     expect(await page.locator('#analytics-tab').isHidden()).toBe(true);
     await page.close();
-  }, 30_000);
+  }, 60_000);
 });

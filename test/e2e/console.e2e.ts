@@ -5,6 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { ChatClient } from '../support/chat-client.js';
 import { sendAndAwaitReply, startTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
+import { PAGE_STEP_TIMEOUT_MS } from '../support/browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -49,7 +50,7 @@ const send = (c: ChatClient, text: string) =>
 describe('the operator console', () => {
   it('shows a crisis flag live, opens it, mutes the user, and their next message is refused', async () => {
     const page = await browser!.newPage();
-    page.setDefaultTimeout(5000);
+    page.setDefaultTimeout(PAGE_STEP_TIMEOUT_MS);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
 
@@ -82,11 +83,11 @@ describe('the operator console', () => {
     expect(refused.error?.code).toBe('muted');
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 30_000);
+  }, 60_000);
 
   it('opens the conversation with its mood chart, takes it over and writes to the user', async () => {
     const page = await browser!.newPage();
-    page.setDefaultTimeout(5000);
+    page.setDefaultTimeout(PAGE_STEP_TIMEOUT_MS);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     const user = `console-talk-${process.pid}`;
@@ -124,7 +125,7 @@ describe('the operator console', () => {
     await page.locator('li.message[data-source="operator"]').waitFor();
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 30_000);
+  }, 60_000);
 
   it('serves only its own files', async () => {
     const res = await fetch(`${app.url}/console/package.json`);
