@@ -90,7 +90,7 @@ export class BullMqJobQueue extends JobQueue {
    * A job whose id this process knows to be waiting in the delayed set is not sent again: the
    * queue would drop the add, after a Lua script that costs Redis more than the turn's own
    * commands. Every turn publishes a memory extraction and an analytics roll-up under ids that
-   * stay the same for a minute and ten (docs/architecture.md#a-turn-end-to-end).
+   * stay the same for a minute and for ten minutes (docs/architecture.md#a-turn-end-to-end).
    */
   async addBulk(jobs: readonly JobSpec[]): Promise<void> {
     const now = Date.now();

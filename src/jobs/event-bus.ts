@@ -22,8 +22,8 @@ export const EVENT_FLUSH_MS = 20;
  * subscriber's jobs. The jobs run wherever queue jobs run (ROLE=worker, or in-process in
  * embedded mode), never on the publisher's path. Publishes within EVENT_FLUSH_MS go to the queue
  * in one round trip, with repeats of one job id queued once: at the midnight peak most turns'
- * jobs are repeats (a user's memory extraction, the analytics roll-up of their day), and a round trip per
- * turn cost more than the turn's own database writes.
+ * jobs are repeats (a user's memory extraction, the analytics roll-up of their day), and a
+ * round trip per turn cost more than the turn's own database writes.
  */
 @Injectable()
 export class EventBus implements OnApplicationBootstrap, BeforeApplicationShutdown {
