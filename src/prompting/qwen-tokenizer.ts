@@ -21,6 +21,8 @@ export interface QwenTokenizerOptions {
    * tables) they are built in process.
    */
   build?: 'process' | 'in-process' | URL;
+  /** How long that process may take before it is stopped and the tables built in process. */
+  buildTimeoutMs?: number;
 }
 
 /**
@@ -58,7 +60,10 @@ export class QwenTokenizer implements OnModuleDestroy {
     this.builder =
       where === 'in-process'
         ? null
-        : new TablesProcess(where === 'process' ? TablesProcess.script : where);
+        : new TablesProcess(
+            where === 'process' ? TablesProcess.script : where,
+            options.buildTimeoutMs ?? BUILD_TIMEOUT_MS,
+          );
   }
 
   /** Where the counting tables were built; null until they are. */
@@ -149,7 +154,12 @@ export class QwenTokenizer implements OnModuleDestroy {
     if (tables) {
       this.built = 'process';
     } else {
-      if (builder) this.logger.error('tokenizer tables not built by their process; built here');
+      if (builder) {
+        this.logger.error(
+          { why: builder.failure },
+          'tokenizer tables not built by their process; built in this one (some 150 MB more)',
+        );
+      }
       tables = buildBpeTables();
       this.built = 'in-process';
     }
@@ -296,6 +306,8 @@ export const TOKENIZER_BUILD_HEAP_MIB = 128;
 
 /** The tables' bytes are some 8 MB; more is not the tables. */
 const TABLES_MAX_BYTES = 64 << 20;
+/** The process takes a second or two; one that has not ended by then is stopped. */
+const BUILD_TIMEOUT_MS = 60_000;
 
 /**
  * The process that builds the tables (qwen-bpe-tables.ts run as a script, with this Node): its
@@ -309,10 +321,15 @@ class TablesProcess {
   );
   /** The tables; null when the process failed or wrote something else. */
   readonly tables: Promise<BpeTables | null>;
+  /** Why the process gave no tables (its exit, or the error starting it), once it has ended. */
+  failure: string | null = null;
   private child: ChildProcess | null = null;
   private readonly args: string[];
 
-  constructor(script: URL) {
+  constructor(
+    script: URL,
+    private readonly timeoutMs: number,
+  ) {
     this.args = [
       `--max-old-space-size=${TOKENIZER_BUILD_HEAP_MIB}`,
       fileURLToPath(script),
@@ -321,18 +338,25 @@ class TablesProcess {
     this.tables = new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      const child = spawn(process.execPath, this.args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn(process.execPath, this.args, {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: timeoutMs,
+      });
       this.child = child;
       child.stdout.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size <= TABLES_MAX_BYTES) chunks.push(chunk);
       });
-      child.once('error', () => resolve(null));
-      child.once('close', (code) => {
+      child.once('error', (e) => {
+        this.failure = e.message;
+        resolve(null);
+      });
+      child.once('close', (code, signal) => {
         this.child = null;
-        resolve(
-          code === 0 && size <= TABLES_MAX_BYTES ? decodeBpeTables(Buffer.concat(chunks)) : null,
-        );
+        const tables =
+          code === 0 && size <= TABLES_MAX_BYTES ? decodeBpeTables(Buffer.concat(chunks)) : null;
+        if (!tables) this.failure ??= ended(code, signal, size);
+        resolve(tables);
       });
     });
   }
@@ -342,14 +366,23 @@ class TablesProcess {
     const run = spawnSync(process.execPath, this.args, {
       stdio: ['ignore', 'pipe', 'ignore'],
       maxBuffer: TABLES_MAX_BYTES,
+      timeout: this.timeoutMs,
     });
-    return run.status === 0 ? decodeBpeTables(run.stdout) : null;
+    const tables = run.status === 0 ? decodeBpeTables(run.stdout) : null;
+    if (!tables)
+      this.failure = run.error?.message ?? ended(run.status, run.signal, run.stdout.length);
+    return tables;
   }
 
   stop(): void {
     this.child?.kill();
     this.child = null;
   }
+}
+
+function ended(code: number | null, signal: NodeJS.Signals | null, bytes: number): string {
+  if (signal) return `stopped by ${signal}`;
+  return code === 0 ? `wrote ${bytes} bytes that are not the tables` : `exited with ${code}`;
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
