@@ -84,6 +84,19 @@ describe('QwenTokenizer', () => {
     }
   });
 
+  it('counts single pieces of every length up to a few hundred bytes, from its first count', () => {
+    // A fresh counter (its buffers not grown by any earlier piece), words in increasing length
+    // whose merges leave many stale candidates behind.
+    const fresh = new QwenTokenizer();
+    for (const unit of ['abcdefghij', 'abcdefghijthequickbrownfox', 'éàüñçø']) {
+      for (let length = 1; length <= 300; length += 3) {
+        const word = unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+        expect([unit, length, fresh.count(word)]).toEqual([unit, length, whole(word)]);
+      }
+    }
+    fresh.onModuleDestroy();
+  });
+
   it('has its tables built by a process of their own, a count before they came too', async () => {
     const built = new QwenTokenizer();
     await built.ready();

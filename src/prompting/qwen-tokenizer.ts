@@ -182,10 +182,10 @@ class BytePairCounter {
   readonly addedStart: string | null;
   private readonly bits: number;
   private readonly mask: number;
-  private symbols = new Int32Array(256);
-  private next = new Int32Array(256);
-  private prev = new Int32Array(256);
-  private heap = new Float64Array(256);
+  private symbols = new Int32Array(0);
+  private next = new Int32Array(0);
+  private prev = new Int32Array(0);
+  private heap = new Float64Array(0);
   private utf8 = Buffer.alloc(1024);
 
   constructor(private readonly tables: BpeTables) {
@@ -264,11 +264,12 @@ class BytePairCounter {
     if (size > this.utf8.length) this.utf8 = Buffer.alloc(Math.max(size, this.utf8.length * 2));
     this.utf8.write(piece, 0, 'utf8');
     if (size > this.symbols.length) {
-      const length = Math.max(size, this.symbols.length * 2);
+      const length = Math.max(size, 2 * this.symbols.length, 256);
       this.symbols = new Int32Array(length);
       this.next = new Int32Array(length);
       this.prev = new Int32Array(length);
-      // Each merge adds at most two candidates to the first n - 1.
+      // The heap holds the first n - 1 candidates and at most two more for each of the n - 1
+      // merges (a typed array ignores a write past its end: it must never be short).
       this.heap = new Float64Array(3 * length);
     }
     for (let i = 0; i < size; i++) {
