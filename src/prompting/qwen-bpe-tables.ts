@@ -48,7 +48,7 @@ export function buildBpeTables(): BpeTables {
   const steps = tokenizer.pre_tokenizer?.tokenizers ?? null;
   const byteLevel = steps?.[1] as { byte_encoder?: Record<number, string> } | undefined;
   const split = splitOf(steps);
-  const bytes = new Int32Array(256).fill(-1);
+  const bytes = new Int32Array(256);
   for (let b = 0; b < 256; b++) {
     const symbol = byteLevel?.byte_encoder?.[b];
     bytes[b] = symbol === undefined ? -1 : (ids.get(symbol) ?? -1);

@@ -186,6 +186,7 @@ class BytePairCounter {
   private next = new Int32Array(0);
   private prev = new Int32Array(0);
   private heap = new Float64Array(0);
+  private heapSize = 0;
   private utf8 = Buffer.alloc(1024);
 
   constructor(private readonly tables: BpeTables) {
@@ -204,43 +205,11 @@ class BytePairCounter {
     const n = this.encode(piece);
     if (n <= 1) return n;
     const { symbols, next, prev } = this;
-    let heapSize = 0;
-    const push = (key: number) => {
-      let i = heapSize++;
-      const heap = this.heap;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (heap[parent] <= key) break;
-        heap[i] = heap[parent];
-        i = parent;
-      }
-      heap[i] = key;
-    };
-    const pop = (): number => {
-      const heap = this.heap;
-      const top = heap[0];
-      const last = heap[--heapSize];
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= heapSize) break;
-        if (child + 1 < heapSize && heap[child + 1] < heap[child]) child++;
-        if (heap[child] >= last) break;
-        heap[i] = heap[child];
-        i = child;
-      }
-      heap[i] = last;
-      return top;
-    };
-    // A candidate is rank * 2^32 + position: the lowest rank first, the leftmost among equals.
-    const candidate = (at: number) => {
-      const slot = this.find(symbols[at], symbols[next[at]]);
-      if (slot >= 0) push(this.tables.rank[slot] * POSITION + at);
-    };
-    for (let i = 0; i < n - 1; i++) candidate(i);
+    this.heapSize = 0;
+    for (let i = 0; i < n - 1; i++) this.candidate(i);
     let left = n;
-    while (heapSize > 0) {
-      const key = pop();
+    while (this.heapSize > 0) {
+      const key = this.pop();
       const rank = Math.floor(key / POSITION);
       const at = key - rank * POSITION;
       const after = next[at];
@@ -252,10 +221,47 @@ class BytePairCounter {
       next[at] = next[after];
       if (next[at] >= 0) prev[next[at]] = at;
       left--;
-      if (prev[at] >= 0) candidate(prev[at]);
-      if (next[at] >= 0) candidate(at);
+      if (prev[at] >= 0) this.candidate(prev[at]);
+      if (next[at] >= 0) this.candidate(at);
     }
     return left;
+  }
+
+  /**
+   * The pair at `at` and its right neighbour, if they merge, as a candidate: its rank * 2^32 plus
+   * its position, so the heap gives the lowest rank first and the leftmost among equals.
+   */
+  private candidate(at: number): void {
+    const slot = this.find(this.symbols[at], this.symbols[this.next[at]]);
+    if (slot < 0) return;
+    const key = this.tables.rank[slot] * POSITION + at;
+    const heap = this.heap;
+    let i = this.heapSize++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent] <= key) break;
+      heap[i] = heap[parent];
+      i = parent;
+    }
+    heap[i] = key;
+  }
+
+  /** The heap's least key, taken off it. */
+  private pop(): number {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap[--this.heapSize];
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= this.heapSize) break;
+      if (child + 1 < this.heapSize && heap[child + 1] < heap[child]) child++;
+      if (heap[child] >= last) break;
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = last;
+    return top;
   }
 
   /** The piece's bytes as symbols in a list; returns how many. */

@@ -1,24 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
-import { PAGE_STEP_TIMEOUT_MS } from '../support/browser.js';
+import { launchChromium, openPage } from '../support/browser.js';
 
 /** The console's Analytics view (src/console/public/analytics.js) in headless Chromium. */
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'];
 
 let app: TestApp;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the console tests need Chromium at ${CHROMIUM}`);
-  [app, browser] = await Promise.all([
-    startTestApp({ MEMORY_ENABLED: 'false' }),
-    chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
-  ]);
+  // Chromium first: without it the test app is never started.
+  [browser, app] = await Promise.all([launchChromium(), startTestApp({ MEMORY_ENABLED: 'false' })]);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -26,8 +19,7 @@ afterAll(async () => {
 });
 
 async function signIn(roles: string[]) {
-  const page = await browser!.newPage();
-  page.setDefaultTimeout(PAGE_STEP_TIMEOUT_MS);
+  const page = await openPage(browser!);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${app.url}/console`);

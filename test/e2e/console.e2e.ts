@@ -1,39 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ChatClient } from '../support/chat-client.js';
 import { sendAndAwaitReply, startTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
-import { PAGE_STEP_TIMEOUT_MS } from '../support/browser.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium, openPage } from '../support/browser.js';
 
 let app: TestApp;
 let browser: Browser | undefined;
 const clients: ChatClient[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `the console tests drive Debian's Chromium at ${CHROMIUM}, which is not installed ` +
-        '(apt-get install chromium; .ci/run installs it)',
-    );
-  }
-  [app, browser] = await Promise.all([
-    startTestApp({ MEMORY_ENABLED: 'false' }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-  ]);
+  // Chromium first: without it the test app is never started.
+  [browser, app] = await Promise.all([launchChromium(), startTestApp({ MEMORY_ENABLED: 'false' })]);
 }, 60_000);
 afterAll(async () => {
   for (const c of clients.splice(0)) c.close();
@@ -49,8 +28,7 @@ const send = (c: ChatClient, text: string) =>
 
 describe('the operator console', () => {
   it('shows a crisis flag live, opens it, mutes the user, and their next message is refused', async () => {
-    const page = await browser!.newPage();
-    page.setDefaultTimeout(PAGE_STEP_TIMEOUT_MS);
+    const page = await openPage(browser!);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
 
@@ -86,8 +64,7 @@ describe('the operator console', () => {
   }, 60_000);
 
   it('opens the conversation with its mood chart, takes it over and writes to the user', async () => {
-    const page = await browser!.newPage();
-    page.setDefaultTimeout(PAGE_STEP_TIMEOUT_MS);
+    const page = await openPage(browser!);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     const user = `console-talk-${process.pid}`;
