@@ -31,7 +31,9 @@
  *    2 ms timer ran meanwhile (pauses of the whole machine, which delay either server's turns;
  *    the probe starts 0.4 s before the schedule, so that its own start is not in the loop),
  *    and `serverGc`: the service's garbage collections during the loop by kind, [count, ms of
- *    pause] (from its /metrics; a major one brings a few slow turns with it). For the service it
+ *    pause] (from its /metrics; a major one brings a few slow turns with it), and
+ *    `serverLoopLateMaxMs`: how late its event loop ran at worst in the loop (a slow round whose
+ *    gateway never ran late waited outside it: PostgreSQL, Redis, a core). For the service it
  *    also prints the two parts of receipt to model request from its log lines: `ingestToStoredMs`
  *    (receipt to the message stored: the rate limit's round trip and the insert with its commit)
  *    and `startToUpstreamMs` (the turn's stages, from its start to the model request). The
@@ -814,7 +816,7 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
   const probe = stallProbe(seconds + PROBE_LEAD_MS / 1000);
   await probe.ready;
   await sleep(PROBE_LEAD_MS);
-  const gc0 = await gcTotals(server.url);
+  const gc0 = await serverMetrics(server.url);
   const cpu = cpuMeter(server);
   const stalls = probe.result;
 
@@ -856,7 +858,8 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
   const sendSeconds = (performance.now() - t0) / 1000;
   await Promise.all(turns);
   const usage = cpu(total);
-  const serverGc = gcBetween(gc0, await gcTotals(server.url));
+  const metrics = await serverMetrics(server.url);
+  const serverGc = gcBetween(gc0?.gc ?? null, metrics?.gc ?? null);
   closeClients(clients);
   const upstream = await awaitSamples(server, from, ackMs.length);
   const p99 = pct(upstream, 99);
@@ -868,6 +871,7 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
     targetRate: round(rate, 1),
     machineStalls: await stalls,
     ...(serverGc ? { serverGc } : {}),
+    ...(metrics?.loopLateMaxMs !== undefined ? { serverLoopLateMaxMs: metrics.loopLateMaxMs } : {}),
     seconds: round(sendSeconds),
     sent: total,
     sentPerSec: round(total / sendSeconds, 1),
@@ -897,13 +901,21 @@ async function openLoop(server: RunningServer, tag: string, rate: number, second
 }
 
 /**
- * The server's garbage collections so far, by kind (major, minor, incremental, weakcb), from its
- * /metrics (prom-client's `nodejs_gc_duration_seconds`); null for a server without them (the
- * floor).
+ * From the server's /metrics (prom-client's default metrics); null for a server without them
+ * (the floor):
+ * - `gc`: its garbage collections so far, by kind (major, minor, incremental, weakcb), from
+ *   `nodejs_gc_duration_seconds`;
+ * - `loopLateMaxMs`: how late its event loop ran at worst since the previous reading (each
+ *   scrape resets the histogram), from `nodejs_eventloop_lag_max_seconds`, the longest gap
+ *   between two runs of a 10 ms timer, less those 10 ms.
  */
-async function gcTotals(url: string): Promise<Map<string, { count: number; ms: number }> | null> {
+async function serverMetrics(url: string): Promise<{
+  gc: Map<string, { count: number; ms: number }>;
+  loopLateMaxMs?: number;
+} | null> {
   try {
     const text = await (await fetch(new URL('/metrics', url))).text();
+    const lagMax = /^\w*nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
     const totals = new Map<string, { count: number; ms: number }>();
     for (const m of text.matchAll(
       /^\w*nodejs_gc_duration_seconds_(count|sum)\{kind="(\w+)"\} (\S+)$/gm,
@@ -913,13 +925,17 @@ async function gcTotals(url: string): Promise<Map<string, { count: number; ms: n
       else entry.ms = Number(m[3]) * 1000;
       totals.set(m[2], entry);
     }
-    return totals.size > 0 ? totals : null;
+    if (totals.size === 0) return null;
+    return {
+      gc: totals,
+      ...(lagMax ? { loopLateMaxMs: round(Math.max(0, Number(lagMax[1]) * 1000 - 10), 1) } : {}),
+    };
   } catch {
     return null;
   }
 }
 
-/** The collections between two gcTotals readings: `{ major: [count, ms], ... }`. */
+/** The collections between two serverMetrics readings: `{ major: [count, ms], ... }`. */
 function gcBetween(
   before: Map<string, { count: number; ms: number }> | null,
   after: Map<string, { count: number; ms: number }> | null,
