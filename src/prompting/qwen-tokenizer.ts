@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { escapeRegExp } from '../common/regexp.js';
 import {
   buildBpeTables,
   decodeBpeTables,
@@ -299,10 +300,6 @@ class BytePairCounter {
 
 /** The heap's key: a merge rank times this, plus the position (pieces are shorter than 2^32). */
 const POSITION = 2 ** 32;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * The heap of the process that builds the tables (the package's vocabulary and merges take

@@ -3,6 +3,7 @@
  * ID numbers, and the names the user's memory holds, replaced with placeholders. Pure; the
  * patterns err on the side of replacing.
  */
+import { escapeRegExp } from '../../common/regexp.js';
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 /** 13-19 digits, spaces or dashes between groups: a payment card. */
@@ -28,7 +29,7 @@ export function scrubText(text: string, names: readonly string[] = []): string {
   for (const name of names) {
     if (name.length < 2) continue;
     out = out.replace(
-      new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, 'gu'),
+      new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, 'gu'),
       PLACEHOLDERS.name,
     );
   }
@@ -64,8 +65,4 @@ function digits(s: string): number {
   let n = 0;
   for (const c of s) if (c >= '0' && c <= '9') n++;
   return n;
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

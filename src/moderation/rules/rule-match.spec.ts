@@ -52,6 +52,16 @@ describe('matchRules', () => {
     expect(matchRules([word], 'you ass!').flags).toHaveLength(1);
   });
 
+  it('compiles keywords that hold punctuation, and matches them as written', () => {
+    // A keyword is accepted as any text; with the `u` flag an escaped hyphen would not compile.
+    const hyphen = compileRule(spec({ pattern: 'self-harm' }));
+    expect(matchRules([hyphen], 'thinking about Self-Harm again').flags).toHaveLength(1);
+    expect(matchRules([hyphen], 'self harm').flags).toHaveLength(0);
+    const plus = compileRule(spec({ pattern: 'c++ job' }));
+    expect(matchRules([plus], 'a c++ job offer').flags).toHaveLength(1);
+    expect(matchRules([plus], 'a cc job offer').flags).toHaveLength(0);
+  });
+
   it('matches a Chinese keyword anywhere in the text', () => {
     const rule = compileRule(spec({ pattern: '代开发票' }));
     expect(matchRules([rule], '需要代开发票请联系').flags).toHaveLength(1);

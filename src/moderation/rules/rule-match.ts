@@ -2,6 +2,7 @@
  * Admin-managed moderation rules, as pure code (docs/operator.md#rules): checking a pattern
  * before it is stored, compiling it once, and matching a message against every enabled rule.
  */
+import { escapeRegExp } from '../../common/regexp.js';
 
 export type RuleKind = 'keyword' | 'regex';
 export type RuleAction = 'block' | 'flag';
@@ -85,10 +86,6 @@ export function matchRules(rules: readonly CompiledRule[], text: string): RuleVe
 /** Full-width forms and compatibility characters folded, lower case. */
 export function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase();
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 /**
