@@ -111,16 +111,6 @@ export class QwenTokenizer implements OnModuleDestroy {
     const normal = ASCII.test(text) ? text : text.normalize('NFC');
     const split = bpe.split;
     let total = 0;
-    const add = (piece: string) => {
-      const known = this.pieces.get(piece);
-      if (known !== undefined) {
-        total += known;
-        return;
-      }
-      const counted = bpe.count(piece);
-      total += counted;
-      this.keep(piece, counted);
-    };
     let last = 0;
     split.lastIndex = 0;
     for (let m = split.exec(normal); m !== null; m = split.exec(normal)) {
@@ -128,18 +118,24 @@ export class QwenTokenizer implements OnModuleDestroy {
         split.lastIndex++;
         continue;
       }
-      if (m.index > last) add(normal.slice(last, m.index));
-      add(m[0]);
+      if (m.index > last) total += this.countPiece(bpe, normal.slice(last, m.index));
+      total += this.countPiece(bpe, m[0]);
       last = m.index + m[0].length;
     }
-    if (last < normal.length) add(normal.slice(last));
+    if (last < normal.length) total += this.countPiece(bpe, normal.slice(last));
     return total;
   }
 
-  private keep(piece: string, count: number): void {
-    if (piece.length > PIECE_MAX_CHARS || this.pieces.has(piece)) return;
-    if (this.pieces.size >= PIECES_KEPT) this.pieces.delete(this.pieces.keys().next().value!);
-    this.pieces.set(piece, count);
+  /** One piece's count: from those kept, or merged and kept (the oldest goes when full). */
+  private countPiece(bpe: BytePairCounter, piece: string): number {
+    const known = this.pieces.get(piece);
+    if (known !== undefined) return known;
+    const count = bpe.count(piece);
+    if (piece.length <= PIECE_MAX_CHARS) {
+      if (this.pieces.size >= PIECES_KEPT) this.pieces.delete(this.pieces.keys().next().value!);
+      this.pieces.set(piece, count);
+    }
+    return count;
   }
 
   /** The counter; a count before `ready` resolved builds the tables there and then (blocking). */
