@@ -14,13 +14,40 @@ export interface RateDecision {
 }
 
 /**
+ * Says when only this process acts for a user: a number that stays the same for as long as that
+ * holds without a break (UserPresence.localStretch, for a user whose every socket is on this
+ * pod), null otherwise.
+ */
+export interface SoleHolder {
+  localStretch(userId: string): number | null;
+}
+
+/** A user counted here while this process alone acts for them. */
+interface Held {
+  stretch: number;
+  window: number;
+  count: number;
+}
+
+/**
  * Counts one user's actions of one kind in fixed windows: in Redis when configured (shared by
  * every pod), else in memory. If Redis is unreachable the action is allowed and the logs say so:
  * refusing every user during an outage would be worse than a brief lack of limits.
+ *
+ * With a `holder`, a user whom this process alone serves is counted here after one round trip:
+ * the first action of a stretch (see SoleHolder) takes its count from Redis, the next ones are
+ * decided in memory and sent to Redis without waiting for the answer, so Redis holds the same
+ * count for the pod that serves the user next. An action of a user served elsewhere too, or of
+ * a stretch not yet seeded, waits for Redis as without a holder.
  */
 export class RateWindow {
   private readonly logger = new Logger(RateWindow.name);
   private readonly local = new Map<string, { window: number; count: number }>();
+  private readonly held = new Map<string, Held>();
+  /** The window whose start last dropped the held counts older than the one before it. */
+  private heldWindow = 0;
+  /** A window in which a count sent without waiting was lost was logged (once a window). */
+  private unsentLogged = -1;
 
   constructor(
     private readonly redis: Redis | null,
@@ -28,6 +55,7 @@ export class RateWindow {
     private readonly prefix: string,
     private readonly limit: number,
     private readonly windowMs: number,
+    private readonly holder: SoleHolder | null = null,
   ) {
     const scripted = redis as ScriptedRedis | null;
     if (scripted && typeof scripted.rateWindowTake !== 'function') {
@@ -38,9 +66,19 @@ export class RateWindow {
   async take(userId: string, now = Date.now()): Promise<RateDecision> {
     const window = Math.floor(now / this.windowMs);
     const retryAfterMs = (window + 1) * this.windowMs - now;
-    const count = this.redis
-      ? await this.takeRedis(userId, window)
-      : this.takeLocal(userId, window);
+    let count: number | null;
+    if (!this.redis) count = this.takeLocal(userId, window);
+    else {
+      const stretch = this.holder?.localStretch(userId) ?? null;
+      count = stretch === null ? null : this.takeHeld(userId, stretch, window);
+      if (count === null) {
+        count = await this.takeRedis(userId, window);
+        // Seeds the stretch, unless it ended while Redis answered.
+        if (count !== null && stretch !== null && this.holder!.localStretch(userId) === stretch) {
+          this.seed(userId, stretch, window, count);
+        }
+      }
+    }
     return count === null || count <= this.limit
       ? { allowed: true, retryAfterMs: 0 }
       : { allowed: false, retryAfterMs };
@@ -54,7 +92,56 @@ export class RateWindow {
       if (entry?.window === window && entry.count > 0) entry.count--;
       return;
     }
-    await this.redis.decr(`${this.prefix}:${userId}:${window}`).catch(() => undefined);
+    const key = `${this.prefix}:${userId}:${window}`;
+    const held = this.held.get(userId);
+    if (held && held.window === window && held.stretch === this.holder?.localStretch(userId)) {
+      if (held.count > 0) held.count--;
+      this.redis.decr(key).catch((e: unknown) => this.unsent(e, window));
+      return;
+    }
+    await this.redis.decr(key).catch(() => undefined);
+  }
+
+  /**
+   * The count after this action when the stretch was seeded; null when it must come from Redis.
+   * Within a stretch nobody else counts for the user, so its next window starts from zero here.
+   */
+  private takeHeld(userId: string, stretch: number, window: number): number | null {
+    if (window !== this.heldWindow) this.dropHeldBefore(window);
+    const held = this.held.get(userId);
+    if (!held || held.stretch !== stretch || held.window > window) return null;
+    if (held.window < window) {
+      held.window = window;
+      held.count = 0;
+    }
+    held.count++;
+    (this.redis as ScriptedRedis)
+      .rateWindowTake(`${this.prefix}:${userId}:${window}`, this.windowMs * 2)
+      .catch((e: unknown) => this.unsent(e, window));
+    return held.count;
+  }
+
+  /** Actions sent together may come back in any order: the count held is the highest. */
+  private seed(userId: string, stretch: number, window: number, count: number): void {
+    const held = this.held.get(userId);
+    if (held && held.stretch === stretch && held.window === window) {
+      held.count = Math.max(held.count, count);
+    } else this.held.set(userId, { stretch, window, count });
+  }
+
+  /** Once a window: the counts of users not heard from since the window before are dropped. */
+  private dropHeldBefore(window: number): void {
+    this.heldWindow = window;
+    for (const [userId, held] of this.held) if (held.window < window - 1) this.held.delete(userId);
+  }
+
+  private unsent(e: unknown, window: number): void {
+    if (this.unsentLogged === window) return;
+    this.unsentLogged = window;
+    this.logger.warn(
+      { err: String(e), limit: this.prefix },
+      'rate limit: a count made here did not reach redis (other pods may count less)',
+    );
   }
 
   private async takeRedis(userId: string, window: number): Promise<number | null> {

@@ -3,20 +3,30 @@ import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { REDIS } from '../common/redis.module.js';
 import { RateWindow, type RateDecision } from '../common/rate-window.js';
+import { UserPresence } from './user-presence.js';
 
 export type { RateDecision };
 
-/** Messages (text and voice) per user per minute, shared by every pod with Redis. */
+/**
+ * Messages (text and voice) per user per minute, shared by every pod with Redis. A user whose
+ * every socket is on this pod is counted here after their first message, Redis kept up to date
+ * without waiting (RateWindow's holder): most messages cost no round trip before their insert.
+ */
 @Injectable()
 export class MessageRateLimiter {
   private readonly window: RateWindow;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(REDIS) redis: Redis | null) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(REDIS) redis: Redis | null,
+    presence: UserPresence,
+  ) {
     this.window = new RateWindow(
       redis,
       `${config.redis.prefix}:rl:msg`,
       config.chat.rateLimitPerMinute,
       60_000,
+      presence,
     );
   }
 

@@ -72,4 +72,39 @@ describe('PresenceBook', () => {
     book.read('u9', ['pod-b'], SELF, book.epoch);
     expect(book.userIds()).toEqual([]);
   });
+
+  it('gives a stretch that holds while the user stays here alone and never comes back', () => {
+    const book = connectedBook();
+    book.socketJoined('u1');
+    book.socketJoined('u2');
+    expect(book.localStretch('u1')).toBeNull();
+    book.read('u1', [SELF], SELF, book.epoch);
+    book.read('u2', [SELF], SELF, book.epoch);
+    const first = book.localStretch('u1');
+    expect(first).not.toBeNull();
+    expect(book.localStretch('u2')).not.toBe(first);
+    // Another socket here, and news of other users, do not end it.
+    book.socketJoined('u1');
+    book.heard('pod-b', 'u2', true, SELF);
+    expect(book.localStretch('u1')).toBe(first);
+    expect(book.localStretch('u2')).toBeNull();
+    // Another pod held the user for a while: a new stretch, even though it left again.
+    book.heard('pod-b', 'u1', true, SELF);
+    expect(book.localStretch('u1')).toBeNull();
+    book.heard('pod-b', 'u1', false, SELF);
+    const second = book.localStretch('u1');
+    expect(second).not.toBeNull();
+    expect(second).not.toBe(first);
+    // So does a break in the subscription, and a user who left and came back.
+    book.setConnected(false);
+    book.setConnected(true);
+    book.read('u1', [SELF], SELF, book.epoch);
+    const third = book.localStretch('u1');
+    expect([first, second]).not.toContain(third);
+    book.socketLeft('u1');
+    book.socketLeft('u1');
+    book.socketJoined('u1');
+    book.read('u1', [SELF], SELF, book.epoch);
+    expect([first, second, third]).not.toContain(book.localStretch('u1'));
+  });
 });

@@ -10,6 +10,8 @@ export class PresenceBook {
   private connected = false;
   /** Changes with every change of the subscription: a read from before it no longer counts. */
   private generation = 0;
+  /** The last stretch given out (see `localStretch`); never reused. */
+  private stretches = 0;
 
   get epoch(): number {
     return this.generation;
@@ -22,7 +24,7 @@ export class PresenceBook {
       entry.sockets++;
       return false;
     }
-    this.users.set(userId, { sockets: 1, elsewhere: null, known: false });
+    this.users.set(userId, { sockets: 1, elsewhere: null, known: false, stretch: 0 });
     return true;
   }
 
@@ -45,6 +47,7 @@ export class PresenceBook {
     if (!entry || epoch !== this.generation) return;
     for (const pod of pods) if (pod !== self) add(entry, pod);
     entry.known = true;
+    entry.stretch = ++this.stretches;
   }
 
   /** Another pod said it has (or no longer has) a socket of the user. */
@@ -52,6 +55,7 @@ export class PresenceBook {
     if (pod === self) return;
     const entry = this.users.get(userId);
     if (!entry) return;
+    entry.stretch = ++this.stretches;
     if (joined) add(entry, pod);
     else if (entry.elsewhere) {
       entry.elsewhere = entry.elsewhere.filter((p) => p !== pod);
@@ -76,6 +80,19 @@ export class PresenceBook {
     return entry !== undefined && entry.known && entry.elsewhere === null;
   }
 
+  /**
+   * While the user's every socket is on this pod, for certain: a number that stays the same for
+   * as long as that holds without a break, and that no other stretch (of any user) ever had.
+   * Null otherwise. Whatever another pod may have done for the user (it held a socket of theirs,
+   * or this pod could not have heard of one) falls between two different stretches, so what this
+   * pod counted for the user alone within one stretch is all there is to count.
+   */
+  localStretch(userId: string): number | null {
+    if (!this.connected) return null;
+    const entry = this.users.get(userId);
+    return entry !== undefined && entry.known && entry.elsewhere === null ? entry.stretch : null;
+  }
+
   /** The users with a socket here. */
   userIds(): string[] {
     return [...this.users.keys()];
@@ -89,6 +106,8 @@ interface PresenceEntry {
   elsewhere: string[] | null;
   /** Redis was read for the user since this pod's subscription last (re)started. */
   known: boolean;
+  /** Given anew by every read of the user and everything heard of them (`localStretch`). */
+  stretch: number;
 }
 
 function add(entry: PresenceEntry, pod: string): void {

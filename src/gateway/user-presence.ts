@@ -80,6 +80,11 @@ export class UserPresence implements OnModuleInit, OnApplicationShutdown {
     return this.book.localOnly(userId);
   }
 
+  /** See PresenceBook.localStretch: the same number while every socket of the user stays here. */
+  localStretch(userId: string): number | null {
+    return this.book.localStretch(userId);
+  }
+
   /** A socket of the user connected here (after the handshake). */
   socketJoined(userId: string): Promise<void> {
     if (!this.book.socketJoined(userId) || !this.commands) return Promise.resolve();

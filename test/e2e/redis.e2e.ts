@@ -87,6 +87,24 @@ describe('two pods sharing Postgres and Redis', () => {
     b.close();
   });
 
+  it('counts on the pod that alone holds a user, and the other pod counts on from there', async () => {
+    type Ack = { ok: boolean; error?: { code: string } };
+    const a = await ChatClient.connect(pod1.url, 'multi-5');
+    for (let i = 0; i < 3; i++) {
+      expect((await a.request<Ack>('message:send', { clientMsgId: `h${i}`, text: 'x' })).ok).toBe(
+        true,
+      );
+    }
+    // pod1 counted its last ones itself; what it sent on to Redis is what pod2 reads.
+    const b = await ChatClient.connect(pod2.url, 'multi-5');
+    const fourth = await b.request<Ack>('message:send', { clientMsgId: 'h3', text: 'x' });
+    const fifth = await b.request<Ack>('message:send', { clientMsgId: 'h4', text: 'x' });
+    expect([fourth.ok, fifth.ok]).toEqual([true, false]);
+    expect(fifth.error!.code).toBe('rate_limited');
+    a.close();
+    b.close();
+  });
+
   it('titles and counts a conversation in the statements of its turn, with no job to wait for', async () => {
     const phone = await ChatClient.connect(pod1.url, 'multi-4');
     const ack = await phone.request<SendAck>('message:send', {

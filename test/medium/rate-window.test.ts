@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { RateWindow } from '../../src/common/rate-window.js';
+import { RateWindow, type SoleHolder } from '../../src/common/rate-window.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
 
 const redis = new Redis(testRedisUrl());
@@ -47,5 +47,70 @@ describe('RateWindow in Redis', () => {
     expect((await window.take('u1')).allowed).toBe(true);
     expect((await window.take('u1')).allowed).toBe(true);
     down.disconnect();
+  });
+});
+
+describe('RateWindow for users this process alone serves', () => {
+  const now = 1_800_000_000_000;
+  const windowOf = (t: number) => Math.floor(t / 60_000);
+  /** Stretches by user, set by each test; a user not in it is served elsewhere too. */
+  const stretches = new Map<string, number>();
+  const holder: SoleHolder = { localStretch: (userId) => stretches.get(userId) ?? null };
+  const count = async (name: string, userId: string, t = now) =>
+    Number(await redis.get(`${prefix}:${name}:${userId}:${windowOf(t)}`));
+
+  it('counts in memory after the first round trip and keeps Redis at the same count', async () => {
+    stretches.set('h1', 1);
+    const window = new RateWindow(redis, `${prefix}:held`, 3, 60_000, holder);
+    const taken = [];
+    for (let i = 0; i < 4; i++) taken.push((await window.take('h1', now)).allowed);
+    expect(taken).toEqual([true, true, true, false]);
+    await redis.ping(); // the counts sent without waiting went first on this connection
+    expect(await count('held', 'h1')).toBe(4);
+    await window.refund('h1', now);
+    await window.refund('h1', now);
+    expect((await window.take('h1', now)).allowed).toBe(true);
+    await redis.ping();
+    expect(await count('held', 'h1')).toBe(3);
+
+    // Another pod served the user meanwhile (a new stretch): its counts are read, not missed.
+    const elsewhere = new RateWindow(redis, `${prefix}:held`, 3, 60_000);
+    stretches.set('h1', 2);
+    expect((await elsewhere.take('h1', now)).allowed).toBe(false); // 4
+    expect((await window.take('h1', now)).allowed).toBe(false); // 5, from Redis
+    await window.refund('h1', now);
+    await window.refund('h1', now);
+    await window.refund('h1', now);
+    expect((await window.take('h1', now)).allowed).toBe(true); // 3 again, held since the read
+    stretches.delete('h1'); // served elsewhere too: every action waits for Redis again
+    expect((await elsewhere.take('h1', now)).allowed).toBe(false);
+    expect((await window.take('h1', now)).allowed).toBe(false);
+    await redis.ping();
+    expect(await count('held', 'h1')).toBe(5);
+  });
+
+  it('decides without Redis once seeded, the next window included', async () => {
+    stretches.set('h2', 3);
+    const connection = new Redis(testRedisUrl());
+    connection.on('error', () => undefined);
+    const window = new RateWindow(connection, `${prefix}:alone`, 3, 60_000, holder);
+    expect((await window.take('h2', now)).allowed).toBe(true);
+    connection.disconnect(); // with no holder every action would now be allowed (Redis down)
+    const taken = [];
+    for (let i = 0; i < 3; i++) taken.push((await window.take('h2', now)).allowed);
+    expect(taken).toEqual([true, true, false]);
+    const next = [];
+    for (let i = 0; i < 4; i++) next.push((await window.take('h2', now + 60_000)).allowed);
+    expect(next).toEqual([true, true, true, false]);
+  });
+
+  it('holds the highest count when actions sent together come back out of order', async () => {
+    stretches.set('h3', 4);
+    const window = new RateWindow(redis, `${prefix}:together`, 3, 60_000, holder);
+    const taken = await Promise.all(Array.from({ length: 5 }, () => window.take('h3', now)));
+    expect(taken.filter((t) => t.allowed)).toHaveLength(3);
+    expect((await window.take('h3', now)).allowed).toBe(false);
+    await redis.ping();
+    expect(await count('together', 'h3')).toBe(6);
   });
 });
