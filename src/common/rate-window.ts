@@ -11,6 +11,11 @@ type ScriptedRedis = Redis & { rateWindowTake(key: string, ttlMs: number): Promi
 export interface RateDecision {
   allowed: boolean;
   retryAfterMs: number;
+  /**
+   * Who counted the action: `pod` (this process alone serves the user), `redis` (a round trip),
+   * `memory` (no Redis configured), `nobody` (Redis unreachable: allowed uncounted).
+   */
+  countedBy: 'pod' | 'redis' | 'memory' | 'nobody';
 }
 
 /**
@@ -67,12 +72,15 @@ export class RateWindow {
     const window = Math.floor(now / this.windowMs);
     const retryAfterMs = (window + 1) * this.windowMs - now;
     let count: number | null;
+    let countedBy: RateDecision['countedBy'] = 'memory';
     if (!this.redis) count = this.takeLocal(userId, window);
     else {
       const stretch = this.holder?.localStretch(userId) ?? null;
       count = stretch === null ? null : this.takeHeld(userId, stretch, window);
+      countedBy = 'pod';
       if (count === null) {
         count = await this.takeRedis(userId, window);
+        countedBy = count === null ? 'nobody' : 'redis';
         // Seeds the stretch, unless it ended while Redis answered.
         if (count !== null && stretch !== null && this.holder!.localStretch(userId) === stretch) {
           this.seed(userId, stretch, window, count);
@@ -80,8 +88,8 @@ export class RateWindow {
       }
     }
     return count === null || count <= this.limit
-      ? { allowed: true, retryAfterMs: 0 }
-      : { allowed: false, retryAfterMs };
+      ? { allowed: true, retryAfterMs: 0, countedBy }
+      : { allowed: false, retryAfterMs, countedBy };
   }
 
   /** Gives back one taken in the current window. */

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { REDIS } from '../common/redis.module.js';
 import { RateWindow, type RateDecision } from '../common/rate-window.js';
+import { Metrics } from '../observability/metrics.js';
 import { UserPresence } from './user-presence.js';
 
 export type { RateDecision };
@@ -20,6 +21,7 @@ export class MessageRateLimiter {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(REDIS) redis: Redis | null,
     presence: UserPresence,
+    private readonly metrics: Metrics,
   ) {
     this.window = new RateWindow(
       redis,
@@ -30,8 +32,10 @@ export class MessageRateLimiter {
     );
   }
 
-  take(userId: string, now = Date.now()): Promise<RateDecision> {
-    return this.window.take(userId, now);
+  async take(userId: string, now = Date.now()): Promise<RateDecision> {
+    const decision = await this.window.take(userId, now);
+    this.metrics.rateLimitTakes.inc({ counted_by: decision.countedBy });
+    return decision;
   }
 
   /** Gives back a token taken for a message that turned out to be a repeat. */

@@ -19,6 +19,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rateLimitTakes = new Counter({
+    name: 'companion_rate_limit_takes_total',
+    help: 'Messages counted against the per-user limit, by who counted them: pod (this pod alone serves the user), redis (a round trip), memory (no Redis), nobody (Redis unreachable)',
+    labelNames: ['counted_by'] as const,
+    registers: [this.registry],
+  });
+
   readonly replies = new Counter({
     name: 'companion_replies_total',
     help: 'Replies by final status and error code',

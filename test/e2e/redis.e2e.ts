@@ -101,6 +101,19 @@ describe('two pods sharing Postgres and Redis', () => {
     const fifth = await b.request<Ack>('message:send', { clientMsgId: 'h4', text: 'x' });
     expect([fourth.ok, fifth.ok]).toEqual([true, false]);
     expect(fifth.error!.code).toBe('rate_limited');
+    // pod1 counted the user's last message at least itself (its first waits for Redis, and so
+    // may the second while pod1 still reads where the user's sockets are); pod2, serving a user
+    // pod1 holds too, asked Redis for each of its own.
+    const counted = async (url: string, by: string) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const line = new RegExp(
+        `^companion_rate_limit_takes_total\\{counted_by="${by}"\\} (\\d+)`,
+        'm',
+      );
+      return Number(line.exec(text)?.[1] ?? 0);
+    };
+    expect(await counted(pod1.url, 'pod')).toBeGreaterThanOrEqual(1);
+    expect(await counted(pod2.url, 'redis')).toBeGreaterThanOrEqual(2);
     a.close();
     b.close();
   });

@@ -44,8 +44,8 @@ describe('RateWindow in Redis', () => {
     });
     down.on('error', () => undefined);
     const window = new RateWindow(down, `${prefix}:down`, 1, 60_000);
-    expect((await window.take('u1')).allowed).toBe(true);
-    expect((await window.take('u1')).allowed).toBe(true);
+    expect(await window.take('u1')).toMatchObject({ allowed: true, countedBy: 'nobody' });
+    expect(await window.take('u1')).toMatchObject({ allowed: true, countedBy: 'nobody' });
     down.disconnect();
   });
 });
@@ -63,8 +63,9 @@ describe('RateWindow for users this process alone serves', () => {
     stretches.set('h1', 1);
     const window = new RateWindow(redis, `${prefix}:held`, 3, 60_000, holder);
     const taken = [];
-    for (let i = 0; i < 4; i++) taken.push((await window.take('h1', now)).allowed);
-    expect(taken).toEqual([true, true, true, false]);
+    for (let i = 0; i < 4; i++) taken.push(await window.take('h1', now));
+    expect(taken.map((t) => t.allowed)).toEqual([true, true, true, false]);
+    expect(taken.map((t) => t.countedBy)).toEqual(['redis', 'pod', 'pod', 'pod']);
     await redis.ping(); // the counts sent without waiting went first on this connection
     expect(await count('held', 'h1')).toBe(4);
     await window.refund('h1', now);
@@ -77,7 +78,7 @@ describe('RateWindow for users this process alone serves', () => {
     const elsewhere = new RateWindow(redis, `${prefix}:held`, 3, 60_000);
     stretches.set('h1', 2);
     expect((await elsewhere.take('h1', now)).allowed).toBe(false); // 4
-    expect((await window.take('h1', now)).allowed).toBe(false); // 5, from Redis
+    expect(await window.take('h1', now)).toMatchObject({ allowed: false, countedBy: 'redis' }); // 5
     await window.refund('h1', now);
     await window.refund('h1', now);
     await window.refund('h1', now);
