@@ -34,6 +34,9 @@ interface Held {
   count: number;
 }
 
+/** Without Redis this process counts every user alone, in one stretch that never ends. */
+const ALONE = 0;
+
 /**
  * Counts one user's actions of one kind in fixed windows: in Redis when configured (shared by
  * every pod), else in memory. If Redis is unreachable the action is allowed and the logs say so:
@@ -47,7 +50,7 @@ interface Held {
  */
 export class RateWindow {
   private readonly logger = new Logger(RateWindow.name);
-  private readonly local = new Map<string, { window: number; count: number }>();
+  /** Users counted here: all of them without Redis, else those this process alone serves. */
   private readonly held = new Map<string, Held>();
   /** The window whose start last dropped the held counts older than the one before it. */
   private heldWindow = 0;
@@ -71,20 +74,15 @@ export class RateWindow {
   async take(userId: string, now = Date.now()): Promise<RateDecision> {
     const window = Math.floor(now / this.windowMs);
     const retryAfterMs = (window + 1) * this.windowMs - now;
-    let count: number | null;
-    let countedBy: RateDecision['countedBy'] = 'memory';
-    if (!this.redis) count = this.takeLocal(userId, window);
-    else {
-      const stretch = this.holder?.localStretch(userId) ?? null;
-      count = stretch === null ? null : this.takeHeld(userId, stretch, window);
-      countedBy = 'pod';
-      if (count === null) {
-        count = await this.takeRedis(userId, window);
-        countedBy = count === null ? 'nobody' : 'redis';
-        // Seeds the stretch, unless it ended while Redis answered.
-        if (count !== null && stretch !== null && this.holder!.localStretch(userId) === stretch) {
-          this.seed(userId, stretch, window, count);
-        }
+    const stretch = this.stretchOf(userId);
+    let count = stretch === null ? null : this.takeHeld(userId, stretch, window);
+    let countedBy: RateDecision['countedBy'] = this.redis ? 'pod' : 'memory';
+    if (count === null) {
+      count = await this.takeRedis(userId, window);
+      countedBy = count === null ? 'nobody' : 'redis';
+      // Seeds the stretch, unless it ended while Redis answered.
+      if (count !== null && stretch !== null && this.stretchOf(userId) === stretch) {
+        this.seed(userId, stretch, window, count);
       }
     }
     return count === null || count <= this.limit
@@ -95,36 +93,41 @@ export class RateWindow {
   /** Gives back one taken in the current window. */
   async refund(userId: string, now = Date.now()): Promise<void> {
     const window = Math.floor(now / this.windowMs);
-    if (!this.redis) {
-      const entry = this.local.get(userId);
-      if (entry?.window === window && entry.count > 0) entry.count--;
-      return;
-    }
-    const key = `${this.prefix}:${userId}:${window}`;
     const held = this.held.get(userId);
-    if (held && held.window === window && held.stretch === this.holder?.localStretch(userId)) {
+    if (held && held.window === window && held.stretch === this.stretchOf(userId)) {
       if (held.count > 0) held.count--;
-      this.redis.decr(key).catch((e: unknown) => this.unsent(e, window));
+      this.redis?.decr(this.key(userId, window)).catch((e: unknown) => this.unsent(e, window));
       return;
     }
-    await this.redis.decr(key).catch(() => undefined);
+    await this.redis?.decr(this.key(userId, window)).catch(() => undefined);
+  }
+
+  /** The stretch in which this process alone counts the user, or null (Redis must count). */
+  private stretchOf(userId: string): number | null {
+    return this.redis ? (this.holder?.localStretch(userId) ?? null) : ALONE;
+  }
+
+  private key(userId: string, window: number): string {
+    return `${this.prefix}:${userId}:${window}`;
   }
 
   /**
    * The count after this action when the stretch was seeded; null when it must come from Redis.
    * Within a stretch nobody else counts for the user, so its next window starts from zero here.
+   * Without Redis there is nothing to seed from: a user starts from zero.
    */
   private takeHeld(userId: string, stretch: number, window: number): number | null {
     if (window !== this.heldWindow) this.dropHeldBefore(window);
-    const held = this.held.get(userId);
-    if (!held || held.stretch !== stretch || held.window > window) return null;
-    if (held.window < window) {
+    let held = this.held.get(userId);
+    if (!this.redis && !held) this.held.set(userId, (held = { stretch, window, count: 0 }));
+    if (!held || held.stretch !== stretch || (this.redis && held.window > window)) return null;
+    if (held.window !== window) {
       held.window = window;
       held.count = 0;
     }
     held.count++;
-    (this.redis as ScriptedRedis)
-      .rateWindowTake(`${this.prefix}:${userId}:${window}`, this.windowMs * 2)
+    (this.redis as ScriptedRedis | null)
+      ?.rateWindowTake(this.key(userId, window), this.windowMs * 2)
       .catch((e: unknown) => this.unsent(e, window));
     return held.count;
   }
@@ -153,10 +156,12 @@ export class RateWindow {
   }
 
   private async takeRedis(userId: string, window: number): Promise<number | null> {
-    const key = `${this.prefix}:${userId}:${window}`;
     try {
       // One command: the count, with its expiry set by the window's first action.
-      const count = await (this.redis as ScriptedRedis).rateWindowTake(key, this.windowMs * 2);
+      const count = await (this.redis as ScriptedRedis).rateWindowTake(
+        this.key(userId, window),
+        this.windowMs * 2,
+      );
       return Number(count ?? 0);
     } catch (e) {
       this.logger.warn(
@@ -165,15 +170,5 @@ export class RateWindow {
       );
       return null;
     }
-  }
-
-  private takeLocal(userId: string, window: number): number {
-    const entry = this.local.get(userId);
-    if (!entry || entry.window !== window) {
-      if (this.local.size > 100_000) this.local.clear();
-      this.local.set(userId, { window, count: 1 });
-      return 1;
-    }
-    return ++entry.count;
   }
 }

@@ -75,9 +75,7 @@ export class PresenceBook {
 
   /** True only when the user's every socket is on this pod, for certain. */
   localOnly(userId: string): boolean {
-    if (!this.connected) return false;
-    const entry = this.users.get(userId);
-    return entry !== undefined && entry.known && entry.elsewhere === null;
+    return this.localStretch(userId) !== null;
   }
 
   /**

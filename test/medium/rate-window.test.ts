@@ -35,6 +35,24 @@ describe('RateWindow in Redis', () => {
     expect((await other.take('u1', now)).allowed).toBe(false);
   });
 
+  it('counts in memory without Redis, gives back, and starts each window afresh', async () => {
+    const window = new RateWindow(null, `${prefix}:memory`, 2, 60_000);
+    const now = 1_800_000_000_000;
+    const taken = [];
+    for (let i = 0; i < 3; i++) taken.push(await window.take('m1', now));
+    expect(taken.map((t) => [t.allowed, t.countedBy])).toEqual([
+      [true, 'memory'],
+      [true, 'memory'],
+      [false, 'memory'],
+    ]);
+    expect(taken[2].retryAfterMs).toBe(60_000);
+    await window.refund('m1', now);
+    await window.refund('m1', now);
+    expect((await window.take('m1', now)).allowed).toBe(true);
+    expect((await window.take('m2', now)).allowed).toBe(true);
+    expect((await window.take('m1', now + 60_000)).allowed).toBe(true);
+  });
+
   it('allows when Redis is unreachable rather than refusing everyone', async () => {
     const down = new Redis({
       port: 1,
