@@ -6,7 +6,29 @@ const TAKE_SCRIPT = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-type ScriptedRedis = Redis & { rateWindowTake(key: string, ttlMs: number): Promise<number> };
+/**
+ * Adds each key's count (negative for counts given back) and gives a key without an expiry the
+ * window's: the counts a process made alone, sent together.
+ */
+const ADD_SCRIPT = `for i, key in ipairs(KEYS) do
+  redis.call('INCRBY', key, ARGV[i + 1])
+  if redis.call('PTTL', key) == -1 then redis.call('PEXPIRE', key, ARGV[1]) end
+end
+return #KEYS`;
+
+type ScriptedRedis = Redis & {
+  rateWindowTake(key: string, ttlMs: number): Promise<number>;
+  /** numberOfKeys, the keys, the expiry, then one count per key. */
+  rateWindowAdd(...args: (string | number)[]): Promise<number>;
+};
+
+/**
+ * Counts made here are sent to Redis together, at most this long after the first of them: one
+ * command for every user counted here in that time instead of one a message.
+ */
+export const SEND_COUNTS_EVERY_MS = 25;
+/** ... or at once when this many keys wait. */
+const SEND_COUNTS_AT = 500;
 
 export interface RateDecision {
   allowed: boolean;
@@ -44,9 +66,11 @@ const ALONE = 0;
  *
  * With a `holder`, a user whom this process alone serves is counted here after one round trip:
  * the first action of a stretch (see SoleHolder) takes its count from Redis, the next ones are
- * decided in memory and sent to Redis without waiting for the answer, so Redis holds the same
- * count for the pod that serves the user next. An action of a user served elsewhere too, or of
- * a stretch not yet seeded, waits for Redis as without a holder.
+ * decided in memory and sent to Redis without waiting for the answer (together with the other
+ * users' counts made here, every SEND_COUNTS_EVERY_MS), so Redis holds the same count for the pod
+ * that serves the user next. An action of a user served elsewhere too, or of a stretch not yet
+ * seeded, waits for Redis as without a holder; counts waiting to be sent go first, on the same
+ * connection, so its answer includes them.
  */
 export class RateWindow {
   private readonly logger = new Logger(RateWindow.name);
@@ -56,6 +80,9 @@ export class RateWindow {
   private heldWindow = 0;
   /** A window in which a count sent without waiting was lost was logged (once a window). */
   private unsentLogged = -1;
+  /** Counts made here, by key, not yet sent to Redis (see SEND_COUNTS_EVERY_MS). */
+  private readonly toSend = new Map<string, number>();
+  private sendTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly redis: Redis | null,
@@ -68,7 +95,33 @@ export class RateWindow {
     const scripted = redis as ScriptedRedis | null;
     if (scripted && typeof scripted.rateWindowTake !== 'function') {
       scripted.defineCommand('rateWindowTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+      scripted.defineCommand('rateWindowAdd', { lua: ADD_SCRIPT });
     }
+  }
+
+  /**
+   * Sends the counts made here that wait (at shutdown, so that the pod that serves these users
+   * next counts them); resolves when Redis has them, or has failed to take them (logged).
+   */
+  flush(): Promise<void> {
+    if (this.sendTimer) clearTimeout(this.sendTimer);
+    this.sendTimer = null;
+    if (!this.redis || this.toSend.size === 0) return Promise.resolve();
+    const keys: string[] = [];
+    const counts: number[] = [];
+    for (const [key, n] of this.toSend) {
+      if (n === 0) continue;
+      keys.push(key);
+      counts.push(n);
+    }
+    this.toSend.clear();
+    if (keys.length === 0) return Promise.resolve();
+    return (this.redis as ScriptedRedis)
+      .rateWindowAdd(keys.length, ...keys, this.windowMs * 2, ...counts)
+      .then(
+        () => undefined,
+        (e: unknown) => this.unsent(e, Math.floor(Date.now() / this.windowMs)),
+      );
   }
 
   async take(userId: string, now = Date.now()): Promise<RateDecision> {
@@ -96,9 +149,10 @@ export class RateWindow {
     const held = this.held.get(userId);
     if (held && held.window === window && held.stretch === this.stretchOf(userId)) {
       if (held.count > 0) held.count--;
-      this.redis?.decr(this.key(userId, window)).catch((e: unknown) => this.unsent(e, window));
+      this.sendLater(this.key(userId, window), -1);
       return;
     }
+    void this.flush();
     await this.redis?.decr(this.key(userId, window)).catch(() => undefined);
   }
 
@@ -126,10 +180,19 @@ export class RateWindow {
       held.count = 0;
     }
     held.count++;
-    (this.redis as ScriptedRedis | null)
-      ?.rateWindowTake(this.key(userId, window), this.windowMs * 2)
-      .catch((e: unknown) => this.unsent(e, window));
+    this.sendLater(this.key(userId, window), 1);
     return held.count;
+  }
+
+  /** Adds a count made here to those sent together to Redis (nothing to send without Redis). */
+  private sendLater(key: string, n: number): void {
+    if (!this.redis) return;
+    this.toSend.set(key, (this.toSend.get(key) ?? 0) + n);
+    if (this.toSend.size >= SEND_COUNTS_AT) void this.flush();
+    else if (!this.sendTimer) {
+      this.sendTimer = setTimeout(() => void this.flush(), SEND_COUNTS_EVERY_MS);
+      this.sendTimer.unref();
+    }
   }
 
   /** Actions sent together may come back in any order: the count held is the highest. */
@@ -156,6 +219,8 @@ export class RateWindow {
   }
 
   private async takeRedis(userId: string, window: number): Promise<number | null> {
+    // Counts made here go first on the connection: the count read includes them.
+    void this.flush();
     try {
       // One command: the count, with its expiry set by the window's first action.
       const count = await (this.redis as ScriptedRedis).rateWindowTake(

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { REDIS } from '../common/redis.module.js';
@@ -12,9 +12,10 @@ export type { RateDecision };
  * Messages (text and voice) per user per minute, shared by every pod with Redis. A user whose
  * every socket is on this pod is counted here after their first message, Redis kept up to date
  * without waiting (RateWindow's holder): most messages cost no round trip before their insert.
+ * Those counts are sent together every few milliseconds, and at shutdown before Redis closes.
  */
 @Injectable()
-export class MessageRateLimiter {
+export class MessageRateLimiter implements BeforeApplicationShutdown {
   private readonly window: RateWindow;
 
   constructor(
@@ -36,6 +37,10 @@ export class MessageRateLimiter {
     const decision = await this.window.take(userId, now);
     this.metrics.rateLimitTakes.inc({ counted_by: decision.countedBy });
     return decision;
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.window.flush();
   }
 
   /** Gives back a token taken for a message that turned out to be a repeat. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SendAck } from '../../src/gateway/chat.protocol.js';
+import { SEND_COUNTS_EVERY_MS } from '../../src/common/rate-window.js';
 import { startVllmStandIn, type VllmStandIn } from '../../src/llm/stand-in/vllm-stand-in.js';
 import { ChatClient } from '../support/chat-client.js';
 import { deleteKeys, startPrivateRedis, testRedisUrl, uniquePrefix } from '../support/redis.js';
@@ -95,7 +96,10 @@ describe('two pods sharing Postgres and Redis', () => {
         true,
       );
     }
-    // pod1 counted its last ones itself; what it sent on to Redis is what pod2 reads.
+    // pod1 counted its last ones itself; what it sent on to Redis is what pod2 reads. It sends
+    // its counts together a few milliseconds after it made them: wait that long, as a user who
+    // moves to another pod does by reconnecting.
+    await sleep(SEND_COUNTS_EVERY_MS * 4);
     const b = await ChatClient.connect(pod2.url, 'multi-5');
     const fourth = await b.request<Ack>('message:send', { clientMsgId: 'h3', text: 'x' });
     const fifth = await b.request<Ack>('message:send', { clientMsgId: 'h4', text: 'x' });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { RateWindow, type SoleHolder } from '../../src/common/rate-window.js';
+import { RateWindow, SEND_COUNTS_EVERY_MS, type SoleHolder } from '../../src/common/rate-window.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
 
 const redis = new Redis(testRedisUrl());
@@ -84,12 +84,12 @@ describe('RateWindow for users this process alone serves', () => {
     for (let i = 0; i < 4; i++) taken.push(await window.take('h1', now));
     expect(taken.map((t) => t.allowed)).toEqual([true, true, true, false]);
     expect(taken.map((t) => t.countedBy)).toEqual(['redis', 'pod', 'pod', 'pod']);
-    await redis.ping(); // the counts sent without waiting went first on this connection
+    await window.flush(); // the counts made here are sent together, a few ms later
     expect(await count('held', 'h1')).toBe(4);
     await window.refund('h1', now);
     await window.refund('h1', now);
     expect((await window.take('h1', now)).allowed).toBe(true);
-    await redis.ping();
+    await window.flush();
     expect(await count('held', 'h1')).toBe(3);
 
     // Another pod served the user meanwhile (a new stretch): its counts are read, not missed.
@@ -129,7 +129,56 @@ describe('RateWindow for users this process alone serves', () => {
     const taken = await Promise.all(Array.from({ length: 5 }, () => window.take('h3', now)));
     expect(taken.filter((t) => t.allowed)).toHaveLength(3);
     expect((await window.take('h3', now)).allowed).toBe(false);
-    await redis.ping();
+    await window.flush();
     expect(await count('together', 'h3')).toBe(6);
+  });
+
+  it('sends the counts made here together, one command for many users, without being asked', async () => {
+    const users = Array.from({ length: 10 }, (_, i) => `t${i}`);
+    users.forEach((u, i) => stretches.set(u, 100 + i));
+    const window = new RateWindow(redis, `${prefix}:batch`, 10, 60_000, holder);
+    for (const u of users) await window.take(u, now); // each stretch's first: a round trip
+    const monitor = await redis.monitor(); // every command Redis runs, scripts' own included
+    const sent: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      const script = /^eval(sha)?$/i.test(args[0]);
+      if (script && args.some((a) => a.startsWith(`${prefix}:batch:`))) sent.push(args);
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        for (const u of users) expect((await window.take(u, now)).countedBy).toBe('pod');
+      }
+      await window.refund('t0', now);
+      // Not sent yet: Redis still has each first count alone.
+      expect(await count('batch', 't1')).toBe(1);
+      // Then, within the interval and without a flush, all of them in one command.
+      await new Promise((r) => setTimeout(r, SEND_COUNTS_EVERY_MS * 4));
+      expect(await Promise.all(users.map((u) => count('batch', u)))).toEqual([
+        3, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+      ]);
+      await redis.ping();
+      expect(sent).toHaveLength(1);
+      expect(sent[0].filter((a) => a.startsWith(`${prefix}:batch:`))).toHaveLength(10);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
+  it('sends what waits before it asks Redis, and gives a key a count made here creates an expiry', async () => {
+    stretches.set('h4', 200);
+    const window = new RateWindow(redis, `${prefix}:order`, 5, 60_000, holder);
+    const later = now + 60_000; // a window no one has counted in yet
+    await window.take('h4', now);
+    // The next window starts from zero here (nobody else counts for the user): a refund there
+    // sends a negative count for a key Redis does not have.
+    await window.take('h4', later);
+    await window.refund('h4', later);
+    await window.refund('h4', later);
+    // Another user's round trip: what waits goes first on the connection.
+    expect((await window.take('other', now)).countedBy).toBe('redis');
+    expect(await count('order', 'h4', later)).toBe(-1);
+    const ttl = await redis.pttl(`${prefix}:order:h4:${windowOf(later)}`);
+    expect(ttl).toBeGreaterThan(100_000);
+    expect(ttl).toBeLessThanOrEqual(120_000);
   });
 });
