@@ -143,17 +143,18 @@ export class RateWindow {
       : { allowed: false, retryAfterMs, countedBy };
   }
 
-  /** Gives back one taken in the current window. */
-  async refund(userId: string, now = Date.now()): Promise<void> {
+  /**
+   * Gives back one taken in the current window: here when the user is counted here, and in
+   * Redis with the counts sent together (the next round trip from here sends it first).
+   */
+  refund(userId: string, now = Date.now()): Promise<void> {
     const window = Math.floor(now / this.windowMs);
     const held = this.held.get(userId);
     if (held && held.window === window && held.stretch === this.stretchOf(userId)) {
       if (held.count > 0) held.count--;
-      this.sendLater(this.key(userId, window), -1);
-      return;
     }
-    void this.flush();
-    await this.redis?.decr(this.key(userId, window)).catch(() => undefined);
+    this.sendLater(this.key(userId, window), -1);
+    return Promise.resolve();
   }
 
   /** The stretch in which this process alone counts the user, or null (Redis must count). */
